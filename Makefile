@@ -1,0 +1,33 @@
+# Everything runs in a local virtualenv (.venv) that these targets create on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test test-slow bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: install, then train a DCGAN on the embedded MNIST subset (samples and loss plot in runs/demo)
+demo: $(STAMP)
+	$(BIN)/keras-gans train dcgan --dataset mnist-5k --epochs 10 --batch-size 64 --out runs/demo --verbose 2
+	@echo "Samples: runs/demo/samples.png  Loss curves: runs/demo/samples/losses.png"
+
+## test: install, then run the fast test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+## test-slow: the training-quality tests (minutes each)
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+## bench: throughput benchmarks against a reference measured in the same run
+bench: $(STAMP)
+	$(BIN)/python benchmarks/train_throughput.py
+
+clean:
+	rm -rf $(VENV) runs build *.egg-info

@@ -1,0 +1,54 @@
+"""The `keras-gans` command.
+
+    keras-gans train dcgan --dataset mnist-5k --epochs 20 --out runs/dcgan
+    keras-gans sample runs/dcgan/model.keras -n 64 -o grid.png
+    keras-gans export runs/dcgan/model.keras serving/dcgan
+
+TensorFlow is imported only by the subcommands that need it, so `--help` is instant.
+Subcommands live in `COMMANDS`: name → (module path, help); each module has
+`add_arguments(parser)` and `run(args)`.
+"""
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "train": ("keras_gans.cli_commands.train", "train a GAN (progress bar, sample grids, resumable)"),
+    "sample": ("keras_gans.cli_commands.sample", "write a grid of samples from a saved model"),
+    "export": ("keras_gans.cli_commands.export", "export a saved model's generator as a SavedModel"),
+}
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="keras-gans",
+        description="Train, sample and export GANs built on Keras 3.",
+        epilog="Run `keras-gans COMMAND --help` for the options of a command.",
+    )
+    from keras_gans import __version__
+
+    parser.add_argument("--version", action="version", version=f"keras-gans {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".")
+        importlib.import_module(module).add_arguments(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return importlib.import_module(args._module).run(args) or 0
+    except (ValueError, KeyError, FileNotFoundError, ConnectionError) as e:
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(f"keras-gans {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

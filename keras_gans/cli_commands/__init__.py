@@ -1,0 +1,1 @@
+"""Subcommands of the `keras-gans` CLI (imported lazily by `keras_gans.cli`)."""

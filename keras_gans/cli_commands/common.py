@@ -1,0 +1,25 @@
+"""Helpers shared by CLI subcommands."""
+import os
+
+
+def load_gan(path):
+    """Loads a `.keras` file written by keras_gans; clear errors for anything else."""
+    import keras
+
+    import keras_gans  # noqa: F401  (registers the classes)
+    from keras_gans.models import GAN
+
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No model file {path!r}. Train one with `keras-gans train` or pass a .keras file.")
+    if not path.endswith(".keras"):
+        raise ValueError(f"{path!r} is not a .keras model file. Pass the model.keras written by `keras-gans train` or `gan.save()`.")
+    try:
+        model = keras.saving.load_model(path)
+    except Exception as e:  # zip errors, missing classes, truncated files
+        raise ValueError(f"Could not load {path!r} as a Keras model ({type(e).__name__}: {e}).") from e
+    if not isinstance(model, GAN):
+        raise ValueError(
+            f"{path!r} holds a {type(model).__name__}, not a keras_gans GAN. Pass a model saved by keras_gans."
+        )
+    return model

@@ -1,0 +1,23 @@
+"""`keras-gans sample MODEL_FILE -n 64 -o grid.png`."""
+
+
+def add_arguments(p):
+    p.add_argument("model_file", help="a .keras file saved by keras_gans")
+    p.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
+    p.add_argument("-o", "--output", default="samples.png", help="PNG to write (default: samples.png)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+
+def run(args):
+    from keras_gans.utils.io import check_parent_dir
+
+    check_parent_dir(args.output)
+    if args.n < 1:
+        raise ValueError("-n must be at least 1.")
+    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.utils.images import make_grid, save_image
+
+    gan = load_gan(args.model_file)
+    save_image(make_grid(gan.generate(args.n, seed=args.seed)), args.output)
+    print(f"Wrote {args.n} samples to {args.output}")
+    return 0

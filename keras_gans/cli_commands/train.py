@@ -1,0 +1,71 @@
+"""`keras-gans train MODEL`: train with `fit`, Keras' progress bar, sample grids and resume."""
+import json
+import os
+
+
+def add_arguments(p):
+    p.add_argument("model", help="model to train: dcgan, gan (the book's MLP GAN), ...")
+    p.add_argument("--dataset", default="mnist-5k", help="dataset name or image folder (default: mnist-5k)")
+    p.add_argument("--epochs", type=int, default=20, help="epochs to train (default: 20)")
+    p.add_argument("--batch-size", type=int, default=64, help="images per batch (default: 64)")
+    p.add_argument("--latent-dim", type=int, default=100, help="size of z (default: 100)")
+    p.add_argument("--image-size", type=int, default=None, help="resize images to this square size")
+    p.add_argument("--update", choices=["alternating", "simultaneous"], default="alternating",
+                   help="D/G update rule (default: alternating)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
+    p.add_argument("--every", type=int, default=1, help="write a sample grid every N epochs (default: 1)")
+    p.add_argument("--steps-per-epoch", type=int, default=None, help="cap the steps per epoch")
+    p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity")
+
+
+def build_model(args, image_shape):
+    from keras_gans import models, networks
+
+    name = args.model.lower()
+    if name not in models.MODELS:
+        raise KeyError(f"Unknown model {args.model!r}. Choose one of {sorted(models.MODELS)}.")
+    cls = models.MODELS[name]
+    if name == "gan":
+        return cls(networks.mlp_generator(args.latent_dim, image_shape), networks.mlp_discriminator(image_shape),
+                   seed=args.seed, update=args.update)
+    return cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed, update=args.update)
+
+
+def run(args):
+    parent = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(parent):
+        raise FileNotFoundError(f"The folder {parent!r} (parent of --out) does not exist. Create it or choose another --out.")
+    if args.epochs < 1 or args.batch_size < 1:
+        raise ValueError("--epochs and --batch-size must be positive.")
+    import keras
+
+    import keras_gans as kg
+
+    keras.utils.set_random_seed(args.seed)
+    image_size = (args.image_size, args.image_size) if args.image_size else None
+    ds = kg.data.load(args.dataset, batch_size=args.batch_size, image_size=image_size, seed=args.seed)
+    image_shape = tuple(ds.element_spec.shape[1:])
+    gan = build_model(args, image_shape)
+    gan.compile()
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "command.json"), "w") as f:
+        json.dump({k: v for k, v in vars(args).items() if not k.startswith("_")}, f, indent=1)
+    callbacks = [
+        keras.callbacks.BackupAndRestore(os.path.join(args.out, "backup")),
+        keras.callbacks.TerminateOnNaN(),
+        keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"), append=True),
+        kg.callbacks.SampleGrid(os.path.join(args.out, "samples"), every=args.every, seed=args.seed),
+    ]
+    history = gan.fit(ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks,
+                      verbose=args.verbose)
+    if any(v != v for v in history.history.get("g_loss", [])):  # NaN
+        raise ValueError("Training diverged (NaN loss); nothing was saved. Lower the learning rate or change the seed.")
+    model_path = os.path.join(args.out, "model.keras")
+    gan.save(model_path)
+    grid = os.path.join(args.out, "samples.png")
+    from keras_gans.utils.images import make_grid, save_image
+
+    save_image(make_grid(gan.generate(64, seed=args.seed)), grid)
+    print(f"Saved {model_path}, {grid}, and per-epoch grids, samples.gif and losses.png in {args.out}/samples")
+    return 0

@@ -1,0 +1,20 @@
+"""Datasets as `tf.data` pipelines of images scaled to [-1, 1].
+
+>>> import keras_gans as kg
+>>> ds = kg.data.load("mnist-5k", batch_size=64)          # embedded, offline
+>>> ds = kg.data.load("mnist", batch_size=64)             # full MNIST through TFDS (needs internet once)
+>>> ds = kg.data.load("path/to/images", image_size=(64, 64))
+
+Names: see :func:`available`. Any other TFDS name works as `"tfds:NAME"`.
+"""
+from keras_gans.data.core import (
+    DATASETS,
+    available,
+    load,
+    load_arrays,
+    make_pipeline,
+    register_dataset,
+    scale_images,
+)
+
+__all__ = ["DATASETS", "available", "load", "load_arrays", "make_pipeline", "register_dataset", "scale_images"]

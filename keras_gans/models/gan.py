@@ -1,0 +1,398 @@
+"""The shared base of every GAN in the package.
+
+:class:`GAN` holds the plumbing that each algorithm needs and nobody wants to read twice:
+the optimizer pair, metric trackers, latent sampling from a `keras.random.SeedGenerator`,
+loss scaling for `tf.distribute`, input validation, sampling, serialisation and export.
+Subclasses keep their algorithm visible in their own `train_step`.
+
+The base class itself trains the original GAN of Goodfellow et al. (2014) — the book's
+chapter 3 MLP GAN when given :func:`keras_gans.networks.mlp_generator` and
+:func:`keras_gans.networks.mlp_discriminator` — and is the DCGAN algorithm as well.
+"""
+import numpy as np
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses as gan_losses
+from keras_gans.utils.io import atomic_path
+
+UPDATE_RULES = ("alternating", "simultaneous")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other with `model.fit`.
+
+    Args:
+        generator: a `keras.Model` mapping latent vectors `(batch, latent_dim)` to images.
+        discriminator: a `keras.Model` mapping images to one logit (or critic score) per image.
+        latent_dim: size of z; read from `generator`'s input when omitted.
+        seed: seed of the `SeedGenerator` used for z during training (reproducible runs).
+        update: `"alternating"` (default; Goodfellow et al. 2014, Alg. 1 with k = 1: a D step on
+            fresh fakes, then a G step on new fakes) or `"simultaneous"` (one generator forward
+            pass whose D output feeds both updates, as in the TensorFlow DCGAN tutorial:
+            about a third less work per step).
+
+    Images are floats in [-1, 1] (a `tanh` generator output); see :mod:`keras_gans.data`.
+
+    Example (the book's chapter 3 MLP GAN):
+
+    >>> import keras_gans as kg
+    >>> gan = kg.models.GAN(kg.networks.mlp_generator(), kg.networks.mlp_discriminator())
+    >>> gan.compile()
+    >>> gan.fit(kg.data.load("mnist-5k", batch_size=128), epochs=1)
+    >>> images = gan.generate(16, seed=0)      # float32 numpy array in [-1, 1]
+    """
+
+    #: Metric names this model reports; trackers are created for each in `__init__`.
+    metric_names = ("d_loss", "g_loss", "d_acc_real", "d_acc_fake")
+    #: The loss `compile()` uses when none is given.
+    default_loss = "non_saturating"
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating", **kwargs):
+        super().__init__(**kwargs)
+        if update not in UPDATE_RULES:
+            raise ValueError(f"`update` must be one of {UPDATE_RULES}; got {update!r}.")
+        self.generator = generator
+        self.discriminator = discriminator
+        inferred = _latent_size(generator)
+        if latent_dim is None:
+            latent_dim = inferred
+        elif inferred is not None and int(latent_dim) != inferred:
+            raise ValueError(
+                f"latent_dim={latent_dim} does not match the generator's input size {inferred}. "
+                "Pass latent_dim equal to the generator's input size (or omit it)."
+            )
+        self.latent_dim = int(latent_dim)
+        self.seed = seed
+        self.update = update
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        # The networks are functional models and so already built; marking the GAN built
+        # lets save_weights / load_weights / BackupAndRestore work before any call.
+        self.built = True
+
+    # ------------------------------------------------------------------ compile
+    def default_optimizers(self):
+        """The (d_optimizer, g_optimizer) pair used when `compile()` is given none.
+
+        The base GAN follows the book (chapters 3 and 4): `Adam()` at Keras' defaults.
+        """
+        return keras.optimizers.Adam(), keras.optimizers.Adam()
+
+    def compile(self, d_optimizer=None, g_optimizer=None, loss=None, **kwargs):
+        """Configures the two optimizers and the adversarial loss.
+
+        Args:
+            d_optimizer, g_optimizer: optimizers of the discriminator and generator;
+                the model's `default_optimizers()` when omitted.
+            loss: a name from :data:`keras_gans.losses.LOSSES` (default: the model's
+                `default_loss`), a :class:`keras_gans.losses.GANLoss`, or a
+                `(discriminator_fn, generator_fn)` pair of callables on logits.
+            **kwargs: passed to `keras.Model.compile` (`steps_per_execution`, `jit_compile`, ...).
+        """
+        if "optimizer" in kwargs or "loss_fn" in kwargs:
+            raise TypeError("A GAN has two optimizers: use d_optimizer= and g_optimizer= (and loss= for the loss).")
+        default_d, default_g = self.default_optimizers()
+        self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
+        self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two different optimizer objects.")
+        self.gan_loss = gan_losses.GANLoss.get(loss if loss is not None else self.default_loss)
+        # optimizer=None: Keras must not create (and save) an unused default optimizer.
+        super().compile(optimizer=None, **kwargs)
+        # Built here so that load_weights / BackupAndRestore restore their state.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False) or not hasattr(self, "d_optimizer"):
+            return None
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "loss": keras.saving.serialize_keras_object(self.gan_loss),
+            "steps_per_execution": self.steps_per_execution,
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
+            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
+            loss=keras.saving.deserialize_keras_object(config["loss"]),
+            steps_per_execution=config.get("steps_per_execution", 1),
+        )
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    @property
+    def d_weights(self):
+        return self.discriminator.trainable_variables
+
+    @property
+    def g_weights(self):
+        return self.generator.trainable_variables
+
+    def sample_latent(self, batch_size):
+        """z ~ N(0, I) of shape (batch_size, latent_dim), drawn from the model's SeedGenerator."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def apply_update(self, optimizer, tape, loss, variables):
+        """Takes the gradient of `loss` and applies it with `optimizer`.
+
+        Under a `tf.distribute` strategy each replica's gradient is divided by the number of
+        replicas; the optimizer sums them, so the update equals one of the global batch.
+        """
+        grads = tape.gradient(loss, variables)
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if replicas > 1:
+            grads = [None if g is None else g / replicas for g in grads]
+        optimizer.apply(grads, variables)
+
+    def track(self, **values):
+        """Updates the trackers named by the keywords and returns all metric results."""
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    @staticmethod
+    def unpack_images(data):
+        """The image tensor of a batch that may be `x`, `(x,)`, or `(x, y)`."""
+        if isinstance(data, (tuple, list)):
+            data = data[0]
+        if isinstance(data, dict):
+            data = data["images"]
+        return data
+
+    @staticmethod
+    def accuracy(real_logits, fake_logits):
+        """D's accuracy on real data (logit > 0) and on fakes (logit < 0)."""
+        acc_real = ops.mean(ops.cast(ops.greater(real_logits, 0.0), "float32"))
+        acc_fake = ops.mean(ops.cast(ops.less(fake_logits, 0.0), "float32"))
+        return acc_real, acc_fake
+
+    # ------------------------------------------------------------------ algorithm
+    def train_step(self, data):
+        """One iteration of Goodfellow et al.'s Algorithm 1 (GANs in Action ch. 3, 4).
+
+        1. Discriminator: fresh fakes G(z) towards "fake", the real batch towards "real".
+        2. Generator: new fakes, pushed towards what D calls "real".
+        With `update="simultaneous"`, one batch of fakes serves both updates.
+        """
+        real = self.unpack_images(data)
+        batch_size = ops.shape(real)[0]
+        if self.update == "simultaneous":
+            return self._simultaneous_step(real, batch_size)
+
+        # 1. Discriminator step (the generator is only run forward).
+        fake = self.generator(self.sample_latent(batch_size), training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            d_loss = self.gan_loss.discriminator(real_logits, fake_logits)
+        self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+
+        # 2. Generator step on new latent vectors (the discriminator is only differentiated through).
+        with tf.GradientTape() as tape:
+            fake_logits_g = self.discriminator(self.generator(self.sample_latent(batch_size), training=True),
+                                               training=True)
+            g_loss = self.gan_loss.generator(fake_logits_g, ops.stop_gradient(real_logits))
+        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+
+        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
+        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
+
+    def _simultaneous_step(self, real, batch_size):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generator(self.sample_latent(batch_size), training=True)
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            d_loss = self.gan_loss.discriminator(real_logits, fake_logits)
+            g_loss = self.gan_loss.generator(fake_logits, real_logits)
+        self.apply_update(self.d_optimizer, d_tape, d_loss, self.d_weights)
+        self.apply_update(self.g_optimizer, g_tape, g_loss, self.g_weights)
+        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
+        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
+
+    def call(self, z, training=False):
+        """The generator's output for latent vectors `z`."""
+        return self.generator(z, training=training)
+
+    # ------------------------------------------------------------------ fit with checks
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking that the data fits the discriminator.
+
+        Images of the wrong shape, dtype or range raise a `ValueError` naming the fix
+        before any training (and before any callback writes a file).
+        """
+        self.check_data(x)
+        return super().fit(x, y, *args, **kwargs)
+
+    @property
+    def image_shape(self):
+        return tuple(int(d) for d in self.discriminator.input_shape[1:]) if _single_input(self.discriminator) else None
+
+    def check_data(self, x):
+        """Validates a dataset / array of training images; raises `ValueError` with the fix."""
+        expected = self.image_shape
+        if x is None or expected is None:
+            return
+        if isinstance(x, tf.data.Dataset):
+            spec = self.unpack_images(x.element_spec)
+            if not isinstance(spec, tf.TensorSpec):
+                return
+            _check_shape(tuple(spec.shape[1:]), expected)
+            _check_dtype(spec.dtype)
+            sample = next(iter(x.take(1)))
+            _check_range(self.unpack_images(sample))
+        elif isinstance(x, np.ndarray) or tf.is_tensor(x):
+            _check_shape(tuple(x.shape[1:]), expected)
+            _check_dtype(tf.as_dtype(x.dtype))
+            _check_range(x)
+
+    # ------------------------------------------------------------------ sampling
+    def latent(self, n, seed=None):
+        """`n` latent vectors z ~ N(0, I) as float32 numpy; the same `seed` gives the same z."""
+        return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype("float32")
+
+    def generate(self, n=16, seed=None, z=None, batch_size=256, output="float"):
+        """Generates `n` images (or one per row of `z`) with the generator in inference mode.
+
+        Args:
+            n: number of images.
+            seed: integer for reproducible samples (same seed → same images); None = random.
+            z: latent vectors to use instead of sampling (shape (n, latent_dim)).
+            batch_size: images generated per forward pass.
+            output: `"float"` → float32 in [-1, 1]; `"uint8"` → uint8 in [0, 255].
+
+        Returns:
+            a numpy array `(n, H, W, C)`.
+        """
+        if output not in ("float", "uint8"):
+            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")
+        images = self.run_generator(z, batch_size=batch_size)
+        if output == "uint8":
+            from keras_gans.utils.images import to_uint8
+
+            return to_uint8(images)
+        return images
+
+    def run_generator(self, *inputs, batch_size=256):
+        """Runs the generator on numpy inputs in batches (inference mode); returns numpy."""
+        n = len(inputs[0])
+        outputs = []
+        for start in range(0, n, batch_size):
+            chunk = [a[start:start + batch_size] for a in inputs]
+            out = self.generator(chunk[0] if len(chunk) == 1 else chunk, training=False)
+            outputs.append(ops.convert_to_numpy(out))
+        if not outputs:
+            return np.zeros((0,) + tuple(self.generator.output_shape[1:]), "float32")
+        return np.concatenate(outputs, axis=0)
+
+    # ------------------------------------------------------------------ saving and export
+    def save(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save`, written to a temporary file and renamed (atomic)."""
+        with atomic_path(filepath) as tmp:
+            super().save(tmp, overwrite=True, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save_weights`, written to a temporary file and renamed (atomic)."""
+        with atomic_path(filepath) as tmp:
+            super().save_weights(tmp, overwrite=True, **kwargs)
+
+    def serving_inputs(self):
+        """`tf.TensorSpec`s of the generator's serving inputs (subclasses add labels)."""
+        return [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")]
+
+    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+        """Exports the generator as a SavedModel for serving (TF Serving, `tf.saved_model.load`).
+
+        Endpoints:
+            `serve` (also `serving_default`): `z` float32 (batch, latent_dim) → `{"images"}`
+                float32 (batch, H, W, C) in [-1, 1] (map with `(x + 1) * 127.5` for pixels).
+            `sample`: `n` int32, `seed` int32 → `{"images"}` from z ~ N(0, I) (stateless, seeded).
+            `__call__` is not added; call `loaded.serve(z)["images"]` or use the signature.
+
+        The result loads without keras_gans or Keras:
+        `tf.saved_model.load(path).signatures["serving_default"](z=z)["images"]`, and in Keras with
+        `keras.layers.TFSMLayer(path, call_endpoint="serve")`.
+        """
+        if format != "tf_saved_model":
+            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
+        from keras_gans.export import export_generator
+
+        export_generator(self, filepath, verbose=verbose)
+
+    # ------------------------------------------------------------------ config
+    def get_config(self):
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "seed": self.seed,
+            "update": self.update,
+        }
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+def _latent_size(generator):
+    try:
+        shape = generator.input_shape
+    except (AttributeError, ValueError):
+        return None
+    if isinstance(shape, list):
+        shape = shape[0]
+    return int(shape[-1]) if shape and shape[-1] is not None else None
+
+
+def _single_input(model):
+    try:
+        return not isinstance(model.input_shape, list)
+    except (AttributeError, ValueError):
+        return False
+
+
+def _check_shape(got, expected):
+    if tuple(got) != tuple(expected) and None not in got:
+        raise ValueError(
+            f"The data's images have shape {tuple(got)} but this model's discriminator expects {tuple(expected)}. "
+            f"Resize the data (e.g. kg.data.load(..., image_size={expected[:2]})) or build the model with "
+            f"image_shape={tuple(got)}."
+        )
+
+
+def _check_dtype(dtype):
+    if not dtype.is_floating:
+        raise ValueError(
+            f"The data's images are {dtype.name}; GANs here train on floats in [-1, 1]. "
+            "Scale them with `x.astype('float32') / 127.5 - 1` or load them with keras_gans.data.load()."
+        )
+
+
+def _check_range(images):
+    arr = np.asarray(images, dtype="float32")
+    lo, hi = float(arr.min()), float(arr.max())
+    if not np.isfinite(arr).all():
+        raise ValueError("The data contains NaN or Inf pixels; clean it before training.")
+    if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
+        raise ValueError(
+            f"The data's pixel values lie in [{lo:g}, {hi:g}], but the generator's tanh output is in [-1, 1]. "
+            "Scale the images to [-1, 1] (e.g. `x / 127.5 - 1` for 0-255 pixels) or use keras_gans.data.load()."
+        )
