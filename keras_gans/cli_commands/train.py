@@ -19,17 +19,14 @@ def add_arguments(p):
     p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity")
 
 
-def build_model(args, image_shape):
-    from keras_gans import models, networks
+def build_model(args):
+    """(model, dataset) for the named model, through its class's `from_cli` hook."""
+    from keras_gans import models
 
-    name = args.model.lower()
+    name = args.model.lower().replace("-", "_")
     if name not in models.MODELS:
         raise KeyError(f"Unknown model {args.model!r}. Choose one of {sorted(models.MODELS)}.")
-    cls = models.MODELS[name]
-    if name == "gan":
-        return cls(networks.mlp_generator(args.latent_dim, image_shape), networks.mlp_discriminator(image_shape),
-                   seed=args.seed, update=args.update)
-    return cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed, update=args.update)
+    return models.MODELS[name].from_cli(args)
 
 
 def run(args):
@@ -43,10 +40,7 @@ def run(args):
     import keras_gans as kg
 
     keras.utils.set_random_seed(args.seed)
-    image_size = (args.image_size, args.image_size) if args.image_size else None
-    ds = kg.data.load(args.dataset, batch_size=args.batch_size, image_size=image_size, seed=args.seed)
-    image_shape = tuple(ds.element_spec.shape[1:])
-    gan = build_model(args, image_shape)
+    gan, ds = build_model(args)
     gan.compile()
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "command.json"), "w") as f:
