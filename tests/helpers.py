@@ -1,0 +1,74 @@
+"""Test utilities shared by the slow quality tests.
+
+`digit_quality(images)` judges whether generated images are MNIST digits with a small CNN
+trained on the mnist-5k *train* split (cached in the temp folder, so it trains once per machine).
+Criterion used by the slow tests: mean max-probability ≥ 0.8 and ≥ 8 of 10 classes in 1,000 samples.
+"""
+import os
+import tempfile
+
+import numpy as np
+
+_MODEL = None
+
+
+def _build():
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(),
+        layers.Flatten(), layers.Dropout(0.3), layers.Dense(128, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+def digit_classifier():
+    """A CNN on 28×28×1 images in [-1, 1] (softmax over 10 digits), trained on mnist-5k train."""
+    global _MODEL
+    if _MODEL is not None:
+        return _MODEL
+    import keras
+
+    from keras_gans.data import load_arrays
+
+    model = _build()
+    path = os.path.join(tempfile.gettempdir(), "keras_gans_test_digit_judge_v1.weights.h5")
+    if os.path.exists(path):
+        model.load_weights(path)
+    else:
+        keras.utils.set_random_seed(0)
+        x, y = load_arrays("mnist-5k", "train")
+        x = x.astype("float32") / 127.5 - 1.0
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x, y, epochs=8, batch_size=64, verbose=0)
+        tmp = path + f".{os.getpid()}.weights.h5"
+        model.save_weights(tmp)
+        os.replace(tmp, path)
+    _MODEL = model
+    return model
+
+
+def digit_quality(images):
+    """{mean_max_prob, n_classes, predictions, accuracy_on_test} for images in [-1, 1] (N, 28, 28, 1)."""
+    images = np.asarray(images, "float32")
+    if images.shape[1:] != (28, 28, 1):
+        raise ValueError(f"digit_quality expects (N, 28, 28, 1) images; got {images.shape}")
+    probs = digit_classifier().predict(images, batch_size=256, verbose=0)
+    pred = probs.argmax(1)
+    return {
+        "mean_max_prob": float(probs.max(1).mean()),
+        "n_classes": int(len(np.unique(pred))),
+        "predictions": pred,
+    }
+
+
+def judge_accuracy():
+    """The judge's accuracy on the mnist-5k test split (to report next to quality numbers)."""
+    from keras_gans.data import load_arrays
+
+    x, y = load_arrays("mnist-5k", "test")
+    probs = digit_classifier().predict(x.astype("float32") / 127.5 - 1.0, verbose=0)
+    return float((probs.argmax(1) == y).mean())
