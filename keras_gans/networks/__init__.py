@@ -7,12 +7,30 @@ from keras_gans.networks.dcgan_nets import (
     radford_discriminator,
     radford_generator,
 )
+from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators  # noqa: E402
+from keras_gans.networks.patchgan import patchgan_discriminator  # noqa: E402
+from keras_gans.networks.resnet_gen import resnet_generator  # noqa: E402
+from keras_gans.networks.unet import pix2pix_generator, unet_generator  # noqa: E402
+from keras_gans.networks.progan_nets import (
+    layers_by_name,
+    progan_discriminator,
+    progan_generator,
+)
 
 __all__ = [
+    "cogan_discriminators",
+    "cogan_generators",
+    "patchgan_discriminator",
+    "pix2pix_generator",
+    "resnet_generator",
+    "unet_generator",
     "book_dcgan_discriminator",
     "book_dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
     "radford_discriminator",
     "radford_generator",
+    "layers_by_name",
+    "progan_discriminator",
+    "progan_generator",
 ]

@@ -1,0 +1,10 @@
+"""Custom Keras layers used by the networks (all registered for `.keras` round trips)."""
+from keras_gans.layers.normalization import InstanceNormalization
+from keras_gans.layers.padding import ReflectionPadding2D
+from keras_gans.layers.progan_layers import (
+    EqualizedConv2D,
+    EqualizedDense,
+    FadeIn,
+    MinibatchStdDev,
+    PixelNormalization,
+)
