@@ -82,7 +82,8 @@ def test_training_updates_both_networks_and_reports_metrics(tiny_gan, small_ds):
     g0 = [w.numpy().copy() for w in tiny_gan.generator.trainable_weights]
     d0 = [w.numpy().copy() for w in tiny_gan.discriminator.trainable_weights]
     hist = tiny_gan.fit(small_ds, epochs=2, verbose=0).history
-    assert set(hist) == {"d_loss", "g_loss", "d_acc_real", "d_acc_fake"}
+    assert set(hist) == {"d_loss", "g_loss", "d_acc_real", "d_acc_fake", "loss"}
+    np.testing.assert_allclose(hist["loss"], np.add(hist["d_loss"], hist["g_loss"]), rtol=1e-6)
     assert all(np.isfinite(v).all() for v in hist.values())
     assert int(tiny_gan.d_optimizer.iterations) == 16 and int(tiny_gan.g_optimizer.iterations) == 16
     assert any(not np.allclose(a, b.numpy()) for a, b in zip(g0, tiny_gan.generator.trainable_weights))

@@ -138,8 +138,13 @@ class GAN(keras.Model):
         return self.generator.trainable_variables
 
     def sample_latent(self, batch_size):
-        """z ~ N(0, I) of shape (batch_size, latent_dim), drawn from the model's SeedGenerator."""
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        """z ~ N(0, I) of shape (batch_size, latent_dim), drawn from the model's SeedGenerator.
+
+        Under a `tf.distribute` strategy each replica takes its own slice of one global draw
+        (see :func:`replica_random`), so replicas never share latent vectors and the run matches
+        one device with the same global batch.
+        """
+        return replica_random(keras.random.normal, (batch_size, self.latent_dim), seed=self.seed_generator)
 
     def apply_update(self, optimizer, tape, loss, variables):
         """Takes the gradient of `loss` and applies it with `optimizer`.
@@ -154,10 +159,17 @@ class GAN(keras.Model):
         optimizer.apply(grads, variables)
 
     def track(self, **values):
-        """Updates the trackers named by the keywords and returns all metric results."""
+        """Updates the trackers named by the keywords and returns all metric results.
+
+        Also reports `loss` = `d_loss` + `g_loss` (when both exist): Keras callbacks such as
+        `TerminateOnNaN` read only `logs["loss"]`, so without it they would never see a NaN.
+        """
         for name, value in values.items():
             self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        results = {name: tracker.result() for name, tracker in self.trackers.items()}
+        if "loss" not in results and "d_loss" in results and "g_loss" in results:
+            results["loss"] = results["d_loss"] + results["g_loss"]
+        return results
 
     @staticmethod
     def unpack_images(data):
@@ -370,6 +382,28 @@ class GAN(keras.Model):
             if isinstance(config.get(key), dict):
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
+
+
+def replica_random(sampler, shape, seed=None, **kwargs):
+    """`sampler(shape, seed=seed, **kwargs)` (e.g. `keras.random.normal`), made replica-aware.
+
+    A `SeedGenerator`'s state is mirrored, so under `tf.distribute` every replica would draw the
+    *same* numbers. Here each replica draws the global batch (`shape[0]` × replicas) and keeps the
+    rows of its replica id: replicas get distinct samples and, with equal per-replica batches, the
+    union equals what one device draws for the whole batch.
+
+    >>> import keras
+    >>> replica_random(keras.random.uniform, (4, 1), seed=keras.random.SeedGenerator(0)).shape
+    TensorShape([4, 1])
+    """
+    context = tf.distribute.get_replica_context()
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if context is None or replicas == 1:
+        return sampler(shape, seed=seed, **kwargs)
+    batch = shape[0]
+    values = sampler((batch * replicas,) + tuple(shape[1:]), seed=seed, **kwargs)
+    start = context.replica_id_in_sync_group * batch
+    return values[start:start + batch]
 
 
 def _latent_size(generator):
