@@ -16,5 +16,7 @@ from keras_gans.data.core import (
     register_dataset,
     scale_images,
 )
+from keras_gans.data.semi_supervised import semi_supervised_dataset, semi_supervised_split  # noqa: E402
 
-__all__ = ["DATASETS", "available", "load", "load_arrays", "make_pipeline", "register_dataset", "scale_images"]
+__all__ = ["DATASETS", "available", "load", "load_arrays", "make_pipeline", "register_dataset", "scale_images",
+           "semi_supervised_dataset", "semi_supervised_split"]

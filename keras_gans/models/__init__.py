@@ -4,10 +4,17 @@
 """
 from keras_gans.models.gan import GAN
 from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.wgan import WGAN, WGANGP
+from keras_gans.models.cgan import CGAN
+from keras_gans.models.sgan import SGAN
 
 MODELS = {
     "gan": GAN,
     "dcgan": DCGAN,
+    "wgan": WGAN,
+    "wgan_gp": WGANGP,
+    "cgan": CGAN,
+    "sgan": SGAN,
 }
 
-__all__ = ["GAN", "DCGAN", "MODELS"]
+__all__ = ["GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "MODELS"]

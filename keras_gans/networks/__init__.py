@@ -7,6 +7,13 @@ from keras_gans.networks.dcgan_nets import (
     radford_discriminator,
     radford_generator,
 )
+from keras_gans.networks.mnist_nets import (  # noqa: E402
+    cgan_discriminator,
+    cgan_generator,
+    sgan_discriminator,
+    wgan_critic,
+    wgan_generator,
+)
 from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators  # noqa: E402
 from keras_gans.networks.patchgan import patchgan_discriminator  # noqa: E402
 from keras_gans.networks.resnet_gen import resnet_generator  # noqa: E402
@@ -18,6 +25,11 @@ from keras_gans.networks.progan_nets import (
 )
 
 __all__ = [
+    "cgan_discriminator",
+    "cgan_generator",
+    "sgan_discriminator",
+    "wgan_critic",
+    "wgan_generator",
     "cogan_discriminators",
     "cogan_generators",
     "patchgan_discriminator",

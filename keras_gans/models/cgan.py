@@ -1,0 +1,199 @@
+"""Conditional GAN (Mirza & Osindero 2014; GANs in Action, chapter 8)."""
+import numpy as np
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans.models.gan import GAN
+from keras_gans.networks import mnist_nets
+from keras_gans.tricks import TricksMixin
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class CGAN(TricksMixin, GAN):
+    """Conditional GAN: G(z, y) draws an image of class y; D(x, y) judges "real and of class y".
+
+    Mirza & Osindero (2014), GANs in Action ch. 8; lecture slides §5. Per training step:
+
+    1. D: real pairs (x, y) from the data towards "real", fake pairs (G(z, y), y) with the
+       *same* labels towards "fake";
+    2. G: new z and uniformly random labels y', pushed towards D calling (G(z, y'), y') real.
+
+    Conditioning (`conditioning=`):
+
+    - `"embedding"` (the book): G multiplies z element-wise by a learned label embedding;
+      D gets the label embedding reshaped to an H×W plane as an extra image channel.
+    - `"one_hot"` (the lecture, keras-io): G gets concat(z, one_hot(y)); D gets K extra
+      planes, all ones for the active class.
+
+    Data: a dataset of `(images, labels)` with int labels in [0, num_classes), e.g.
+    `kg.data.load("mnist-5k", batch_size=64, with_labels=True)`.
+
+    Args:
+        image_shape, latent_dim, num_classes: data and latent sizes.
+        conditioning: `"embedding"` or `"one_hot"`.
+        generator, discriminator: optional networks taking `[z, labels]` / `[images, labels]`.
+        **kwargs: `seed`, the tricks of :mod:`keras_gans.tricks` (`label_smoothing`, `d_steps`,
+            `ema_decay`, ...) and Keras model arguments.
+
+    Defaults: Adam(2e-4, β1 = 0.5) for both networks (the book's `Adam()` defaults also train);
+    non-saturating BCE loss.
+
+    Example:
+
+    >>> import keras_gans as kg
+    >>> cgan = kg.models.CGAN(num_classes=10)
+    >>> cgan.compile()
+    >>> cgan.fit(kg.data.load("mnist-5k", batch_size=64, with_labels=True), epochs=1, verbose=0)
+    >>> sevens = cgan.generate(8, seed=0, labels=[7] * 8)      # eight 7s
+    >>> sevens.shape
+    (8, 28, 28, 1)
+    """
+
+    def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, conditioning="embedding",
+                 generator=None, discriminator=None, **kwargs):
+        if conditioning not in mnist_nets.CONDITIONINGS:
+            raise ValueError(f"conditioning must be one of {mnist_nets.CONDITIONINGS}; got {conditioning!r}.")
+        if int(num_classes) < 2:
+            raise ValueError(f"num_classes must be at least 2; got {num_classes!r}.")
+        image_shape = tuple(int(d) for d in image_shape)
+        if generator is None:
+            generator = mnist_nets.cgan_generator(latent_dim, num_classes, image_shape, conditioning)
+        if discriminator is None:
+            discriminator = mnist_nets.cgan_discriminator(image_shape, num_classes, conditioning)
+        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+        self.num_classes = int(num_classes)
+        self.conditioning = conditioning
+        self._image_shape = tuple(int(d) for d in generator.output_shape[1:])
+
+    @property
+    def image_shape(self):
+        return self._image_shape
+
+    def default_optimizers(self):
+        return keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+    def sample_labels(self, batch_size):
+        """Labels drawn uniformly from [0, num_classes) with the model's SeedGenerator."""
+        return keras.random.randint((batch_size,), 0, self.num_classes, seed=self.seed_generator, dtype="int32")
+
+    def train_step(self, data):
+        """One CGAN iteration (GANs in Action listing 8.x): D on matching real and fake pairs, then G."""
+        real, labels = data
+        labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
+        # 1. d_steps discriminator updates (1 by default), each on its own slice of the batch.
+        for real_slice, label_slice in self.critic_batches(real, labels):
+            m = ops.shape(real_slice)[0]
+            fake = self.generator([self.sample_latent(m), label_slice], training=True)  # same labels as the reals
+            with tf.GradientTape() as tape:
+                real_logits = self.discriminator([self.d_input(real_slice), label_slice], training=True)
+                fake_logits = self.discriminator([self.d_input(fake), label_slice], training=True)
+                d_loss = self.discriminator_loss(real_logits, fake_logits)
+            self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+        # 2. Generator update on new latent vectors and random labels.
+        g_labels = self.sample_labels(m)
+        with tf.GradientTape() as tape:
+            fake = self.generator([self.sample_latent(m), g_labels], training=True)
+            fake_logits_g = self.discriminator([self.d_input(fake), g_labels], training=True)
+            g_loss = self.gan_loss.generator(fake_logits_g, ops.stop_gradient(real_logits))
+        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        self.update_ema()
+        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
+        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
+
+    def call(self, inputs, training=False):
+        """The generator's images for `[z, labels]`."""
+        return self.generator(inputs, training=training)
+
+    # ------------------------------------------------------------------ data and labels
+    def check_labels(self, labels, n=None):
+        """Validates labels; returns them as an int32 numpy vector. Raises `ValueError` with the fix."""
+        arr = np.asarray(labels)
+        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+            if np.issubdtype(arr.dtype, np.floating) and arr.size and np.all(np.mod(arr, 1) == 0):
+                hint = " (they are whole numbers: convert them with np.asarray(labels, 'int32'))"
+            else:
+                hint = ""
+            raise ValueError(f"labels must be integers in [0, {self.num_classes}); got dtype {arr.dtype}{hint}.")
+        arr = arr.reshape(-1) if arr.ndim == 2 and arr.shape[1] == 1 else arr
+        if arr.ndim == 0:
+            arr = np.full((1 if n is None else int(n),), int(arr))
+        if arr.ndim != 1:
+            raise ValueError(f"labels must be a vector of class indices (n,); got shape {arr.shape}. "
+                             "One-hot labels? Pass labels.argmax(-1).")
+        if n is not None and len(arr) != int(n):
+            raise ValueError(f"Got {len(arr)} labels for n={n} images; pass one label per image (or omit n).")
+        if arr.size and (arr.min() < 0 or arr.max() >= self.num_classes):
+            bad = arr[(arr < 0) | (arr >= self.num_classes)][0]
+            raise ValueError(f"Label {int(bad)} is out of range: this model has num_classes={self.num_classes}, "
+                             f"so labels must be in [0, {self.num_classes - 1}].")
+        return arr.astype("int32")
+
+    def check_data(self, x):
+        """Checks that the data yields `(images, labels)` with valid int labels (and valid images)."""
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            if not (isinstance(spec, tuple) and len(spec) == 2):
+                raise ValueError("CGAN trains on (images, labels) pairs; load the data with "
+                                 "kg.data.load(..., with_labels=True).")
+            if not spec[1].dtype.is_integer:
+                raise ValueError(f"CGAN labels must be integer class indices; the dataset's are {spec[1].dtype.name}.")
+            _, labels = next(iter(x.take(1)))
+            self.check_labels(labels.numpy())
+        super().check_data(x)
+
+    # ------------------------------------------------------------------ sampling
+    def generate(self, n=None, seed=None, z=None, labels=None, batch_size=256, output="float"):
+        """Generates images of the given classes.
+
+        Args:
+            n: number of images (default: `len(labels)`, or 16).
+            seed: integer for reproducible z (same seed → same images).
+            z: latent vectors instead of sampling, shape (n, latent_dim).
+            labels: int class per image (a list, an array, or one int for all images). None:
+                0, 1, …, K−1, 0, 1, … (so a grid with K columns shows one class per column).
+            batch_size, output: as :meth:`GAN.generate`.
+
+        Raises:
+            ValueError: labels out of range, not integers, or not one per image.
+        """
+        if output not in ("float", "uint8"):
+            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        if n is None:
+            n = len(z) if z is not None else (np.size(labels) if labels is not None and np.ndim(labels) else 16)
+        if labels is None:
+            labels = np.arange(int(n)) % self.num_classes
+        labels = self.check_labels(labels, n)
+        z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
+        if z.shape != (int(n), self.latent_dim):
+            raise ValueError(f"z must have shape ({n}, {self.latent_dim}); got {z.shape}.")
+        images = self.run_generator(z, labels, batch_size=batch_size)
+        if output == "uint8":
+            from keras_gans.utils.images import to_uint8
+
+            return to_uint8(images)
+        return images
+
+    def serving_inputs(self):
+        """Serving signature: `z` float32 (batch, latent_dim) and `labels` int32 (batch,)."""
+        return [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z"),
+                tf.TensorSpec([None], tf.int32, name="labels")]
+
+    @classmethod
+    def from_cli(cls, args):
+        """(model, dataset) for `keras-gans train cgan`: a labelled dataset."""
+        from keras_gans import data
+
+        image_size = (args.image_size, args.image_size) if args.image_size else None
+        ds = data.load(args.dataset, batch_size=args.batch_size, image_size=image_size, seed=args.seed,
+                       with_labels=True)
+        image_shape = tuple(ds.element_spec[0].shape[1:])
+        model = cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
+                    conditioning=getattr(args, "conditioning", None) or "embedding")
+        return model, ds
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("update", None)
+        config.update(image_shape=self._image_shape, num_classes=self.num_classes, conditioning=self.conditioning)
+        return config

@@ -1,0 +1,239 @@
+"""Semi-supervised GAN (Salimans et al. 2016; Odena 2016; GANs in Action, chapter 7)."""
+import keras
+import tensorflow as tf
+from keras import layers, ops
+
+from keras_gans.models.gan import GAN
+from keras_gans.networks import dcgan_nets, mnist_nets
+from keras_gans.tricks import TricksMixin
+
+GENERATOR_OBJECTIVES = ("non_saturating", "feature_matching")
+
+
+def real_logit(class_logits):
+    """The real-vs-fake logit of an N-class discriminator: log Z with Z = Σₖ exp(lₖ).
+
+    With the fake class's logit fixed at 0 (Salimans et al. 2016), P(real) = Z / (Z + 1) =
+    σ(log Z), so log Z is a logit for the usual GAN losses (computed stably by logsumexp).
+    """
+    return ops.logsumexp(ops.cast(class_logits, "float32"), axis=-1, keepdims=True)
+
+
+def build_classifier(discriminator, name="sgan_classifier"):
+    """A compiled Keras classifier (softmax over D's class logits) sharing `discriminator`'s weights."""
+    probabilities = layers.Softmax(name="probabilities")(discriminator.output)
+    model = keras.Model(discriminator.input, probabilities, name=name)
+    model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def supervised_baseline(image_shape=(28, 28, 1), num_classes=10, dropout=0.5):
+    """The SGAN discriminator network as a plain supervised classifier (the book's ch. 7 baseline).
+
+    Compiled with sparse categorical cross-entropy, Adam() and accuracy; train it on the same
+    labelled examples as the SGAN to measure what the unlabelled data and the GAN add.
+    """
+    return build_classifier(mnist_nets.sgan_discriminator(image_shape, num_classes, dropout=dropout),
+                            name="supervised_classifier")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SGAN(TricksMixin, GAN):
+    """Semi-supervised GAN: a discriminator that is also a `num_classes`-way classifier.
+
+    Salimans et al. (2016, "Improved Techniques for Training GANs", §5), GANs in Action ch. 7.
+    D outputs `num_classes` logits l. Its classifier is softmax(l); its probability that an image
+    is real is Z/(Z + 1) with Z = Σ exp(lₖ) (the fake class's logit is fixed at 0), i.e. the logit
+    log Z (:func:`real_logit`). Per training step:
+
+    1. D: supervised cross-entropy on a labelled batch + the GAN loss on log Z for an
+       unlabelled real batch ("real") and a generated batch ("fake");
+    2. G: fresh fakes, either towards "real" (`generator_objective="non_saturating"`, the book)
+       or matching the mean of D's "features" layer on real data (`"feature_matching"`, Salimans et al.).
+
+    After training, :attr:`classifier` is the product: a compiled Keras classifier (images in
+    [-1, 1] → class probabilities) that evaluates, saves and exports on its own.
+
+    Data: :func:`keras_gans.data.semi_supervised_dataset` (dicts of `images`, `labeled_images`,
+    `labels`); the labels of the unlabelled images never enter the pipeline.
+
+    Args:
+        image_shape, latent_dim, num_classes: sizes.
+        num_labeled: the number of labelled examples the model is meant for (recorded in the
+            config and used by `keras-gans train sgan`).
+        generator, discriminator: optional networks (D: images → `num_classes` logits).
+        dropout: dropout of the built-in discriminator (0.5, the book).
+        generator_objective: `"non_saturating"` or `"feature_matching"`.
+        supervised_weight: weight of the supervised loss in D's loss (1).
+        **kwargs: `seed`, tricks (`label_smoothing`, `instance_noise`, `ema_decay`) and Keras arguments.
+
+    Defaults: Adam(2e-4, β1 = 0.5) for both networks; non-saturating loss on log Z.
+
+    Example:
+
+    >>> import keras_gans as kg
+    >>> sgan = kg.models.SGAN(num_labeled=100)
+    >>> sgan.compile()
+    >>> sgan.fit(kg.data.semi_supervised_dataset("mnist-5k", num_labeled=100, batch_size=32), epochs=1, verbose=0)
+    >>> x, y = kg.data.load_arrays("mnist-5k", split="test")
+    >>> loss, accuracy = sgan.classifier.evaluate(x / 127.5 - 1, y, verbose=0)
+    """
+
+    metric_names = ("d_loss", "g_loss", "supervised_loss", "unsupervised_loss", "labeled_acc",
+                    "d_acc_real", "d_acc_fake")
+
+    def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, num_labeled=None, generator=None,
+                 discriminator=None, dropout=0.5, generator_objective="non_saturating", supervised_weight=1.0,
+                 **kwargs):
+        if generator_objective not in GENERATOR_OBJECTIVES:
+            raise ValueError(f"generator_objective must be one of {GENERATOR_OBJECTIVES}; got {generator_objective!r}.")
+        if kwargs.get("d_steps", 1) != 1:
+            raise ValueError("SGAN takes one discriminator step per generator step; d_steps must be 1.")
+        image_shape = tuple(int(d) for d in image_shape)
+        if generator is None:
+            generator = dcgan_nets.book_dcgan_generator(latent_dim, image_shape)
+        if discriminator is None:
+            discriminator = mnist_nets.sgan_discriminator(image_shape, num_classes, dropout=dropout)
+        if int(discriminator.output_shape[-1]) != int(num_classes):
+            raise ValueError(f"The discriminator outputs {discriminator.output_shape[-1]} logits; SGAN needs one per "
+                             f"class (num_classes={num_classes}).")
+        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+        self.n_classes = int(num_classes)  # not `num_classes`: SampleGrid would lay out an unconditional G by class
+        self.num_labeled = None if num_labeled is None else int(num_labeled)
+        self.dropout = dropout
+        self.generator_objective = generator_objective
+        self.supervised_weight = float(supervised_weight)
+        self._image_shape = tuple(int(d) for d in generator.output_shape[1:])
+        if generator_objective == "feature_matching":
+            try:
+                features = discriminator.get_layer("features").output
+            except ValueError:
+                raise ValueError("generator_objective='feature_matching' needs a discriminator layer named "
+                                 "'features' (the built-in one has it).") from None
+            self.feature_extractor = keras.Model(discriminator.input, features, name="sgan_features")
+        # Not tracked as a sub-model (it only shares D's weights); built on first use.
+        self.__dict__["_classifier"] = None
+
+    @property
+    def image_shape(self):
+        return self._image_shape
+
+    def default_optimizers(self):
+        return keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+    @property
+    def classifier(self):
+        """The trained classifier: images in [-1, 1] → class probabilities (shares D's weights)."""
+        if self.__dict__.get("_classifier") is None:
+            self.__dict__["_classifier"] = build_classifier(self.discriminator)
+        return self.__dict__["_classifier"]
+
+    def train_step(self, data):
+        """One SGAN iteration (GANs in Action ch. 7): supervised + unsupervised D update, then G."""
+        unlabeled, labeled, labels = self.unpack_semi_supervised(data)
+        m = ops.shape(unlabeled)[0]
+        fake = self.generator(self.sample_latent(m), training=True)
+        # 1. Discriminator: classify the labelled batch; tell unlabelled reals (log Z high) from fakes.
+        with tf.GradientTape() as tape:
+            class_logits = self.discriminator(self.d_input(labeled), training=True)
+            supervised_loss = ops.mean(keras.losses.sparse_categorical_crossentropy(labels, class_logits,
+                                                                                    from_logits=True))
+            real_logits = real_logit(self.discriminator(self.d_input(unlabeled), training=True))
+            fake_logits = real_logit(self.discriminator(self.d_input(fake), training=True))
+            unsupervised_loss = self.discriminator_loss(real_logits, fake_logits)
+            d_loss = self.supervised_weight * supervised_loss + unsupervised_loss
+        self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+
+        # 2. Generator: fool D's real/fake head, or match D's mean features on real data.
+        with tf.GradientTape() as tape:
+            fake = self.generator(self.sample_latent(m), training=True)
+            if self.generator_objective == "feature_matching":
+                real_features = ops.stop_gradient(ops.mean(self.feature_extractor(unlabeled, training=True), axis=0))
+                fake_features = ops.mean(self.feature_extractor(self.d_input(fake), training=True), axis=0)
+                g_loss = ops.mean(ops.square(real_features - fake_features))
+            else:
+                g_loss = self.gan_loss.generator(real_logit(self.discriminator(self.d_input(fake), training=True)),
+                                                 ops.stop_gradient(real_logits))
+        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        self.update_ema()
+
+        predicted = ops.cast(ops.argmax(class_logits, axis=-1), "int32")
+        labeled_acc = ops.mean(ops.cast(ops.equal(predicted, ops.cast(labels, "int32")), "float32"))
+        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
+        return self.track(d_loss=d_loss, g_loss=g_loss, supervised_loss=supervised_loss,
+                          unsupervised_loss=unsupervised_loss, labeled_acc=labeled_acc,
+                          d_acc_real=acc_real, d_acc_fake=acc_fake)
+
+    @staticmethod
+    def unpack_semi_supervised(data):
+        if isinstance(data, (tuple, list)) and len(data) == 1:
+            data = data[0]
+        return data["images"], data["labeled_images"], ops.reshape(ops.cast(data["labels"], "int32"), (-1,))
+
+    def check_data(self, x):
+        """The data must be a dataset of `{"images", "labeled_images", "labels"}` dicts."""
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            if not (isinstance(spec, dict) and {"images", "labeled_images", "labels"} <= set(spec)):
+                raise ValueError("SGAN trains on dicts of unlabelled 'images' plus 'labeled_images' and 'labels'; "
+                                 "build the data with kg.data.semi_supervised_dataset(name, num_labeled=...).")
+            if not spec["labels"].dtype.is_integer:
+                raise ValueError(f"SGAN labels must be integer class indices; got {spec['labels'].dtype.name}.")
+            batch = next(iter(x.take(1)))
+            labels = batch["labels"].numpy()
+            if labels.size and (labels.min() < 0 or labels.max() >= self.n_classes):
+                raise ValueError(f"Labels must be in [0, {self.n_classes - 1}] (num_classes={self.n_classes}); "
+                                 f"found {int(labels.min())}..{int(labels.max())}.")
+        elif x is not None:
+            raise ValueError("SGAN.fit needs a tf.data.Dataset from kg.data.semi_supervised_dataset(...).")
+        super().check_data(x)
+
+    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+        """Exports the classifier (SGAN's product) as a SavedModel.
+
+        Endpoint `serve` (also `serving_default`): `images` float32 (batch, H, W, C) in [-1, 1] →
+        `{"probabilities": (batch, num_classes), "classes": int32 (batch,)}`.
+        """
+        if format != "tf_saved_model":
+            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
+        import os
+
+        from keras_gans.utils.io import atomic_path
+
+        classifier = self.classifier
+        archive = keras.export.ExportArchive()
+        archive.track(classifier)
+
+        @tf.function(input_signature=[tf.TensorSpec((None,) + self._image_shape, tf.float32, name="images")])
+        def serve(images):
+            probabilities = classifier(images, training=False)
+            return {"probabilities": probabilities, "classes": tf.argmax(probabilities, axis=-1, output_type=tf.int32)}
+
+        archive.add_endpoint("serve", serve)
+        filepath = os.fspath(filepath)
+        with atomic_path(filepath) as tmp:
+            archive.write_out(tmp, verbose=False)
+        if verbose:
+            print(f"Saved the SGAN classifier to {filepath} (endpoint: serve(images) -> probabilities, classes).")
+        return filepath
+
+    @classmethod
+    def from_cli(cls, args):
+        """(model, dataset) for `keras-gans train sgan`: --num-labeled labels (default 100), the rest unlabelled."""
+        from keras_gans.data.semi_supervised import semi_supervised_dataset
+
+        num_labeled = getattr(args, "num_labeled", None) or 100
+        ds = semi_supervised_dataset(args.dataset, num_labeled=num_labeled, batch_size=args.batch_size,
+                                     seed=args.seed)
+        image_shape = tuple(ds.element_spec["images"].shape[1:])
+        model = cls(image_shape=image_shape, latent_dim=args.latent_dim, num_labeled=num_labeled, seed=args.seed)
+        return model, ds
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("update", None)
+        config.pop("d_steps", None)
+        config.update(image_shape=self._image_shape, num_classes=self.n_classes, num_labeled=self.num_labeled,
+                      dropout=self.dropout, generator_objective=self.generator_objective,
+                      supervised_weight=self.supervised_weight)
+        return config
