@@ -1,0 +1,239 @@
+"""Quality benchmark: the book DCGAN trained by our `fit` vs a plain keras-io-style loop, same CPU budget.
+
+    .venv/bin/python benchmarks/quality.py [--cpu-budget 300] [--seed 0] [--out runs/bench_quality]
+
+Both trainers start from the same initial weights (the book's chapter 4 networks, latent 100),
+use the same optimisers (Adam(2e-4, β1 = 0.5) for D and G), the same non-saturating BCE loss on
+logits, batch size 64 and the same mnist-5k *train* pipeline. Each trains until it has used
+`--cpu-budget` seconds of process CPU time (user + system, all threads; measured with
+`time.process_time`, so other programs on a shared machine do not eat into it). Every
+`--eval-every` epochs a quick FID-MNIST (1,000 samples; its CPU time is not charged to the
+budget) picks the best snapshot, as DESIGN.md advises for this unstable recipe.
+
+Reported for the last and the best snapshot of each trainer: FID-MNIST, KID-MNIST and IS-MNIST
+of 4,500 samples against the 500 held-out mnist-5k test images, plus the real-vs-real baseline
+(the 4,500 train images in place of samples). The protocol is printed with the table and saved
+with it in `--out`/quality.json and quality.md, with sample grids of both trainers.
+
+The plain loop follows keras-io's DCGAN example (alternating: a D step on real and fresh fake
+images, then a G step on new latent vectors, labels 1 = real), written as a `tf.function` over a
+`tf.data` iterator — without keras-io's label noise, so only the training plumbing differs.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+import keras_gans as kg  # noqa: E402
+from keras_gans.metrics import evaluate_generator, format_protocol, real_baseline, reference_images  # noqa: E402
+from keras_gans.utils import atomic_path, make_grid, save_image  # noqa: E402
+
+LATENT = 100
+BATCH = 64
+
+
+def cpu():
+    return time.process_time()
+
+
+class Tracker:
+    """Charges training CPU time to a budget, evaluates snapshots, keeps the best weights."""
+
+    def __init__(self, name, generator, budget, eval_every, real_quick):
+        self.name, self.generator, self.budget, self.eval_every = name, generator, budget, eval_every
+        self.real_quick = real_quick
+        self.start_cpu = self.start_wall = None
+        self.excluded = 0.0
+        self.steps = 0
+        self.epochs = 0
+        self.curve = []          # (epoch, steps, train cpu s, quick FID)
+        self.best = (np.inf, None, None)  # (fid, epoch, weights)
+
+    def begin(self):
+        self.start_cpu, self.start_wall = cpu(), time.time()
+
+    def used(self):
+        return cpu() - self.start_cpu - self.excluded
+
+    def over(self):
+        return self.used() >= self.budget
+
+    def end_epoch(self, final=False):
+        self.epochs += 1
+        if self.epochs % self.eval_every and not final:
+            return
+        t0 = cpu()
+        sample = lambda n: self.generate(n, seed=123)  # noqa: E731
+        fid = evaluate_generator(sample, metrics=("fid",), real=self.real_quick, n_samples=1000)["fid"]
+        self.curve.append((self.epochs, self.steps, round(self.used(), 1), round(fid, 3)))
+        print(f"  [{self.name}] epoch {self.epochs} step {self.steps} train-cpu {self.used():.0f}s "
+              f"quick FID-MNIST {fid:.3f}", flush=True)
+        if fid < self.best[0]:
+            self.best = (fid, self.epochs, [w.copy() for w in self.generator.get_weights()])
+        self.excluded += cpu() - t0
+
+    def generate(self, n, seed=0, weights=None):
+        z = np.random.default_rng(seed).standard_normal((n, LATENT)).astype("float32")
+        out = []
+        for s in range(0, n, 500):
+            out.append(keras.ops.convert_to_numpy(self.generator(z[s:s + 500], training=False)))
+        return np.concatenate(out)
+
+
+class BudgetCallback(keras.callbacks.Callback):
+    def __init__(self, tracker):
+        super().__init__()
+        self.tracker = tracker
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.tracker.steps += 1
+        if self.tracker.over():
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.tracker.end_epoch(final=self.model.stop_training)
+
+
+def build_networks(seed):
+    keras.utils.set_random_seed(seed)
+    g = kg.networks.dcgan_nets.book_dcgan_generator(latent_dim=LATENT)
+    d = kg.networks.dcgan_nets.book_dcgan_discriminator()
+    return g, d
+
+
+def clone(model):
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def train_ours(g, d, ds, args, real_quick):
+    gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=LATENT, seed=args.seed)
+    gan.compile()  # Adam(2e-4, beta_1=0.5) x 2, non-saturating loss
+    tracker = Tracker("keras_gans fit", g, args.cpu_budget, args.eval_every, real_quick)
+    tracker.begin()
+    gan.fit(ds, epochs=10_000, verbose=0, callbacks=[BudgetCallback(tracker)])
+    tracker.wall = time.time() - tracker.start_wall
+    return tracker
+
+
+def train_plain(g, d, ds, args, real_quick):
+    """keras-io's DCGAN algorithm as a plain tf.function loop."""
+    d_opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    g_opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    seed = keras.random.SeedGenerator(args.seed + 1)
+
+    @tf.function
+    def step(real):
+        n = tf.shape(real)[0]
+        z = keras.random.normal((n, LATENT), seed=seed)
+        fake = g(z, training=True)
+        with tf.GradientTape() as tape:
+            real_logits = d(real, training=True)
+            fake_logits = d(fake, training=True)
+            d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(tf.zeros_like(fake_logits), fake_logits)
+        d_opt.apply(tape.gradient(d_loss, d.trainable_variables), d.trainable_variables)
+        z = keras.random.normal((n, LATENT), seed=seed)
+        with tf.GradientTape() as tape:
+            fake_logits = d(g(z, training=True), training=True)
+            g_loss = bce(tf.ones_like(fake_logits), fake_logits)
+        g_opt.apply(tape.gradient(g_loss, g.trainable_variables), g.trainable_variables)
+        return d_loss, g_loss
+
+    tracker = Tracker("plain loop", g, args.cpu_budget, args.eval_every, real_quick)
+    tracker.begin()
+    done = False
+    while not done:
+        for real in ds:
+            step(real)
+            tracker.steps += 1
+            if tracker.over():
+                done = True
+                break
+        tracker.end_epoch(final=done)
+    tracker.wall = time.time() - tracker.start_wall
+    return tracker
+
+
+def score(tracker, weights, n_samples, seed):
+    saved = tracker.generator.get_weights()
+    if weights is not None:
+        tracker.generator.set_weights(weights)
+    try:
+        return evaluate_generator(lambda n: tracker.generate(n, seed=seed), n_samples=n_samples, seed=seed)
+    finally:
+        tracker.generator.set_weights(saved)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cpu-budget", type=float, default=300.0, help="process CPU seconds per trainer (default 300)")
+    p.add_argument("--eval-every", type=int, default=3, help="quick FID every N epochs (default 3)")
+    p.add_argument("--n-samples", type=int, default=4500)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="runs/bench_quality")
+    args = p.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    print(f"TF {tf.__version__}, Keras {keras.__version__}, CPU budget {args.cpu_budget:.0f} s per trainer", flush=True)
+
+    real_quick = reference_images("mnist-5k", "test")
+    g, d = build_networks(args.seed)
+    g2, d2 = clone(g), clone(d)
+    ds = kg.data.load("mnist-5k", batch_size=BATCH, seed=args.seed)
+
+    results = {}
+    for name, trainer, nets in (("keras_gans fit", train_ours, (g, d)), ("plain loop", train_plain, (g2, d2))):
+        print(f"Training: {name}", flush=True)
+        tracker = trainer(*nets, ds, args, real_quick)
+        last = score(tracker, None, args.n_samples, args.seed)
+        best = score(tracker, tracker.best[2], args.n_samples, args.seed)
+        save_image(make_grid(tracker.generate(64, seed=1)), os.path.join(args.out, f"{name.split()[0]}_last.png"))
+        results[name] = {
+            "steps": tracker.steps, "epochs": tracker.epochs, "train_cpu_s": round(tracker.used(), 1),
+            "wall_s": round(tracker.wall, 1), "steps_per_cpu_s": round(tracker.steps / tracker.used(), 3),
+            "last": {k: last[k] for k in ("fid", "kid", "kid_std", "is", "is_std")},
+            "best_epoch": tracker.best[1],
+            "best": {k: best[k] for k in ("fid", "kid", "kid_std", "is", "is_std")},
+            "curve": tracker.curve,
+        }
+        protocol = last["protocol"]
+    base = real_baseline()
+    results["real vs real"] = {"last": {k: base[k] for k in ("fid", "kid", "kid_std", "is", "is_std")}}
+
+    lines = [
+        "| trainer | steps (epochs) | train CPU s | wall s | snapshot | FID-MNIST ↓ | KID-MNIST ↓ | IS-MNIST ↑ |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        snaps = [("last", r["last"])] + ([(f"best (epoch {r['best_epoch']})", r["best"])] if "best" in r else [])
+        for label, m in snaps:
+            head = (f"{r['steps']} ({r['epochs']})", r["train_cpu_s"], r["wall_s"]) if "steps" in r else ("—", "—", "—")
+            lines.append(f"| {name} | {head[0]} | {head[1]} | {head[2]} | {label} | {m['fid']:.3f} | "
+                         f"{m['kid'] * 1e3:.2f}e-3 ± {m['kid_std'] * 1e3:.2f}e-3 | {m['is']:.3f} ± {m['is_std']:.3f} |")
+    table = "\n".join(lines)
+    protocol_line = format_protocol(protocol)
+    print("\n" + table + "\n\nprotocol: " + protocol_line + f"\nreal-vs-real: {format_protocol(base['protocol'])}")
+    record = {"command": "python benchmarks/quality.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "cpu_budget_s": args.cpu_budget, "seed": args.seed, "results": results, "protocol": protocol,
+              "baseline_protocol": base["protocol"],
+              "versions": {"tensorflow": tf.__version__, "keras": keras.__version__}}
+    with atomic_path(os.path.join(args.out, "quality.json")) as tmp:
+        with open(tmp, "w") as f:
+            json.dump(record, f, indent=2, default=str)
+    with atomic_path(os.path.join(args.out, "quality.md")) as tmp:
+        with open(tmp, "w") as f:
+            f.write(table + "\n\nprotocol: " + protocol_line + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

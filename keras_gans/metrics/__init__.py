@@ -1,0 +1,53 @@
+"""Evaluation of generators: FID, KID and Inception Score, feature extractors, one-call helpers.
+
+- Metrics (`keras.metrics.Metric`, streamed with `update_state(real, fake)`):
+  :class:`FrechetInceptionDistance` (Heusel et al., 2017), :class:`KernelInceptionDistance`
+  (Bińkowski et al., 2018), :class:`InceptionScore` (Salimans et al., 2016).
+- Extractors: `"mnist"` — the small MNIST classifier shipped with the package (offline;
+  "FID-MNIST", "IS-MNIST"), also usable as a plain digit classifier via :func:`mnist_classifier`;
+  `"inception_v3"` — Keras' ImageNet InceptionV3 (downloads its weights); or your own model.
+- Helpers: :func:`evaluate_generator` (a GAN against the held-out mnist-5k split by default),
+  :func:`evaluate_images`, :func:`real_baseline`; each result carries a `protocol` dict.
+
+>>> import keras_gans as kg
+>>> gan = kg.models.DCGAN()
+>>> scores = kg.metrics.evaluate_generator(gan, n_samples=1000)
+>>> sorted(scores)
+['fid', 'is', 'is_std', 'kid', 'kid_std', 'protocol']
+"""
+from keras_gans.metrics.evaluate import (
+    evaluate_generator,
+    evaluate_images,
+    format_protocol,
+    real_baseline,
+    reference_images,
+)
+from keras_gans.metrics.extractors import (
+    CallableExtractor,
+    FeatureExtractor,
+    InceptionV3Extractor,
+    MNISTExtractor,
+    get_extractor,
+    prepare_images,
+)
+from keras_gans.metrics.mnist import build_mnist_classifier, mnist_classifier
+from keras_gans.metrics.stats import (
+    frechet_distance,
+    frechet_distance_from_features,
+    inception_score,
+    kernel_distance,
+    mmd2_unbiased,
+)
+from keras_gans.metrics.streaming import FrechetInceptionDistance, InceptionScore, KernelInceptionDistance
+
+FID = FrechetInceptionDistance
+KID = KernelInceptionDistance
+IS = InceptionScore
+
+__all__ = [
+    "FrechetInceptionDistance", "KernelInceptionDistance", "InceptionScore", "FID", "KID", "IS",
+    "FeatureExtractor", "MNISTExtractor", "InceptionV3Extractor", "CallableExtractor", "get_extractor",
+    "prepare_images", "mnist_classifier", "build_mnist_classifier",
+    "frechet_distance", "frechet_distance_from_features", "kernel_distance", "mmd2_unbiased", "inception_score",
+    "evaluate_generator", "evaluate_images", "real_baseline", "reference_images", "format_protocol",
+]

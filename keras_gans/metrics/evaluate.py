@@ -1,0 +1,150 @@
+"""One-call evaluation of a generator (or of image arrays) with FID, KID and IS plus their protocol."""
+import time
+
+import numpy as np
+
+from keras_gans.metrics import stats
+from keras_gans.metrics.extractors import get_extractor
+
+METRICS = ("fid", "kid", "is")
+#: Defaults of the FID-MNIST protocol: 4,500 generated images (the size of the mnist-5k train
+#: split, so the real-vs-real baseline "train vs test" uses the same counts) against the 500
+#: held-out mnist-5k test images.
+DEFAULT_N_SAMPLES = 4500
+KID_SUBSETS = 100
+KID_SUBSET_SIZE = 1000
+IS_SPLITS = 10
+
+
+def reference_images(reference="mnist-5k", split="test"):
+    """Real images of a dataset split as float32 in [-1, 1] (e.g. the mnist-5k held-out split)."""
+    from keras_gans.data import load_arrays
+
+    images, _ = load_arrays(reference, split=split)
+    return images.astype("float32") / 127.5 - 1.0
+
+
+def _check_metrics(metrics):
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown or not metrics:
+        raise ValueError(f"Unknown metric(s) {unknown or metrics}; choose from {METRICS}.")
+    return metrics
+
+
+def evaluate_images(real, fake, metrics=METRICS, extractor="mnist", reference=None, kid_subsets=KID_SUBSETS,
+                    kid_subset_size=KID_SUBSET_SIZE, is_splits=IS_SPLITS, seed=0, batch_size=500):
+    """FID, KID (mean ± std over subsets) and IS (mean ± std over splits) of `fake` against `real`.
+
+    Args:
+        real, fake: image arrays (N, H, W, C), floats in [-1, 1] or uint8; converted to what the
+            extractor expects (see :func:`keras_gans.metrics.prepare_images`).
+        metrics: any of `"fid"`, `"kid"`, `"is"` (IS looks at `fake` only).
+        extractor: `"mnist"` (offline; FID-MNIST), `"inception_v3"`, or your own (see `get_extractor`).
+        reference: a description of `real` for the protocol (e.g. "mnist-5k test").
+
+    Returns:
+        a dict: `fid`, `kid`, `kid_std`, `is`, `is_std` (those asked for) and `protocol`, a dict
+        naming the extractor, input size/resize/channels, `n_real`, `n_fake`, the reference, the KID
+        subsets and IS splits. Print the protocol next to the numbers.
+
+    >>> import keras_gans as kg
+    >>> real = kg.metrics.reference_images("mnist-5k", "test")
+    >>> train = kg.metrics.reference_images("mnist-5k", "train")
+    >>> kg.metrics.evaluate_images(real, train, reference="mnist-5k test")["fid"]   # real-vs-real floor
+    """
+    metrics = _check_metrics(metrics)
+    ext = get_extractor(extractor)
+    start = time.time()
+    out = {}
+    need_features = "fid" in metrics or "kid" in metrics
+    fake_f, fake_p = ext.features_and_probabilities(fake, batch_size) if (need_features or "is" in metrics) else (None, None)
+    if need_features:
+        real_f = np.asarray(ext.features(real, batch_size), "float64")
+        fake_f = np.asarray(fake_f, "float64")
+        if "fid" in metrics:
+            out["fid"] = stats.frechet_distance_from_features(real_f, fake_f)
+        if "kid" in metrics:
+            out["kid"], out["kid_std"] = stats.kernel_distance(real_f, fake_f, kid_subsets, kid_subset_size, seed)
+    if "is" in metrics:
+        if fake_p is None:
+            raise ValueError(f"The {ext.name!r} extractor is not a classifier; IS needs one (use 'mnist').")
+        out["is"], out["is_std"] = stats.inception_score(np.asarray(fake_p), splits=min(is_splits, len(fake)))
+    protocol = dict(ext.protocol)
+    protocol.update(
+        n_real=int(len(real)) if need_features else None,
+        n_fake=int(len(fake)),
+        reference=reference,
+        input_shape=tuple(int(d) for d in np.shape(fake)[1:]),
+    )
+    if "kid" in metrics:
+        protocol.update(kid_subsets=int(kid_subsets),
+                        kid_subset_size=int(min(kid_subset_size, len(real), len(fake))),
+                        kid_kernel="(x.y/d + 1)^3, unbiased MMD^2")
+    if "is" in metrics:
+        protocol["is_splits"] = int(min(is_splits, len(fake)))
+    protocol["seconds"] = round(time.time() - start, 1)
+    out["protocol"] = protocol
+    return out
+
+
+def evaluate_generator(gan, metrics=METRICS, reference="mnist-5k", split="test", n_samples=DEFAULT_N_SAMPLES,
+                       extractor="mnist", seed=0, real=None, **kwargs):
+    """Scores a generator against the held-out split of a dataset (default: FID/KID/IS-MNIST).
+
+    Args:
+        gan: a keras_gans GAN (anything with `generate(n, seed=...)` returning images in [-1, 1]),
+            or a callable `n -> images`.
+        metrics: any of "fid", "kid", "is".
+        reference, split: the real images (default: the fixed 500-image mnist-5k test split,
+            never seen by the MNIST classifier nor by `load("mnist-5k")`'s default train split).
+        n_samples: number of generated images (default 4,500; keep it fixed when comparing FIDs).
+        extractor: "mnist" (offline) or "inception_v3", or your own.
+        seed: seed of the generated samples (and of the KID subsets).
+        real: real images to use instead of `reference`/`split`.
+        **kwargs: passed to :func:`evaluate_images` (`kid_subsets`, `is_splits`, `batch_size`).
+
+    Returns:
+        the dict of :func:`evaluate_images`; `protocol` also names the sample seed.
+
+    >>> import keras_gans as kg
+    >>> scores = kg.metrics.evaluate_generator(gan)      # FID-MNIST, KID-MNIST, IS-MNIST vs mnist-5k test
+    >>> print(scores["fid"], scores["protocol"])
+    """
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
+        raise ValueError(f"n_samples must be an integer ≥ 2; got {n_samples!r}.")
+    if real is None:
+        real = reference_images(reference, split)
+        ref_name = f"{reference} split={split!r} ({len(real)} images)"
+    else:
+        ref_name = kwargs.pop("reference_name", f"given real images ({len(real)})")
+    if hasattr(gan, "generate"):
+        fake = gan.generate(int(n_samples), seed=seed)
+    elif callable(gan):
+        fake = np.asarray(gan(int(n_samples)))
+    else:
+        raise ValueError(f"Cannot sample from {type(gan).__name__}: pass a keras_gans GAN or a callable n -> images.")
+    out = evaluate_images(real, fake, metrics=metrics, extractor=extractor, reference=ref_name, seed=seed, **kwargs)
+    out["protocol"]["sample_seed"] = seed
+    return out
+
+
+def real_baseline(reference="mnist-5k", train_split="train", test_split="test", metrics=METRICS, extractor="mnist",
+                  **kwargs):
+    """The real-vs-real floor: the train split scored as if it were generated, against the test split.
+
+    A generator cannot be expected to beat this with the same sample counts.
+    """
+    real = reference_images(reference, test_split)
+    fake = reference_images(reference, train_split)
+    out = evaluate_images(real, fake, metrics=metrics, extractor=extractor,
+                          reference=f"{reference} split={test_split!r} ({len(real)} images)", **kwargs)
+    out["protocol"]["fake"] = f"real images: {reference} split={train_split!r}"
+    return out
+
+
+def format_protocol(protocol):
+    """A one-line description of a protocol dict, for model cards and benchmark tables."""
+    keys = ("extractor", "weights_sha256", "input_size", "channels", "resize", "n_real", "n_fake", "reference",
+            "kid_subsets", "kid_subset_size", "is_splits", "sample_seed")
+    return "; ".join(f"{k}={protocol[k]}" for k in keys if protocol.get(k) is not None)

@@ -1,0 +1,314 @@
+"""FID / KID / IS, the shipped MNIST classifier, FIDCallback, `keras-gans eval`, memorisation check."""
+import json
+import os
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+import keras
+import keras_gans as kg
+from keras_gans import metrics as M
+from keras_gans import memorization
+
+
+@pytest.fixture(scope="module")
+def test_images():
+    return M.reference_images("mnist-5k", "test")
+
+
+@pytest.fixture(scope="module")
+def train_images():
+    return M.reference_images("mnist-5k", "train")
+
+
+def _random_spd(rng, d, rank=None):
+    a = rng.normal(size=(d, rank or d))
+    return a @ a.T
+
+
+# ------------------------------------------------------------------ FID statistics
+def test_fid_closed_form_diagonal_gaussians():
+    mu1, mu2 = np.array([0.0, 1.0, -2.0]), np.array([1.0, 1.0, 0.0])
+    v1, v2 = np.array([1.0, 4.0, 9.0]), np.array([4.0, 1.0, 0.25])
+    expected = np.sum((mu1 - mu2) ** 2) + np.sum((np.sqrt(v1) - np.sqrt(v2)) ** 2)
+    assert M.frechet_distance(mu1, np.diag(v1), mu2, np.diag(v2)) == pytest.approx(expected, rel=1e-10)
+
+
+def test_fid_matches_scipy_sqrtm_full_covariances():
+    rng = np.random.default_rng(0)
+    for d in (2, 7, 30):
+        mu1, mu2 = rng.normal(size=d), rng.normal(size=d)
+        s1, s2 = _random_spd(rng, d), _random_spd(rng, d)
+        covmean = scipy.linalg.sqrtm(s1 @ s2)
+        expected = np.sum((mu1 - mu2) ** 2) + np.trace(s1 + s2 - 2 * covmean.real)
+        assert M.frechet_distance(mu1, s1, mu2, s2) == pytest.approx(expected, rel=1e-8)
+
+
+def test_fid_rank_deficient_covariances_are_finite_and_correct():
+    # 10 and 12 samples in 64 dimensions: both covariances are singular.
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(10, 64)), rng.normal(size=(12, 64)) + 0.3
+    value = M.frechet_distance_from_features(x, y)
+    assert np.isfinite(value) and isinstance(value, float)
+    # Independent computation: eigenvalues of the (non-symmetric) product, real parts clipped at 0.
+    s1, s2 = np.cov(x, rowvar=False), np.cov(y, rowvar=False)
+    eig = np.linalg.eigvals(s1 @ s2)
+    assert np.abs(eig.imag).max() < 1e-6 * np.abs(eig.real).max()
+    tr_sqrt = np.sqrt(np.clip(eig.real, 0, None)).sum()
+    expected = np.sum((x.mean(0) - y.mean(0)) ** 2) + np.trace(s1) + np.trace(s2) - 2 * tr_sqrt
+    assert value == pytest.approx(expected, rel=1e-6)
+
+
+def test_fid_of_samples_approaches_the_gaussian_closed_form():
+    rng = np.random.default_rng(2)
+    d = 3
+    mu1, mu2 = np.zeros(d), np.array([1.0, 0.0, -1.0])
+    s1, s2 = np.diag([1.0, 2.0, 0.5]), _random_spd(rng, d) / 3 + 0.1 * np.eye(d)
+    x = rng.multivariate_normal(mu1, s1, size=40000)
+    y = rng.multivariate_normal(mu2, s2, size=40000)
+    assert M.frechet_distance_from_features(x, y) == pytest.approx(M.frechet_distance(mu1, s1, mu2, s2), rel=0.03)
+
+
+def test_fid_rejects_mismatched_statistics():
+    with pytest.raises(ValueError, match="same extractor"):
+        M.frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
+
+
+# ------------------------------------------------------------------ streaming == one shot
+def test_fid_metric_streaming_equals_one_shot():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(300, 16)), rng.normal(size=(250, 16)) * 1.5 + 0.2
+    one_shot = M.frechet_distance_from_features(x, y)
+    fid = M.FrechetInceptionDistance(extractor=None)
+    for start in range(0, 300, 70):  # uneven batches, real and fake in separate calls
+        fid.update_state(real=x[start:start + 70])
+    for start in range(0, 250, 33):
+        fid.update_state(fake=y[start:start + 33])
+    assert fid.counts() == {"real": 300, "fake": 250}
+    assert float(fid.result()) == pytest.approx(one_shot, rel=1e-5)
+    fid.reset_fake()
+    fid.update_state(fake=x)
+    assert float(fid.result()) == pytest.approx(0.0, abs=1e-5)
+    fid.reset_state()
+    assert fid.counts() == {"real": 0, "fake": 0}
+    with pytest.raises(ValueError, match="at least 2"):
+        fid.result()
+
+
+def test_kid_and_is_metrics_streaming_equal_one_shot():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(120, 8)), rng.normal(size=(90, 8)) + 0.5
+    kid = M.KernelInceptionDistance(extractor=None, num_subsets=5, subset_size=50, seed=7)
+    for start in range(0, 120, 50):
+        kid.update_state(x[start:start + 50], y[start:start + 50] if start < 90 else None)
+    assert kid.result_with_std() == pytest.approx(M.kernel_distance(x, y, 5, 50, seed=7))
+
+    logits = rng.normal(size=(200, 10)) * 3
+    p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    score = M.InceptionScore(extractor=None)
+    for start in range(0, 200, 64):
+        score.update_state(fake=p[start:start + 64])
+    assert float(score.result()) == pytest.approx(M.inception_score(p, splits=1)[0], rel=1e-5)
+
+
+# ------------------------------------------------------------------ KID
+def test_kid_unbiased_mmd_matches_brute_force():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(7, 4)), rng.normal(size=(9, 4)) + 1.0
+
+    def k(a, b):
+        return (a @ b / 4 + 1) ** 3
+
+    xx = sum(k(x[i], x[j]) for i in range(7) for j in range(7) if i != j) / (7 * 6)
+    yy = sum(k(y[i], y[j]) for i in range(9) for j in range(9) if i != j) / (9 * 8)
+    xy = sum(k(x[i], y[j]) for i in range(7) for j in range(9)) / (7 * 9)
+    assert M.mmd2_unbiased(x, y) == pytest.approx(xx + yy - 2 * xy, rel=1e-10)
+
+
+def test_kid_near_zero_for_same_distribution_and_positive_when_shifted():
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(size=(2000, 32)), rng.normal(size=(2000, 32))
+    same, same_std = M.kernel_distance(a, b, num_subsets=20, subset_size=500)
+    shifted, _ = M.kernel_distance(a, b + 0.5, num_subsets=20, subset_size=500)
+    assert abs(same) < 3 * same_std / np.sqrt(20) + 1e-3
+    assert shifted > 50 * max(abs(same), 1e-4)
+
+
+def test_kid_of_identical_image_sets_is_near_zero(test_images):
+    kid = M.KernelInceptionDistance(extractor="mnist", num_subsets=10)
+    kid.update_state(test_images, test_images)
+    same, _ = kid.result_with_std()
+    kid.reset_fake()
+    kid.update_state(fake=np.clip(test_images + 0.5 * np.random.default_rng(0).normal(size=test_images.shape), -1, 1))
+    noisy, _ = kid.result_with_std()
+    assert abs(same) < 0.01 * noisy
+
+
+# ------------------------------------------------------------------ IS
+def test_inception_score_bounds():
+    k = 10
+    one_hot = np.eye(k)[np.arange(1000) % k]  # confident, every class equally often
+    assert M.inception_score(one_hot, splits=10) == pytest.approx((k, 0.0), abs=1e-6)
+    uniform = np.full((100, k), 1.0 / k)     # no confidence at all
+    assert M.inception_score(uniform, splits=1)[0] == pytest.approx(1.0)
+    collapsed = np.eye(k)[np.zeros(100, int)]  # confident, one class only
+    assert M.inception_score(collapsed, splits=1)[0] == pytest.approx(1.0)
+    three = np.eye(k)[np.arange(99) % 3]
+    assert M.inception_score(three, splits=1)[0] == pytest.approx(3.0, rel=1e-6)
+    metric = M.InceptionScore(extractor=None)
+    metric.update_state(one_hot)
+    assert float(metric.result()) == pytest.approx(k, rel=1e-5)
+    with pytest.raises(ValueError, match="logits"):
+        M.inception_score(np.random.default_rng(0).normal(size=(20, 10)))
+
+
+# ------------------------------------------------------------------ images: FID-MNIST behaviour
+def test_fid_mnist_real_vs_real_is_zero_and_grows_with_noise(test_images):
+    rng = np.random.default_rng(0)
+    fid = M.FrechetInceptionDistance(extractor="mnist")
+    fid.update_state(real=test_images)
+    values = []
+    for sigma in (0.0, 0.1, 0.2, 0.4, 0.8):
+        noisy = np.clip(test_images + sigma * rng.normal(size=test_images.shape), -1, 1).astype("float32")
+        fid.reset_fake()
+        fid.update_state(fake=noisy)
+        values.append(float(fid.result()))
+    assert values[0] == pytest.approx(0.0, abs=1e-3)
+    assert all(b > a for a, b in zip(values, values[1:])), values
+
+
+def test_mnist_classifier_held_out_accuracy():
+    clf = M.mnist_classifier()
+    x, y = kg.data.load_arrays("mnist-5k", split="test")
+    probs = clf.predict(x.astype("float32") / 127.5 - 1.0, verbose=0)
+    assert probs.shape == (500, 10)
+    assert np.allclose(probs.sum(1), 1.0, atol=1e-4)
+    assert (probs.argmax(-1) == y).mean() >= 0.98
+    assert os.path.getsize(M.mnist.weights_path()) < 1_000_000
+
+
+def test_mnist_extractor_converts_sizes_and_channels(test_images):
+    ext = M.get_extractor("mnist")
+    base = np.asarray(ext.features(test_images[:8]))
+    assert base.shape == (8, 128)
+    rgb = np.repeat(test_images[:8], 3, axis=-1)
+    assert np.allclose(np.asarray(ext.features(rgb)), base, atol=1e-3)  # grey → RGB → grey is lossless
+    uint8 = np.round((test_images[:8] + 1) * 127.5).astype("uint8")
+    assert np.allclose(np.asarray(ext.features(uint8)), base, atol=1e-2)
+    big = np.asarray(keras.ops.image.resize(test_images[:8], (56, 56)))
+    probs = np.asarray(ext.probabilities(big))
+    assert (probs.argmax(-1) == np.asarray(ext.probabilities(test_images[:8])).argmax(-1)).mean() >= 0.75
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        ext.features(test_images[:8] * 127.5 + 127.5)
+    with pytest.raises(ValueError, match="batch"):
+        ext.features(np.zeros((28, 28, 1, 1, 1), "float32"))
+
+
+def test_inception_extractor_offline_error_and_protocol(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_GANS_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    with pytest.raises(ConnectionError, match="mnist"):
+        M.InceptionV3Extractor()
+    with pytest.raises(FileNotFoundError, match="weights"):
+        M.InceptionV3Extractor(weights=str(tmp_path / "missing.h5"))
+    ext = M.InceptionV3Extractor(weights=None)  # architecture only
+    feats, probs = ext.features_and_probabilities(np.zeros((2, 28, 28, 1), "float32"))
+    assert tuple(feats.shape) == (2, 2048) and tuple(probs.shape) == (2, 1000)
+    assert ext.protocol["input_size"] == (299, 299)
+
+
+def test_metric_config_round_trip():
+    fid = M.FrechetInceptionDistance(extractor="mnist", name="fid_mnist")
+    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(fid))
+    assert isinstance(restored, M.FrechetInceptionDistance)
+    assert restored.get_config() == fid.get_config()
+    kid = M.KernelInceptionDistance(extractor=None, num_subsets=3, subset_size=20)
+    assert M.KernelInceptionDistance.from_config(kid.get_config()).subset_size == 20
+    score = M.InceptionScore(extractor="mnist")
+    assert M.InceptionScore.from_config(score.get_config()).num_classes == 10
+    with pytest.raises(ValueError, match="Unknown feature extractor"):
+        M.FrechetInceptionDistance(extractor="vgg").update_state(np.zeros((2, 28, 28, 1)))
+
+
+# ------------------------------------------------------------------ helpers and protocol
+def test_evaluate_generator_and_real_baseline(tiny_gan, test_images):
+    scores = M.evaluate_generator(tiny_gan, n_samples=300, kid_subsets=5)
+    assert set(scores) == {"fid", "kid", "kid_std", "is", "is_std", "protocol"}
+    p = scores["protocol"]
+    assert p["n_fake"] == 300 and p["n_real"] == 500 and "mnist-5k" in p["reference"] and p["is_splits"] == 10
+    assert "mnist_classifier" in p["extractor"] and p["weights_sha256"]
+    base = M.real_baseline(metrics=("fid", "is"))
+    assert base["protocol"]["n_fake"] == 4500
+    assert base["fid"] < 0.2 * scores["fid"]          # an untrained generator is far from the data
+    assert base["is"] > 8.5 and scores["is"] < base["is"]
+    assert "n_real=500" in M.format_protocol(p)
+    with pytest.raises(ValueError, match="Unknown metric"):
+        M.evaluate_images(test_images, test_images, metrics=("fd",))
+
+
+# ------------------------------------------------------------------ callback
+def test_fid_callback_logs_into_history_for_early_stopping(tiny_gan, small_ds, tmp_path):
+    cb = kg.callbacks.FIDCallback("mnist-5k", every=1, n_samples=200, metrics=("fid", "is"),
+                                  tensorboard_dir=str(tmp_path / "tb"), verbose=0)
+    stop = keras.callbacks.EarlyStopping(monitor="fid", mode="min", patience=0)
+    ckpt = keras.callbacks.ModelCheckpoint(str(tmp_path / "best.weights.h5"), monitor="fid", mode="min",
+                                           save_best_only=True, save_weights_only=True)
+    history = tiny_gan.fit(small_ds, epochs=2, verbose=0, callbacks=[cb, stop, ckpt])
+    fids = history.history["fid"]
+    assert len(fids) == len(history.history["d_loss"]) >= 1
+    assert all(np.isfinite(fids)) and min(fids) > 0
+    assert "inception_score" in history.history
+    assert (tmp_path / "best.weights.h5").exists()
+    assert any(f.startswith("events") for _, _, files in os.walk(tmp_path / "tb") for f in files)
+    assert cb.best("fid")[1] == min(fids)
+
+
+def test_fid_callback_every_n_epochs(tiny_gan, small_ds):
+    cb = kg.callbacks.FIDCallback(M.reference_images("mnist-5k", "test")[:200], every=2, n_samples=100, verbose=0)
+    history = tiny_gan.fit(small_ds.take(2), epochs=3, verbose=0, callbacks=[cb])
+    assert [e for e, _ in cb.evaluations] == [2]
+    assert len(history.history["fid"]) == 1
+    with pytest.raises(ValueError, match="every"):
+        kg.callbacks.FIDCallback("mnist-5k", every=0)
+
+
+# ------------------------------------------------------------------ CLI
+def test_cli_eval(tiny_gan, tmp_path, capsys):
+    from keras_gans.cli import main
+
+    path = str(tmp_path / "gan.keras")
+    tiny_gan.save(path)
+    out = str(tmp_path / "scores.json")
+    assert main(["eval", path, "--metric", "fid", "--metric", "is", "-n", "200", "--json", out]) == 0
+    printed = capsys.readouterr().out
+    assert "FID-MNIST" in printed and "IS-MNIST" in printed and "KID" not in printed and "protocol:" in printed
+    record = json.load(open(out))
+    assert record["fid"] > 0 and record["protocol"]["n_fake"] == 200
+    assert main(["eval", str(tmp_path / "missing.keras")]) == 2
+    assert "No model file" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ memorisation
+def test_nearest_neighbours_and_memorization_report(train_images, test_images, tmp_path):
+    train = train_images[:1000]
+    copies = train[[5, 17, 400]]
+    idx, dist = memorization.nearest_neighbours(copies, train, k=2)
+    assert idx[:, 0].tolist() == [5, 17, 400] and np.allclose(dist[:, 0], 0, atol=1e-3)
+    assert (dist[:, 1] > 1.0).all()
+    # brute force on a few held-out images
+    idx, dist = memorization.nearest_neighbours(test_images[:5], train, k=3)
+    brute = np.sqrt(((test_images[:5, None] - train[None]) ** 2).reshape(5, len(train), -1).sum(-1))
+    assert idx.tolist() == np.argsort(brute, axis=1)[:, :3].tolist()
+    assert np.allclose(dist, np.sort(brute, axis=1)[:, :3], rtol=1e-4)
+    copied = memorization.memorization_report(train[:50], train, test_images[:100])
+    fresh = memorization.memorization_report(test_images[100:150], train, test_images[:100])
+    assert copied["ratio"] < 0.01 and copied["near_copies"] == 1.0
+    assert 0.7 < fresh["ratio"] < 1.3 and fresh["near_copies"] < 0.1
+    feats = memorization.nearest_neighbours(copies, train, k=1, space="features")[0]
+    assert feats[:, 0].tolist() == [5, 17, 400]
+    png = tmp_path / "nn.png"
+    memorization.plot_nearest_neighbours(test_images[:4], train, str(png), k=3)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="shape"):
+        memorization.nearest_neighbours(np.zeros((2, 32, 32, 1)), train)
