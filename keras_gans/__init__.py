@@ -13,6 +13,6 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-from keras_gans import callbacks, data, losses, memorization, metrics, models, networks  # noqa: E402
+from keras_gans import callbacks, data, losses, memorization, metrics, models, networks, zoo  # noqa: E402
 
-__all__ = ["callbacks", "data", "losses", "memorization", "metrics", "models", "networks", "__version__"]
+__all__ = ["callbacks", "data", "losses", "memorization", "metrics", "models", "networks", "zoo", "__version__"]

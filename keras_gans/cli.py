@@ -16,6 +16,7 @@ COMMANDS = {
     "train": ("keras_gans.cli_commands.train", "train a GAN (progress bar, sample grids, resumable)"),
     "sample": ("keras_gans.cli_commands.sample", "write a grid of samples from a saved model"),
     "export": ("keras_gans.cli_commands.export", "export a saved model's generator as a SavedModel"),
+    "zoo": ("keras_gans.cli_commands.zoo", "pretrained presets: list, info, sample, export"),
     "eval": ("keras_gans.cli_commands.eval", "score a saved model: FID / KID / IS (offline FID-MNIST by default)"),
 }
 

@@ -31,6 +31,14 @@ def export_generator(gan, filepath, verbose=True):
 
     archive.add_endpoint("serve", serve)
 
+    # `hub.load(dir)(z)` (the TF Hub calling pattern) returns the images tensor itself.
+    @tf.function(input_signature=specs)
+    def call(*inputs):
+        x = inputs[0] if len(inputs) == 1 else list(inputs)
+        return generator(x, training=False)
+
+    archive.add_endpoint("__call__", call)
+
     latent_dim = gan.latent_dim
     extra = specs[1:]
 

@@ -1,8 +1,12 @@
-"""`keras-gans export MODEL_FILE DIR`: the generator as a SavedModel for serving."""
+"""`keras-gans export MODEL DIR`: the generator (or a preset's model) as a SavedModel for serving.
+
+MODEL is a `.keras` file saved by keras_gans, or a zoo preset (name, folder or URL):
+`keras-gans export dcgan_mnist serving/dcgan_mnist`.
+"""
 
 
 def add_arguments(p):
-    p.add_argument("model_file", help="a .keras file saved by keras_gans")
+    p.add_argument("model_file", metavar="MODEL", help="a .keras file saved by keras_gans, or a zoo preset name/folder")
     p.add_argument("directory", help="SavedModel folder to write")
 
 
@@ -10,6 +14,11 @@ def run(args):
     from keras_gans.utils.io import check_parent_dir
 
     check_parent_dir(args.directory.rstrip("/"))
+    if not args.model_file.endswith(".keras"):
+        from keras_gans.zoo import export_preset
+
+        export_preset(args.model_file, args.directory.rstrip("/"))
+        return 0
     from keras_gans.cli_commands.common import load_gan
 
     load_gan(args.model_file).export(args.directory)

@@ -1,0 +1,452 @@
+"""Preset folders: publish a trained model, load it back, read its card.
+
+A preset is a folder in the keras-hub layout:
+
+    config.json         the Keras config of what is stored (a whole GAN, or a generator/classifier)
+    model.weights.h5    its weights (float32, or float16 to halve the size)
+    metadata.json       versions, parameter count, seed, steps, training command and time, metrics with
+                        their evaluation protocol, input/output contract, sha256 of every other file
+    README.md           the model card, written from metadata.json
+    samples.png         a grid of samples (seed 0) for generators
+
+`load` checks the sha256 of `config.json` and `model.weights.h5` against `metadata.json`
+before building anything.
+"""
+import datetime
+import json
+import os
+import shutil
+import tempfile
+
+import numpy as np
+
+FORMAT_VERSION = 1
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.weights.h5"
+METADATA_FILE = "metadata.json"
+README_FILE = "README.md"
+SAMPLES_FILE = "samples.png"
+CONTENTS = ("gan", "generator", "model")
+TASKS = ("noise_to_image", "image_to_image", "image_to_label")
+
+
+# ---------------------------------------------------------------------------------------- publish
+def publish(model, directory, name=None, dataset=None, training_command=None, metrics=None, *,
+            description="", contents=None, seed=None, steps=None, epochs=None, training_time=None,
+            headline_metric=None, weights_dtype="float32", samples=None, task=None, output_range=(-1.0, 1.0),
+            notes="", overwrite=False):
+    """Writes `model` as a preset folder `directory` and returns its path.
+
+    Args:
+        model: a keras_gans GAN (its generator, or the whole GAN, is stored) or any Keras model
+            (a classifier, an image-to-image generator).
+        directory: the folder to write (its parent must exist). Written beside its final place and
+            renamed, so a failure leaves nothing behind.
+        name: the preset name (default: the folder's name); `<model>_<dataset>[_<detail>]`.
+        dataset: the training data (e.g. `"mnist-5k"`).
+        training_command: the shell command that trained it (`keras-gans train ...`).
+        metrics: `{metric_name: {"value": float, "protocol": "how it was measured"}}`; a number
+            without its protocol is refused. The first one is the headline unless
+            `headline_metric` says otherwise.
+        description: one line for `list()` and the card.
+        contents: `"generator"` (default for GANs: the discriminator is not needed to sample),
+            `"gan"` (the whole GAN: both networks, for fine-tuning) or `"model"` (any Keras model).
+        seed, steps, epochs, training_time: provenance for the card (`training_time` in seconds).
+        weights_dtype: `"float32"` (bit-exact) or `"float16"` (half the size; values rounded).
+        samples: images `(N, H, W, C)` in `output_range` for `samples.png`; by default a GAN draws
+            64 with seed 0; `False` writes none.
+        task: `"noise_to_image"`, `"image_to_image"` or `"image_to_label"` (inferred for GANs).
+        output_range: the value range of generated images (the package's GANs: [-1, 1]).
+        notes: free text appended to the card.
+        overwrite: replace an existing folder.
+
+    Example:
+
+    >>> import keras_gans as kg
+    >>> gan = kg.models.DCGAN(image_shape=(28, 28, 1))
+    >>> path = kg.zoo.publish(gan, "/tmp/dcgan_untrained", dataset="none", seed=0,
+    ...                       training_command="(untrained)")
+    >>> g = kg.zoo.load(path)                     # the generator: z (N, 100) -> (N, 28, 28, 1)
+    """
+    import keras
+
+    import keras_gans
+    from keras_gans.models import GAN
+    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.zoo.download import sha256_file
+
+    directory = os.path.abspath(os.fspath(directory))
+    check_parent_dir(directory)
+    if os.path.exists(directory) and not overwrite:
+        raise FileExistsError(f"{directory!r} already exists. Pass overwrite=True or choose another folder.")
+    name = name or os.path.basename(directory)
+    if weights_dtype not in ("float32", "float16"):
+        raise ValueError(f"weights_dtype must be 'float32' or 'float16'; got {weights_dtype!r}.")
+    metrics = _check_metrics(metrics)
+    if headline_metric is not None and headline_metric not in metrics:
+        raise KeyError(f"headline_metric {headline_metric!r} is not one of the metrics {sorted(metrics)}.")
+
+    is_gan = isinstance(model, GAN)
+    if contents is None:
+        contents = "generator" if is_gan else "model"
+    if contents not in CONTENTS:
+        raise ValueError(f"contents must be one of {CONTENTS}; got {contents!r}.")
+    if contents in ("gan", "generator") and not is_gan:
+        raise ValueError(f"contents={contents!r} needs a keras_gans GAN; got a {type(model).__name__}. "
+                         "Use contents='model' for other Keras models.")
+    stored = _fresh_copy(model.generator if contents == "generator" else model)
+
+    inputs = _input_contract(model, stored, is_gan)
+    if task is None:
+        task = "noise_to_image" if is_gan else ("image_to_label" if len(stored.output_shape) == 2 else "image_to_image")
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}; got {task!r}.")
+    out_shape = stored.output_shape if contents != "gan" else model.generator.output_shape
+    resolution = [int(d) for d in out_shape[1:]] if task != "image_to_label" else [
+        int(d) for d in stored.input_shape[1:]]
+
+    config = keras.saving.serialize_keras_object(stored)
+    for key in ("compile_config", "build_config"):
+        config.pop(key, None)
+
+    metadata = {
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "description": description,
+        "model": type(model).__name__,
+        "contents": contents,
+        "task": task,
+        "dataset": dataset,
+        "resolution": resolution,
+        "latent_dim": int(model.latent_dim) if is_gan else None,
+        "inputs": inputs,
+        "output_range": list(output_range) if task != "image_to_label" else [0.0, 1.0],
+        "parameter_count": int(stored.count_params()),
+        "generator_parameter_count": int(model.generator.count_params()) if is_gan else None,
+        "weights_dtype": weights_dtype,
+        "seed": seed,
+        "steps": steps,
+        "epochs": epochs,
+        "training_command": training_command,
+        "training_time_seconds": training_time,
+        "metrics": metrics,
+        "headline_metric": headline_metric or (next(iter(metrics)) if metrics else None),
+        "notes": notes,
+        "keras_version": keras.__version__,
+        "keras_gans_version": keras_gans.__version__,
+        "tensorflow_version": _tf_version(),
+        "date_saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "files": {},
+    }
+
+    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=os.path.dirname(directory))
+    try:
+        with open(os.path.join(tmp, CONFIG_FILE), "w") as f:
+            json.dump(config, f, indent=1, sort_keys=True)
+        weights = os.path.join(tmp, WEIGHTS_FILE)
+        stored.save_weights(weights)
+        if weights_dtype == "float16":
+            _to_float16(weights)
+        grid = _samples(model, is_gan, samples, output_range)
+        if grid is not None:
+            from keras_gans.utils.images import save_image
+
+            save_image(grid, os.path.join(tmp, SAMPLES_FILE))
+        with open(os.path.join(tmp, README_FILE), "w") as f:
+            f.write(model_card(metadata, has_samples=grid is not None))
+        for fname in sorted(os.listdir(tmp)):
+            metadata["files"][fname] = sha256_file(os.path.join(tmp, fname))
+        with open(os.path.join(tmp, METADATA_FILE), "w") as f:
+            json.dump(metadata, f, indent=1)
+            f.write("\n")
+        if os.path.exists(directory):
+            old = tmp + ".old"
+            os.replace(directory, old)
+            os.replace(tmp, directory)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, directory)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return directory
+
+
+def _check_metrics(metrics):
+    out = {}
+    for key, entry in (metrics or {}).items():
+        if not isinstance(entry, dict) or "value" not in entry or not entry.get("protocol"):
+            raise ValueError(
+                f"Metric {key!r} must be a dict with 'value' and 'protocol' (how it was measured, e.g. "
+                "'FID-MNIST, 5,000 samples vs mnist-5k test, keras_gans.metrics'); got {entry!r}."
+            )
+        out[key] = {k: (float(v) if k == "value" else v) for k, v in entry.items()}
+    return out
+
+
+def _fresh_copy(model):
+    """An uncompiled copy of `model` with the same weights (no optimizer state in the preset)."""
+    import keras
+
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
+    source = {v.path: v for v in model.weights}
+    for v in copy.weights:
+        if v.path not in source:
+            raise ValueError(f"Could not copy weight {v.path!r} of {model.name!r} for publishing.")
+        v.assign(source[v.path])
+    return copy
+
+
+def _input_contract(model, stored, is_gan):
+    if is_gan:
+        return [{"name": s.name, "shape": [d for d in s.shape.as_list()], "dtype": s.dtype.name}
+                for s in model.serving_inputs()]
+    shapes = stored.input_shape if isinstance(stored.input_shape, list) else [stored.input_shape]
+    names = [getattr(t, "name", f"input_{i}").split(":")[0] for i, t in enumerate(stored.inputs)]
+    return [{"name": "images" if len(shapes) == 1 else n, "shape": list(s), "dtype": "float32"}
+            for n, s in zip(names, shapes)]
+
+
+def _to_float16(path):
+    import h5py
+
+    with h5py.File(path, "r+") as f:
+        found = []
+        f.visititems(lambda n, o: found.append(n) if isinstance(o, h5py.Dataset) and o.dtype == np.float32 else None)
+        for dataset_name in found:
+            data = f[dataset_name][()]
+            del f[dataset_name]
+            f.create_dataset(dataset_name, data=data.astype(np.float16))
+
+
+def _samples(model, is_gan, samples, value_range):
+    from keras_gans.utils.images import make_grid
+
+    if samples is False:
+        return None
+    if samples is None:
+        if not is_gan:
+            return None
+        try:
+            samples = model.generate(64, seed=0)
+        except Exception:  # conditional models need labels; their publishers pass samples=
+            return None
+    return make_grid(np.asarray(samples), value_range=tuple(value_range))
+
+
+def _tf_version():
+    import tensorflow as tf
+
+    return tf.__version__
+
+
+# ---------------------------------------------------------------------------------------- card
+def model_card(metadata, has_samples=True):
+    """The README.md model card of a preset, from its metadata."""
+    m = metadata
+    lines = [f"# {m['name']}", ""]
+    if m.get("description"):
+        lines += [m["description"], ""]
+    lines += [
+        "| | |", "|---|---|",
+        f"| Model | `{m['model']}` (stored: {m['contents']}) |",
+        f"| Task | {m['task']} |",
+        f"| Dataset | {m.get('dataset')} |",
+        f"| Resolution | {'×'.join(str(d) for d in m['resolution'])} |",
+        f"| Parameters | {m['parameter_count']:,} |",
+        f"| Weights | {m['weights_dtype']} |",
+        f"| Seed / epochs / steps | {m.get('seed')} / {m.get('epochs')} / {m.get('steps')} |",
+        f"| Training time | {_duration(m.get('training_time_seconds'))} |",
+        f"| Saved with | Keras {m['keras_version']}, keras-gans {m['keras_gans_version']}, "
+        f"TensorFlow {m['tensorflow_version']} |",
+        "",
+        "## Inputs and outputs", "",
+    ]
+    for spec in m["inputs"]:
+        lines.append(f"- `{spec['name']}`: {spec['dtype']} {tuple(spec['shape'])}")
+    if m["task"] == "noise_to_image":
+        lines.append(f"- z ~ N(0, I) of size {m['latent_dim']}; images in "
+                     f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]")
+    lines += ["", "## Metrics", ""]
+    if m["metrics"]:
+        lines += ["| Metric | Value | Protocol |", "|---|---|---|"]
+        for key, entry in m["metrics"].items():
+            lines.append(f"| {key} | {entry['value']:.4g} | {entry['protocol']} |")
+    else:
+        lines.append("No metrics were measured for this preset.")
+    lines += ["", "## Training", "", "```", m.get("training_command") or "(not recorded)", "```", ""]
+    lines += ["## Use", "", "```python", "import keras_gans as kg",
+              f"model = kg.zoo.load({m['name']!r})"]
+    if m["task"] == "noise_to_image" and len(m["inputs"]) == 1:
+        lines += ["import numpy as np",
+                  f"z = np.random.default_rng(0).standard_normal((16, {m['latent_dim']})).astype('float32')",
+                  "images = model.predict(z)      # "
+                  f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]"]
+    lines += ["```", "", f"Serving: `keras-gans export {m['name']} serving/{m['name']}` writes a SavedModel.", ""]
+    if has_samples:
+        lines += ["## Samples (seed 0)", "", f"![samples]({SAMPLES_FILE})", ""]
+    if m.get("notes"):
+        lines += ["## Notes", "", m["notes"], ""]
+    return "\n".join(lines)
+
+
+def _duration(seconds):
+    if seconds is None:
+        return "(not recorded)"
+    seconds = float(seconds)
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
+# ---------------------------------------------------------------------------------------- load
+def resolve(name_or_path_or_url, sha256=None):
+    """The local preset folder for a name, a folder, or a URL of a preset archive (downloaded)."""
+    from keras_gans.zoo import download, registry
+
+    ref = os.fspath(name_or_path_or_url)
+    if download.is_url(ref):
+        archive = download.fetch(ref, sha256=sha256)
+        return download.extract(archive, sha256=sha256)
+    if os.path.isdir(ref):
+        if not os.path.isfile(os.path.join(ref, METADATA_FILE)):
+            raise FileNotFoundError(f"{ref!r} is a folder but not a preset (no {METADATA_FILE}). "
+                                    "Pass a folder written by keras_gans.zoo.publish().")
+        return os.path.abspath(ref)
+    if os.path.isfile(ref) and ref.endswith((".tar.gz", ".tgz", ".tar", ".zip")):
+        return download.extract(ref, sha256=sha256)
+    builtins = registry.builtin_presets()
+    if ref in builtins:
+        return builtins[ref]
+    remote = registry.remote_presets()
+    if ref in remote:
+        entry = remote[ref]
+        archive = download.fetch(entry["url"], sha256=entry["sha256"], fname=f"{ref}.tar.gz"
+                                 if entry["url"].endswith((".tar.gz", ".tgz")) else None)
+        return download.extract(archive, sha256=entry["sha256"])
+    if os.sep in ref or ref.startswith("."):
+        raise FileNotFoundError(f"No preset folder {ref!r}.")
+    names = sorted(set(builtins) | set(remote))
+    raise KeyError(f"Unknown preset {ref!r}. Available: {names}. Or pass a preset folder, archive or URL "
+                   f"(see keras_gans.zoo.list()).")
+
+
+def read_metadata(folder):
+    with open(os.path.join(folder, METADATA_FILE)) as f:
+        return json.load(f)
+
+
+def verify(folder, metadata=None):
+    """Checks every file listed in `metadata.json` against its sha256; raises `ValueError` on a mismatch."""
+    from keras_gans.zoo.download import sha256_file
+
+    metadata = metadata or read_metadata(folder)
+    for fname, expected in metadata.get("files", {}).items():
+        path = os.path.join(folder, fname)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"The preset {folder!r} is missing {fname}. Re-download or re-publish it.")
+        got = sha256_file(path)
+        if got != expected:
+            raise ValueError(f"{path} has sha256 {got}, but metadata.json says {expected}: the preset is corrupted "
+                             "or was edited. Re-download or re-publish it.")
+    return metadata
+
+
+def load(name_or_path_or_url, part=None, sha256=None, check=True):
+    """Loads a preset and returns a ready Keras model.
+
+    Args:
+        name_or_path_or_url: a preset name (`keras_gans.zoo.list()`), a preset folder, a preset
+            archive (`.tar.gz`/`.zip`), or an `http(s)://`/`file://` URL of one.
+        part: what to return. `"generator"` (default for GAN presets): the generator network,
+            a `keras.Model` from z (and labels for conditional models) to images;
+            `"gan"`: the whole GAN (presets that store it), with `generate()` and `fit()`;
+            any other network attribute of the GAN (`"discriminator"`, `"classifier"`, ...);
+            `"model"`/`"classifier"` for presets that store a plain model.
+        sha256: the expected sha256 of a downloaded archive (URLs only).
+        check: verify the files against the sha256s in `metadata.json` (default).
+
+    Example:
+
+    >>> import numpy as np, keras_gans as kg
+    >>> g = kg.zoo.load("dcgan_mnist")
+    >>> images = g.predict(np.random.default_rng(0).standard_normal((16, 100)).astype("float32"))
+    >>> images.shape
+    (16, 28, 28, 1)
+    """
+    import keras
+
+    import keras_gans  # noqa: F401  (registers the package's classes)
+
+    folder = resolve(name_or_path_or_url, sha256=sha256)
+    metadata = read_metadata(folder)
+    if check:
+        verify(folder, metadata)
+    contents = metadata["contents"]
+    available = _parts(metadata)
+    part = part or available[0]
+    if contents != "gan" and part not in available:
+        raise KeyError(f"The preset {metadata['name']!r} stores only a {contents} ({metadata['model']}), so it has no "
+                       f"part {part!r}. Choose one of {available}.")
+    with open(os.path.join(folder, CONFIG_FILE)) as f:
+        config = json.load(f)
+    try:
+        model = keras.saving.deserialize_keras_object(config)
+    except Exception as e:
+        raise ValueError(f"Could not rebuild the preset {metadata['name']!r} from its config ({type(e).__name__}: "
+                         f"{e}). It may need a newer keras_gans (saved with {metadata['keras_gans_version']}).") from e
+    model.load_weights(os.path.join(folder, WEIGHTS_FILE))
+    if contents == "gan" and part != "gan":
+        network = getattr(model, part, None)
+        if not isinstance(network, keras.Model):
+            raise KeyError(f"The preset {metadata['name']!r} ({metadata['model']}) has no network {part!r}. "
+                           f"Choose one of {available} or another network attribute of {metadata['model']}.")
+        model = network
+    object.__setattr__(model, "_zoo_metadata", metadata)  # bypass Keras tracking; read by sample/export
+    return model
+
+
+def _parts(metadata):
+    contents = metadata["contents"]
+    if contents == "generator":
+        return ["generator"]
+    if contents == "gan":
+        return ["generator", "gan", "discriminator"]
+    if metadata["task"] == "image_to_label":
+        return ["classifier", "model"]
+    return ["model", "generator"] if metadata["task"] == "image_to_image" else ["model"]
+
+
+def info(name_or_path_or_url):
+    """The card of a preset: its `metadata.json` as a dict (plus `path`), without building the model."""
+    folder = resolve(name_or_path_or_url)
+    metadata = read_metadata(folder)
+    metadata["path"] = folder
+    return metadata
+
+
+def list_presets():
+    """One row per preset (built-in, then remote): name, model, dataset, resolution, parameters, metric.
+
+    Returns a list of dicts; `metric` is the headline metric as `"name=value"` (or None).
+
+    >>> import keras_gans as kg
+    >>> [row["name"] for row in kg.zoo.list()]          # doctest: +SKIP
+    ['dcgan_mnist', ...]
+    """
+    from keras_gans.zoo import registry
+
+    rows = []
+    for name, folder in registry.builtin_presets().items():
+        m = read_metadata(folder)
+        head = m.get("headline_metric")
+        metric = f"{head}={m['metrics'][head]['value']:.4g}" if head else None
+        rows.append({"name": name, "model": m["model"], "dataset": m.get("dataset"),
+                     "resolution": "×".join(str(d) for d in m["resolution"]),
+                     "parameters": m["parameter_count"], "metric": metric, "source": "built-in",
+                     "description": m.get("description", "")})
+    for name, entry in registry.remote_presets().items():
+        if any(r["name"] == name for r in rows):
+            continue
+        rows.append({"name": name, "model": entry.get("model"), "dataset": entry.get("dataset"),
+                     "resolution": entry.get("resolution"), "parameters": entry.get("parameters"),
+                     "metric": entry.get("metric"), "source": entry["url"],
+                     "description": entry.get("description", "")})
+    return rows

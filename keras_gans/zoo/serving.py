@@ -1,0 +1,85 @@
+"""SavedModel export of presets, with a signature that fits each preset's task.
+
+- `noise_to_image`: `serve(z[, labels...]) -> {"images"}`, `sample(n, seed) -> {"images"}`, and
+  `__call__(z)` -> images (so `tensorflow_hub.load(dir)(z)` works), through
+  :func:`keras_gans.export.export_generator`.
+- `image_to_image`: `serve(images) -> {"images"}` and `__call__(images)`.
+- `image_to_label`: `serve(images) -> {"probabilities"}` and `__call__(images)`.
+
+`serving_default` is `serve`. The folder loads with TensorFlow alone
+(`tf.saved_model.load(dir).signatures["serving_default"]`).
+"""
+import os
+
+from keras_gans.zoo import preset
+
+
+class _GeneratorOnly:
+    """What `export_generator` needs from a GAN, for presets that ship only the generator."""
+
+    def __init__(self, generator, metadata):
+        self.generator = generator
+        self.latent_dim = int(metadata["latent_dim"])
+        self._inputs = metadata["inputs"]
+
+    def serving_inputs(self):
+        import tensorflow as tf
+
+        return [tf.TensorSpec(s["shape"], tf.as_dtype(s["dtype"]), name=s["name"]) for s in self._inputs]
+
+
+def export_preset(name_or_path_or_url, directory, verbose=True):
+    """Exports a preset (name, folder or URL) to `directory` as a SavedModel; returns the path.
+
+    >>> import keras_gans as kg
+    >>> kg.zoo.export("dcgan_mnist", "/tmp/serving/dcgan_mnist")      # doctest: +SKIP
+    >>> import tensorflow as tf
+    >>> m = tf.saved_model.load("/tmp/serving/dcgan_mnist")            # doctest: +SKIP
+    >>> m(tf.random.normal((4, 100))).shape                            # doctest: +SKIP
+    TensorShape([4, 28, 28, 1])
+    """
+    from keras_gans.utils.io import check_parent_dir
+
+    directory = os.fspath(directory).rstrip("/") or "/"
+    check_parent_dir(directory)
+    folder = preset.resolve(name_or_path_or_url)
+    metadata = preset.read_metadata(folder)
+    task = metadata["task"]
+    if task == "noise_to_image":
+        from keras_gans.export import export_generator
+
+        model = preset.load(folder, part="gan" if metadata["contents"] == "gan" else "generator")
+        gan = model if metadata["contents"] == "gan" else _GeneratorOnly(model, metadata)
+        export_generator(gan, directory, verbose=False)
+    else:
+        _export_image_model(preset.load(folder), directory, task)
+    if verbose:
+        print(f"Exported {metadata['name']} ({task}) to {directory}.")
+    return directory
+
+
+def _export_image_model(model, directory, task):
+    import keras
+    import tensorflow as tf
+
+    from keras_gans.utils.io import atomic_path
+
+    shape = [None] + [int(d) for d in model.input_shape[1:]]
+    spec = [tf.TensorSpec(shape, tf.float32, name="images")]
+    key = "probabilities" if task == "image_to_label" else "images"
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+
+    @tf.function(input_signature=spec)
+    def serve(images):
+        return {key: model(images, training=False)}
+
+    @tf.function(input_signature=spec)
+    def call(images):
+        return model(images, training=False)
+
+    archive.add_endpoint("serve", serve)
+    archive.add_endpoint("__call__", call)
+    with atomic_path(directory) as tmp:
+        archive.write_out(tmp, verbose=False)
+    return directory
