@@ -594,6 +594,16 @@ class StyleTransfer(keras.Model):
         super().compile(optimizer=optimizer, **kwargs)
         self.optimizer.build([self.image])
 
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False) or getattr(self, "optimizer", None) is None:
+            return None
+        return {"optimizer": keras.saving.serialize_keras_object(self.optimizer),
+                "steps_per_execution": self.steps_per_execution}
+
+    def compile_from_config(self, config):
+        self.compile(optimizer=keras.saving.deserialize_keras_object(config["optimizer"]),
+                     steps_per_execution=config.get("steps_per_execution", 1))
+
     @property
     def metrics(self):
         # The step reports the current losses (not running means), so the progress bar and

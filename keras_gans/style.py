@@ -1,0 +1,71 @@
+"""Neural style transfer in one call (Gatys, Ecker & Bethge, 2015).
+
+>>> import keras_gans as kg
+>>> image = kg.style.transfer("paris.jpg", "starry_night.jpg", steps=1000, output="paris_starry.png")
+
+The model behind it is :class:`keras_gans.models.StyleTransfer`; the same thing from a shell is
+`keras-gans style paris.jpg starry_night.jpg -o paris_starry.png --steps 1000`.
+"""
+from keras_gans.models.style_transfer import (  # noqa: F401  (re-exported helpers)
+    CONTENT_LAYER,
+    IMAGENET_BGR_MEAN,
+    STYLE_LAYERS,
+    VGG19_WEIGHTS_FILE,
+    StyleTransfer,
+    WeightsUnavailableError,
+    content_loss,
+    deprocess,
+    gram_matrix,
+    load_image,
+    load_vgg19,
+    preprocess,
+    style_loss,
+    total_variation_loss,
+    vgg19_weights_path,
+)
+
+#: Steps of `transfer()` and of `keras-gans style` when none are given. The lecture runs 4,000;
+#: most of the loss drop happens much earlier (see benchmarks/style_transfer_speed.py).
+DEFAULT_STEPS = 1000
+
+
+def transfer(content, style, steps=DEFAULT_STEPS, output=None, optimizer="sgd", snapshot_dir=None,
+             snapshot_every=100, log_every=100, verbose="auto", callbacks=None, **kwargs):
+    """Renders `content` in the style of `style`; returns the result as uint8 RGB `(H, W, 3)`.
+
+    Args:
+        content, style: image paths, PIL images or arrays (grey, RGBA and 16-bit are converted).
+        steps: optimisation steps (the lecture uses 4,000; default :data:`DEFAULT_STEPS`).
+        output: if given, the result is also written there (PNG/JPEG by suffix, atomically). Its
+            folder must exist; this is checked before any work.
+        optimizer: `"sgd"` (the lecture's schedule), `"adam"`, or a `keras.optimizers.Optimizer`.
+        snapshot_dir: if given, the image is saved there every `snapshot_every` steps.
+        log_every: steps per line of the progress log (one Keras epoch).
+        verbose: Keras `fit` verbosity.
+        callbacks: more Keras callbacks.
+        **kwargs: :class:`~keras_gans.models.StyleTransfer` options (`weights`, `height`,
+            `content_weight`, `style_weight`, `tv_weight`, `init`, `seed`, `normalization`, ...).
+
+    Raises:
+        WeightsUnavailableError: `weights="imagenet"` offline with no cached file (the message
+            says which file to put where).
+    """
+    from keras_gans.utils.images import save_image
+    from keras_gans.utils.io import check_parent_dir
+
+    if output is not None:
+        check_parent_dir(output)
+    if int(steps) < 1:
+        raise ValueError(f"steps must be at least 1; got {steps}.")
+    model = StyleTransfer(content, style, **kwargs)
+    model.compile(optimizer=optimizer)
+    callbacks = list(callbacks or [])
+    if snapshot_dir is not None:
+        from keras_gans.callbacks.snapshot import ImageSnapshot
+
+        callbacks.append(ImageSnapshot(snapshot_dir, every=snapshot_every))
+    model.run(steps, callbacks=callbacks, log_every=log_every, verbose=verbose)
+    image = model.generated_image()
+    if output is not None:
+        save_image(image, output)
+    return image
