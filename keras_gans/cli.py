@@ -18,6 +18,7 @@ COMMANDS = {
     "export": ("keras_gans.cli_commands.export", "export a saved model's generator as a SavedModel"),
     "zoo": ("keras_gans.cli_commands.zoo", "pretrained presets: list, info, sample, export"),
     "eval": ("keras_gans.cli_commands.eval", "score a saved model: FID / KID / IS (offline FID-MNIST by default)"),
+    "style": ("keras_gans.cli_commands.style", "neural style transfer: render a photo in a painting's style (VGG19)"),
 }
 
 

@@ -1,5 +1,6 @@
 """Keras callbacks for GAN training: sample grids, GIFs and loss plots."""
 from keras_gans.callbacks.fid import FIDCallback
 from keras_gans.callbacks.sample_grid import SampleGrid, plot_history
+from keras_gans.callbacks.snapshot import ImageSnapshot
 
-__all__ = ["FIDCallback", "SampleGrid", "plot_history"]
+__all__ = ["FIDCallback", "ImageSnapshot", "SampleGrid", "plot_history"]

@@ -7,6 +7,7 @@ from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.wgan import WGAN, WGANGP
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.sgan import SGAN
+from keras_gans.models.style_transfer import StyleTransfer
 
 MODELS = {
     "gan": GAN,
@@ -17,4 +18,4 @@ MODELS = {
     "sgan": SGAN,
 }
 
-__all__ = ["GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "MODELS"]
+__all__ = ["GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "StyleTransfer", "MODELS"]
