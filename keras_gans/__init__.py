@@ -7,12 +7,40 @@
 ...         callbacks=[kg.callbacks.SampleGrid("runs/dcgan")])
 """
 import os as _os
+import sys as _sys
 
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-from keras_gans import callbacks, data, losses, memorization, metrics, models, networks, zoo  # noqa: E402
+#: Submodules available as attributes (`kg.models`, `kg.data`, ...). Add new ones here.
+SUBMODULES = ('callbacks', 'data', 'losses', 'memorization', 'metrics', 'models', 'networks', 'style', 'zoo')
 
-__all__ = ["callbacks", "data", "losses", "memorization", "metrics", "models", "networks", "zoo", "__version__"]
+
+def import_all():
+    """Imports every submodule (registers all serialisable classes with Keras)."""
+    import importlib
+
+    for name in SUBMODULES:
+        globals()[name] = importlib.import_module(f"keras_gans.{name}")
+
+
+def __getattr__(name):  # PEP 562: submodules on first use when imported lazily
+    if name in SUBMODULES:
+        import importlib
+
+        module = importlib.import_module(f"keras_gans.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'keras_gans' has no attribute {name!r}")
+
+
+# The `keras-gans` command imports TensorFlow only for the subcommands that need it
+# (`--help` stays instant); everywhere else importing the package registers every class,
+# so `keras.saving.load_model` finds them after a plain `import keras_gans`.
+if _os.path.basename(_sys.argv[0] if _sys.argv else "") != "keras-gans":
+    import_all()
+
+__all__ = ["callbacks", "data", "losses", "memorization", "metrics", "models", "networks", "style", "zoo",
+           "__version__"]

@@ -6,7 +6,9 @@ def load_gan(path):
     """Loads a `.keras` file written by keras_gans; clear errors for anything else."""
     import keras
 
-    import keras_gans  # noqa: F401  (registers the classes)
+    import keras_gans
+
+    keras_gans.import_all()  # registers every class with Keras
     from keras_gans.models import GAN
 
     path = os.fspath(path)
