@@ -1,0 +1,89 @@
+"""Coupled generators and discriminators of CoGAN (Liu & Tuzel, NeurIPS 2016).
+
+The two generators share their *first* layers (which decode high-level semantics from z) and
+keep their own last layers (which render each domain's low-level details); the two discriminators
+keep their own *first* layers (low-level features) and share their last layers (high-level
+decisions). Sharing is literal: the same Keras layer objects appear in both models, so both
+networks read and update the same variables.
+"""
+import keras
+from keras import layers
+
+from keras_gans.networks.unet import check_image_shape
+
+
+def cogan_generators(latent_dim=100, image_shape=(28, 28, 1), filters=32, name="cogan_generator"):
+    """Two generators z → image that share all but their last two layers.
+
+    Shared: Dense(H/4·W/4·4f) → BN → LeakyReLU(0.2) → Reshape → Conv2DTranspose(2f, 4, s2) → BN → LeakyReLU.
+    Per domain: Conv2DTranspose(f, 4, s2) → BN → LeakyReLU → Conv2D(C, 3, tanh).
+
+    Returns:
+        `(generator_a, generator_b)`, two functional `keras.Model`s.
+
+    >>> g_a, g_b = cogan_generators(latent_dim=16, image_shape=(28, 28, 1), filters=8)
+    >>> g_a.get_layer("shared_dense") is g_b.get_layer("shared_dense")
+    True
+    """
+    h, w, c = check_image_shape(image_shape, 4, 4, "cogan_generators")
+    shared = [
+        layers.Dense((h // 4) * (w // 4) * 4 * filters, use_bias=False, name="shared_dense"),
+        layers.BatchNormalization(name="shared_bn1"),
+        layers.LeakyReLU(negative_slope=0.2, name="shared_lrelu1"),
+        layers.Reshape((h // 4, w // 4, 4 * filters), name="shared_reshape"),
+        layers.Conv2DTranspose(2 * filters, 4, strides=2, padding="same", use_bias=False, name="shared_convT"),
+        layers.BatchNormalization(name="shared_bn2"),
+        layers.LeakyReLU(negative_slope=0.2, name="shared_lrelu2"),
+    ]
+    models = []
+    for domain in ("a", "b"):
+        z = keras.Input((latent_dim,), name="z")
+        x = z
+        for layer in shared:
+            x = layer(x)
+        x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False, name=f"{domain}_convT")(x)
+        x = layers.BatchNormalization(name=f"{domain}_bn")(x)
+        x = layers.LeakyReLU(negative_slope=0.2, name=f"{domain}_lrelu")(x)
+        x = layers.Conv2D(c, 3, padding="same", activation="tanh", name=f"{domain}_out")(x)
+        models.append(keras.Model(z, x, name=f"{name}_{domain}"))
+    return tuple(models)
+
+
+def cogan_discriminators(image_shape=(28, 28, 1), filters=32, dropout=0.0, name="cogan_discriminator"):
+    """Two discriminators image → logit that share all but their first layer.
+
+    Per domain: Conv2D(f, 4, s2) → LeakyReLU(0.2).
+    Shared: Conv2D(2f, 4, s2) → LeakyReLU → Flatten → (Dropout) → Dense(1) logit.
+
+    Returns:
+        `(discriminator_a, discriminator_b)`.
+    """
+    h, w, c = check_image_shape(image_shape, 4, 4, "cogan_discriminators")
+    shared = [
+        layers.Conv2D(2 * filters, 4, strides=2, padding="same", name="shared_conv"),
+        layers.LeakyReLU(negative_slope=0.2, name="shared_lrelu"),
+        layers.Flatten(name="shared_flatten"),
+    ]
+    if dropout:
+        shared.append(layers.Dropout(dropout, name="shared_dropout"))
+    shared.append(layers.Dense(1, name="shared_logit"))
+    models = []
+    for domain in ("a", "b"):
+        image = keras.Input((h, w, c), name="images")
+        x = layers.Conv2D(filters, 4, strides=2, padding="same", name=f"{domain}_conv")(image)
+        x = layers.LeakyReLU(negative_slope=0.2, name=f"{domain}_lrelu")(x)
+        for layer in shared:
+            x = layer(x)
+        models.append(keras.Model(image, x, name=f"{name}_{domain}"))
+    return tuple(models)
+
+
+def unique_variables(*models):
+    """The trainable variables of several models, each shared variable once (in first-seen order)."""
+    seen, out = set(), []
+    for model in models:
+        for v in model.trainable_variables:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+    return out
