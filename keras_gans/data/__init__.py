@@ -18,5 +18,15 @@ from keras_gans.data.core import (
 )
 from keras_gans.data.semi_supervised import semi_supervised_dataset, semi_supervised_split  # noqa: E402
 
-__all__ = ["DATASETS", "available", "load", "load_arrays", "make_pipeline", "register_dataset", "scale_images",
+from keras_gans.data import mnistm  # noqa: E402  (registers "mnist-m", "mnist-32", "mnist-negative", "mnist-edges")
+from keras_gans.data.translation import (  # noqa: E402
+    PAIRS,
+    available_pairs,
+    load_pair,
+    paired_pipeline,
+    unpaired_pipeline,
+)
+
+__all__ = ["PAIRS", "available_pairs", "load_pair", "paired_pipeline", "unpaired_pipeline", "mnistm",
+           "DATASETS", "available", "load", "load_arrays", "make_pipeline", "register_dataset", "scale_images",
            "semi_supervised_dataset", "semi_supervised_split"]

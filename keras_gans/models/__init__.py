@@ -8,8 +8,14 @@ from keras_gans.models.wgan import WGAN, WGANGP
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.sgan import SGAN
 from keras_gans.models.style_transfer import StyleTransfer
+from keras_gans.models.cyclegan import CycleGAN, ImageHistoryPool
+from keras_gans.models.pix2pix import Pix2Pix
+from keras_gans.models.cogan import CoGAN
 
 MODELS = {
+    "cyclegan": CycleGAN,
+    "pix2pix": Pix2Pix,
+    "cogan": CoGAN,
     "gan": GAN,
     "dcgan": DCGAN,
     "wgan": WGAN,
@@ -18,4 +24,4 @@ MODELS = {
     "sgan": SGAN,
 }
 
-__all__ = ["GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "StyleTransfer", "MODELS"]
+__all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "StyleTransfer", "MODELS"]

@@ -1,0 +1,194 @@
+"""Coupled GAN (Liu & Tuzel, "Coupled Generative Adversarial Networks", NeurIPS 2016)."""
+import os
+
+import numpy as np
+import keras
+import tensorflow as tf
+
+from keras_gans.models.cyclegan import MultiNetworkGAN, _cli_pair_dataset
+from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators, unique_variables
+from keras_gans.utils.io import atomic_path
+
+DOMAINS = ("a", "b", "both")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class CoGAN(MultiNetworkGAN):
+    """Two GANs, one per domain, that share weights and so learn a *joint* distribution (lecture slides §6).
+
+    Trained only on unpaired samples of each domain, the pair of generators maps one z to a
+    corresponding pair of images — the same digit as a plain and a negative (or edge) digit —
+    because their first (high-level) layers are shared; the discriminators share their last
+    layers. Sharing is literal: the same variables, updated once per step (see
+    :func:`keras_gans.networks.cogan_generators`).
+
+    Per batch: sample z; update both discriminators on real A / real B vs G_A(z) / G_B(z); then
+    update both generators on fresh z through the discriminators. Default loss: non-saturating
+    BCE; Adam(2e-4, β1 = 0.5).
+
+    Args:
+        image_shape: (height, width, channels) of both domains (height and width divisible by 4).
+        latent_dim: size of z.
+        filters: width of the built-in networks.
+        discriminator_dropout: dropout before the shared logit layer.
+        seed: seed of z during training.
+
+    Example (digits and their edges, offline):
+
+    >>> import keras_gans as kg
+    >>> ds = kg.data.load_pair("mnist2edges-unpaired", batch_size=64)
+    >>> cogan = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=64)
+    >>> cogan.compile()
+    >>> cogan.fit(ds, epochs=10)
+    >>> digits, edges = cogan.generate_pair(16, seed=0)     # same digit, two domains
+    """
+
+    metric_names = ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "g_a_loss", "g_b_loss")
+    default_loss = "non_saturating"
+
+    def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=32, discriminator_dropout=0.0, seed=None,
+                 **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        image_shape = tuple(int(d) for d in image_shape)
+        self.generator_a, self.generator_b = cogan_generators(latent_dim, image_shape, filters)
+        self.discriminator_a, self.discriminator_b = cogan_discriminators(image_shape, filters, discriminator_dropout)
+        self.shape_a = self.shape_b = image_shape
+        self.latent_dim = int(latent_dim)
+        self.filters = int(filters)
+        self.discriminator_dropout = float(discriminator_dropout)
+        self.built = True
+
+    @property
+    def g_weights(self):
+        return unique_variables(self.generator_a, self.generator_b)
+
+    @property
+    def d_weights(self):
+        return unique_variables(self.discriminator_a, self.discriminator_b)
+
+    @property
+    def image_shape(self):
+        return self.shape_a
+
+    def train_step(self, data):
+        """One CoGAN iteration (Liu & Tuzel 2016, Alg. 1) on an unpaired batch (real A, real B)."""
+        real_a, real_b = self.unpack_pair(data)
+        batch_size = keras.ops.shape(real_a)[0]
+
+        # 1. Discriminators: both judge their domain's real batch against that domain's fakes of one z.
+        z = self.sample_latent(batch_size)
+        fake_a = self.generator_a(z, training=True)
+        fake_b = self.generator_b(z, training=True)
+        with tf.GradientTape() as tape:
+            d_a_loss = self.gan_loss.discriminator(self.discriminator_a(real_a, training=True),
+                                                   self.discriminator_a(fake_a, training=True))
+            d_b_loss = self.gan_loss.discriminator(self.discriminator_b(real_b, training=True),
+                                                   self.discriminator_b(fake_b, training=True))
+            d_loss = d_a_loss + d_b_loss
+        self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+
+        # 2. Generators: a fresh z, both outputs pushed towards "real"; shared layers get both gradients.
+        z = self.sample_latent(batch_size)
+        with tf.GradientTape() as tape:
+            g_a_loss = self.gan_loss.generator(self.discriminator_a(self.generator_a(z, training=True), training=True))
+            g_b_loss = self.gan_loss.generator(self.discriminator_b(self.generator_b(z, training=True), training=True))
+            g_loss = g_a_loss + g_b_loss
+        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        return self.track(d_loss=d_loss, g_loss=g_loss, d_a_loss=d_a_loss, d_b_loss=d_b_loss, g_a_loss=g_a_loss,
+                          g_b_loss=g_b_loss)
+
+    def call(self, z, training=False):
+        """The corresponding pair `(G_A(z), G_B(z))`."""
+        return self.generator_a(z, training=training), self.generator_b(z, training=training)
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        self.check_pair_data(x, self.shape_a, self.shape_b)
+        return keras.Model.fit(self, x, y, *args, **kwargs)
+
+    # ------------------------------------------------------------------ sampling
+    def latent(self, n, seed=None):
+        """`n` latent vectors z ~ N(0, I) as float32 numpy; the same `seed` gives the same z."""
+        return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype("float32")
+
+    def generate_pair(self, n=16, seed=None, z=None, batch_size=256):
+        """`(images_a, images_b)`: a corresponding pair for each of `n` latent vectors (float32 in [-1, 1])."""
+        z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")
+        outs_a, outs_b = [], []
+        for i in range(0, len(z), batch_size):
+            outs_a.append(keras.ops.convert_to_numpy(self.generator_a(z[i:i + batch_size], training=False)))
+            outs_b.append(keras.ops.convert_to_numpy(self.generator_b(z[i:i + batch_size], training=False)))
+        return np.concatenate(outs_a), np.concatenate(outs_b)
+
+    def generate(self, n=16, seed=None, z=None, batch_size=256, output="float", domain="both"):
+        """`n` samples: `domain="a"` or `"b"` gives that domain; `"both"` (default, used by sample grids)
+        puts each pair side by side, shape (n, H, 2W, C)."""
+        if domain not in DOMAINS:
+            raise ValueError(f"domain must be one of {DOMAINS}; got {domain!r}.")
+        a, b = self.generate_pair(n, seed, z, batch_size)
+        images = a if domain == "a" else b if domain == "b" else np.concatenate([a, b], axis=2)
+        if output == "uint8":
+            from keras_gans.utils.images import to_uint8
+
+            return to_uint8(images)
+        if output != "float":
+            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        return images
+
+    def preview_rows(self, images_a=None, images_b=None, n=8, seed=0):
+        """Rows for a sample grid: G_A(z) and G_B(z) for the same `n` latent vectors."""
+        return list(self.generate_pair(n, seed))
+
+    # ------------------------------------------------------------------ export and config
+    def serving_inputs(self):
+        return [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")]
+
+    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+        """SavedModel with `serve(z)` → `{"images_a", "images_b"}` (float32 in [-1, 1]) and
+        `sample(n, seed)` → the same from z ~ N(0, I) (stateless, seeded)."""
+        if format != "tf_saved_model":
+            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
+        g_a, g_b, latent_dim = self.generator_a, self.generator_b, self.latent_dim
+        archive = keras.export.ExportArchive()
+        archive.track(g_a)
+        archive.track(g_b)
+
+        @tf.function(input_signature=self.serving_inputs())
+        def serve(z):
+            return {"images_a": g_a(z, training=False), "images_b": g_b(z, training=False)}
+
+        @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="n"), tf.TensorSpec([], tf.int32, name="seed")])
+        def sample(n, seed):
+            z = tf.random.stateless_normal(tf.stack([n, latent_dim]), seed=tf.stack([seed, 0]))
+            return {"images_a": g_a(z, training=False), "images_b": g_b(z, training=False)}
+
+        archive.add_endpoint("serve", serve)
+        archive.add_endpoint("sample", sample)
+        filepath = os.fspath(filepath)
+        with atomic_path(filepath) as tmp:
+            archive.write_out(tmp, verbose=False)
+        if verbose:
+            print(f"Saved CoGAN to {filepath} (endpoints: serve(z), sample(n, seed) → images_a, images_b in [-1, 1]).")
+        return filepath
+
+    @classmethod
+    def from_cli(cls, args):
+        """`keras-gans train cogan`: digits and edge digits (unpaired) by default."""
+        ds, shape = _cli_pair_dataset(args, "mnist2edges-unpaired")
+        return cls(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed), ds
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "image_shape": self.shape_a,
+            "latent_dim": self.latent_dim,
+            "filters": self.filters,
+            "discriminator_dropout": self.discriminator_dropout,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

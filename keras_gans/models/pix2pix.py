@@ -1,0 +1,192 @@
+"""pix2pix (Isola, Zhu, Zhou & Efros, CVPR 2017): paired image-to-image translation with a conditional GAN."""
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans.models.cyclegan import (
+    MultiNetworkGAN,
+    _check_links,
+    _cli_pair_dataset,
+    as_model_images,
+    export_image_to_image,
+    run_network,
+)
+
+
+def l1_loss(target, output):
+    """Mean absolute error between the target and the generated image (pix2pix's reconstruction term)."""
+    return ops.mean(ops.abs(ops.cast(target, "float32") - ops.cast(output, "float32")))
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class Pix2Pix(MultiNetworkGAN):
+    """Conditional GAN for *paired* translation x → y (Isola et al. 2017; lecture slides §6).
+
+    The generator is a U-Net that sees the input image x (dropout is its only noise source: no z);
+    the discriminator is a PatchGAN that judges (x, y) pairs — the input with either the real
+    target or the generator's output. The generator minimises
+
+        L = L_adv(G, D) + λ · ‖y − G(x)‖₁        (λ = 100 in the paper)
+
+    and the discriminator the usual cGAN loss on real pairs (x, y) and fake pairs (x, G(x)).
+    Defaults (paper): non-saturating BCE, Adam(2e-4, β1 = 0.5), batch-norm U-Net with dropout 0.5 in
+    its first three decoder blocks, 70×70-style PatchGAN.
+
+    Args:
+        generator, discriminator: networks (the discriminator takes `[input, output]`); built from
+            the arguments below when omitted.
+        image_shape: (height, width, channels) of the input images.
+        output_channels: channels of the output (default: the input's).
+        filters, discriminator_filters, discriminator_downsampling: widths and depth of the built-in networks.
+        lambda_l1: weight λ of the L1 term.
+        dropout: decoder dropout rate of the built-in U-Net.
+
+    Example (digits → MNIST-M, paired, offline):
+
+    >>> import keras_gans as kg
+    >>> ds = kg.data.load_pair("mnist2mnistm-paired", batch_size=16)
+    >>> p2p = kg.models.Pix2Pix(image_shape=(32, 32, 3), filters=16, discriminator_filters=16,
+    ...                         discriminator_downsampling=2)
+    >>> p2p.compile()
+    >>> p2p.fit(ds, epochs=1, steps_per_epoch=20)
+    >>> out = p2p.translate(digits)                    # (n, 32, 32, 3) in [-1, 1]
+    """
+
+    metric_names = ("d_loss", "g_loss", "adv_loss", "l1_loss")
+    default_loss = "non_saturating"
+
+    def __init__(self, generator=None, discriminator=None, image_shape=(256, 256, 3), output_channels=None,
+                 filters=64, discriminator_filters=64, discriminator_downsampling=3, lambda_l1=100.0, dropout=0.5,
+                 seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        from keras_gans import networks
+
+        if lambda_l1 < 0:
+            raise ValueError(f"lambda_l1 must be ≥ 0; got {lambda_l1}.")
+        image_shape = tuple(int(d) for d in image_shape)
+        out_c = int(output_channels or image_shape[-1])
+        self.generator = generator or networks.pix2pix_generator(image_shape, filters=filters, output_channels=out_c,
+                                                                 dropout=dropout, name="generator")
+        in_shape = tuple(int(d) for d in self.generator.input_shape[1:])
+        out_shape = tuple(int(d) for d in self.generator.output_shape[1:])
+        self.discriminator = discriminator or networks.patchgan_discriminator(
+            out_shape, filters=discriminator_filters, num_downsampling=discriminator_downsampling, norm="batch",
+            condition_channels=in_shape[-1], name="discriminator")
+        d_inputs = self.discriminator.input_shape
+        if not isinstance(d_inputs, list) or len(d_inputs) != 2:
+            raise ValueError(
+                "The pix2pix discriminator must take two inputs [input_image, output_image]; build it with "
+                "keras_gans.networks.patchgan_discriminator(..., condition_channels=C)."
+            )
+        _check_links([("generator input", (None,) + in_shape, "discriminator condition", d_inputs[0]),
+                      ("generator output", (None,) + out_shape, "discriminator image", d_inputs[1])])
+        self.shape_a, self.shape_b = in_shape, out_shape
+        self.image_shape_config = image_shape
+        self.output_channels = output_channels
+        self.filters, self.discriminator_filters = int(filters), int(discriminator_filters)
+        self.discriminator_downsampling = int(discriminator_downsampling)
+        self.lambda_l1 = float(lambda_l1)
+        self.dropout = float(dropout)
+        self.built = True
+
+    @property
+    def g_weights(self):
+        return self.generator.trainable_variables
+
+    @property
+    def d_weights(self):
+        return self.discriminator.trainable_variables
+
+    @property
+    def image_shape(self):
+        return self.shape_a
+
+    def train_step(self, data):
+        """One pix2pix iteration: D and G updated from the same forward pass (as in the paper's code)."""
+        source, target = self.unpack_pair(data)
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generator(source, training=True)              # dropout = the noise
+            real_logits = self.discriminator([source, target], training=True)
+            fake_logits = self.discriminator([source, fake], training=True)
+            # Discriminator: (x, y) is real, (x, G(x)) is fake.
+            d_loss = self.gan_loss.discriminator(real_logits, fake_logits)
+            # Generator: fool D on (x, G(x)) and stay close to y in L1.
+            adv = self.gan_loss.generator(fake_logits, real_logits)
+            l1 = l1_loss(target, fake)
+            g_loss = adv + self.lambda_l1 * l1
+        self.apply_update(self.d_optimizer, d_tape, d_loss, self.d_weights)
+        self.apply_update(self.g_optimizer, g_tape, g_loss, self.g_weights)
+        return self.track(d_loss=d_loss, g_loss=g_loss, adv_loss=adv, l1_loss=l1)
+
+    def call(self, images, training=False):
+        return self.generator(images, training=training)
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        self.check_pair_data(x, self.shape_a, self.shape_b)
+        return keras.Model.fit(self, x, y, *args, **kwargs)
+
+    def translate(self, images, batch_size=64, output="float"):
+        """G(x) for uint8 or [-1, 1] float images x of the trained shape (one image or a batch)."""
+        batch, single = as_model_images(images, self.shape_a, "input images")
+        out = run_network(self.generator, batch, batch_size)
+        if output == "uint8":
+            from keras_gans.utils.images import to_uint8
+
+            out = to_uint8(out)
+        elif output != "float":
+            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        return out[0] if single else out
+
+    def generate(self, n=16, seed=None, output="float", **kwargs):
+        """Translations of the first `n` preview inputs (see :meth:`set_preview`); `seed` is unused."""
+        a, _ = self._preview(n)
+        return self.translate(a, output=output)
+
+    def preview_rows(self, images_a, images_b):
+        """Rows for a sample grid: inputs, outputs, targets."""
+        a, _ = as_model_images(images_a, self.shape_a)
+        b, _ = as_model_images(images_b, self.shape_b)
+        return [a, run_network(self.generator, a), b]
+
+    def serving_inputs(self):
+        return [tf.TensorSpec((None,) + self.shape_a, tf.float32, name="images")]
+
+    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+        """SavedModel with `serve`: `images` float32 (batch, H, W, C) in [-1, 1] → `{"images"}` in [-1, 1]."""
+        if format != "tf_saved_model":
+            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
+        return export_image_to_image(self, {"serve": self.generator}, filepath, verbose)
+
+    @classmethod
+    def from_cli(cls, args):
+        """`keras-gans train pix2pix`: digits → MNIST-M pairs by default, small networks for ≤ 64 px."""
+        ds, shape = _cli_pair_dataset(args, "mnist2mnistm-paired", paired=True)
+        small = shape[0] <= 64
+        model = cls(image_shape=shape, filters=16 if small else 64, discriminator_filters=16 if small else 64,
+                    discriminator_downsampling=2 if small else 3, seed=args.seed)
+        model.set_preview(*MultiNetworkGAN._preview_from_dataset(ds))
+        return model, ds
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "image_shape": self.image_shape_config,
+            "output_channels": self.output_channels,
+            "filters": self.filters,
+            "discriminator_filters": self.discriminator_filters,
+            "discriminator_downsampling": self.discriminator_downsampling,
+            "lambda_l1": self.lambda_l1,
+            "dropout": self.dropout,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
