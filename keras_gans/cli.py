@@ -19,6 +19,7 @@ COMMANDS = {
     "zoo": ("keras_gans.cli_commands.zoo", "pretrained presets: list, info, sample, export"),
     "eval": ("keras_gans.cli_commands.eval", "score a saved model: FID / KID / IS (offline FID-MNIST by default)"),
     "style": ("keras_gans.cli_commands.style", "neural style transfer: render a photo in a painting's style (VGG19)"),
+    "translate": ("keras_gans.cli_commands.translate", "translate an image with a CycleGAN or pix2pix model"),
 }
 
 

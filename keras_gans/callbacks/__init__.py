@@ -2,5 +2,6 @@
 from keras_gans.callbacks.fid import FIDCallback
 from keras_gans.callbacks.sample_grid import SampleGrid, plot_history
 from keras_gans.callbacks.snapshot import ImageSnapshot
+from keras_gans.callbacks.translation import TranslationGrid
 
-__all__ = ["FIDCallback", "ImageSnapshot", "SampleGrid", "plot_history"]
+__all__ = ["FIDCallback", "ImageSnapshot", "SampleGrid", "TranslationGrid", "plot_history"]

@@ -1,0 +1,228 @@
+"""Label preservation of image-to-image translation on mnist-5k ↔ MNIST-M (CPU, time-bounded).
+
+The FCN-score idea of the CycleGAN paper (Zhu et al. 2017, §5.1.1), with digit classifiers in
+place of a segmentation network: a translation is good if a classifier of the *target* domain
+still reads the source digit's label from it.
+
+1. Two judges are trained here, on the train split of their own domain: an MNIST classifier
+   (mnist-5k digits as 32×32 RGB) and an MNIST-M classifier. Their accuracy on the 500 held-out
+   images of their own domain is reported, and, as the domain-gap baseline, each judge's accuracy
+   on the *other* domain's untranslated test images.
+2. CycleGAN trains on the unpaired split (2,250 digits vs 2,250 MNIST-M images of *other* digits)
+   for a bounded wall-clock time; pix2pix on the paired split (4,500 aligned pairs).
+3. The 500 held-out digits are translated: A→B judged by the MNIST-M classifier, B→A by the
+   MNIST classifier. Accuracy against the true labels is the score (goal: CycleGAN ≥ 90 % both
+   ways, pix2pix ≥ 95 %).
+
+Run:
+    .venv/bin/python benchmarks/translation_quality.py --model both --cyclegan-minutes 25 --pix2pix-minutes 10 \
+        --out runs/translation_quality
+
+Results go to `<out>/results.json` and sample grids to `<out>/*.png`.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def build_classifier(shape):
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        keras.Input(shape),
+        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.GlobalAveragePooling2D(),
+        layers.Dropout(0.3), layers.Dense(10, activation="softmax"),
+    ])
+
+
+def to_float(images):
+    return images.astype("float32") / 127.5 - 1.0
+
+
+def train_judge(images, labels, epochs=8, seed=0):
+    """A digit classifier on uint8 images (trained on [-1, 1] floats, with light shift augmentation)."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = build_classifier(images.shape[1:])
+    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x = to_float(images)
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        shifted = np.stack([np.roll(img, tuple(rng.integers(-2, 3, 2)), axis=(0, 1)) for img in x])
+        model.fit(shifted, labels, batch_size=64, epochs=1, verbose=0)
+    return model
+
+
+def accuracy(judge, images, labels):
+    """Fraction of `images` (floats in [-1, 1]) that `judge` labels correctly."""
+    probs = judge.predict(images, batch_size=250, verbose=0)
+    return float(np.mean(np.argmax(probs, axis=1) == labels))
+
+
+class TimeBudget:
+    """A Keras callback that stops `fit` after `seconds` of wall-clock time (checked after every batch)."""
+
+    def __new__(cls, seconds):
+        import keras
+
+        class _Budget(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.seconds = seconds
+                self.start = None
+
+            def on_train_begin(self, logs=None):
+                self.start = time.time()
+
+            def on_train_batch_end(self, batch, logs=None):
+                if time.time() - self.start > self.seconds:
+                    self.model.stop_training = True
+
+        return _Budget()
+
+
+class EpochScores:
+    """Callback factory: label-preservation scores of a translator after every epoch."""
+
+    def __new__(cls, score_fn, log):
+        import keras
+
+        class _Scores(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                entry = {"epoch": epoch + 1, "seconds": round(time.time() - log["start"], 1), **score_fn()}
+                entry.update({k: round(float(v), 4) for k, v in (logs or {}).items() if k.endswith("loss")})
+                log["epochs"].append(entry)
+                print("  epoch", json.dumps(entry), flush=True)
+
+        return _Scores()
+
+
+def judges_and_data(seed=0, judge_epochs=8):
+    from keras_gans.data.mnistm import translation_arrays
+
+    paired = translation_arrays("mnist-m", "paired")
+    test = translation_arrays("mnist-m", "test")
+    t = time.time()
+    judge_a = train_judge(paired["a"], paired["labels_a"], judge_epochs, seed)
+    judge_b = train_judge(paired["b"], paired["labels_b"], judge_epochs, seed + 1)
+    info = {
+        "judge_training_seconds": round(time.time() - t, 1),
+        "mnist_judge_on_mnist_test": accuracy(judge_a, to_float(test["a"]), test["labels_a"]),
+        "mnistm_judge_on_mnistm_test": accuracy(judge_b, to_float(test["b"]), test["labels_b"]),
+        "mnistm_judge_on_untranslated_mnist": accuracy(judge_b, to_float(test["a"]), test["labels_a"]),
+        "mnist_judge_on_untranslated_mnistm": accuracy(judge_a, to_float(test["b"]), test["labels_b"]),
+    }
+    return judge_a, judge_b, test, info
+
+
+def cyclegan_config(args):
+    return dict(image_shape=(32, 32, 3), generator="resnet", filters=args.filters, num_residual_blocks=args.res_blocks,
+                discriminator_filters=args.filters, discriminator_downsampling=2, lambda_cycle=10.0,
+                lambda_identity=args.lambda_identity, pool_size=50, seed=args.seed)
+
+
+def run_cyclegan(args, judge_a, judge_b, test):
+    import keras
+
+    import keras_gans as kg
+    from keras_gans.utils import make_grid, save_image
+
+    keras.utils.set_random_seed(args.seed)
+    ds = kg.data.load_pair("mnist2mnistm-unpaired", batch_size=args.batch_size, seed=args.seed)
+    model = kg.models.CycleGAN(**cyclegan_config(args))
+    model.compile()
+    x_a, x_b = to_float(test["a"]), to_float(test["b"])
+
+    def score():
+        return {"a2b_acc": accuracy(judge_b, model.translate(x_a, "a2b"), test["labels_a"]),
+                "b2a_acc": accuracy(judge_a, model.translate(x_b, "b2a"), test["labels_b"])}
+
+    log = {"start": time.time(), "epochs": []}
+    model.fit(ds, epochs=1000, verbose=0,
+              callbacks=[TimeBudget(args.cyclegan_minutes * 60), EpochScores(score, log)])
+    seconds = time.time() - log["start"]
+    final = score()
+    rows = model.preview_rows(test["a"][:10], test["b"][:10])
+    save_image(make_grid(np.concatenate(rows), rows=len(rows)),
+                        os.path.join(args.out, "cyclegan_rows.png"))
+    model.save(os.path.join(args.out, "cyclegan.keras"))
+    return {"config": {k: v for k, v in cyclegan_config(args).items()}, "batch_size": args.batch_size,
+            "training_seconds": round(seconds, 1), "epochs": len(log["epochs"]),
+            "steps": int(model.g_optimizer.iterations.numpy()), "final": final, "per_epoch": log["epochs"],
+            "parameters": int(sum(np.prod(v.shape) for v in model.g_weights + model.d_weights))}
+
+
+def run_pix2pix(args, judge_a, judge_b, test):
+    import keras
+
+    import keras_gans as kg
+    from keras_gans.utils import make_grid, save_image
+
+    keras.utils.set_random_seed(args.seed)
+    ds = kg.data.load_pair("mnist2mnistm-paired", batch_size=args.batch_size, seed=args.seed)
+    config = dict(image_shape=(32, 32, 3), filters=args.filters, discriminator_filters=args.filters,
+                  discriminator_downsampling=2, lambda_l1=100.0, seed=args.seed)
+    model = kg.models.Pix2Pix(**config)
+    model.compile()
+    x_a = to_float(test["a"])
+
+    def score():
+        return {"a2b_acc": accuracy(judge_b, model.translate(x_a), test["labels_a"])}
+
+    log = {"start": time.time(), "epochs": []}
+    model.fit(ds, epochs=1000, verbose=0, callbacks=[TimeBudget(args.pix2pix_minutes * 60), EpochScores(score, log)])
+    seconds = time.time() - log["start"]
+    final = score()
+    rows = model.preview_rows(test["a"][:10], test["b"][:10])
+    save_image(make_grid(np.concatenate(rows), rows=len(rows)), os.path.join(args.out, "pix2pix_rows.png"))
+    model.save(os.path.join(args.out, "pix2pix.keras"))
+    return {"config": config, "batch_size": args.batch_size, "training_seconds": round(seconds, 1),
+            "epochs": len(log["epochs"]), "steps": int(model.g_optimizer.iterations.numpy()), "final": final,
+            "per_epoch": log["epochs"]}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", choices=["cyclegan", "pix2pix", "both"], default="both")
+    p.add_argument("--cyclegan-minutes", type=float, default=25.0)
+    p.add_argument("--pix2pix-minutes", type=float, default=10.0)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--filters", type=int, default=16)
+    p.add_argument("--res-blocks", type=int, default=3)
+    p.add_argument("--lambda-identity", type=float, default=5.0)
+    p.add_argument("--judge-epochs", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="runs/translation_quality")
+    args = p.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    t0 = time.time()
+    judge_a, judge_b, test, info = judges_and_data(args.seed, args.judge_epochs)
+    print("judges", json.dumps(info), flush=True)
+    results = {"command": " ".join([os.path.basename(sys.executable), *sys.argv]), "judges": info}
+    if args.model in ("cyclegan", "both"):
+        results["cyclegan"] = run_cyclegan(args, judge_a, judge_b, test)
+        print("cyclegan", json.dumps(results["cyclegan"]["final"]), results["cyclegan"]["training_seconds"], "s",
+              flush=True)
+    if args.model in ("pix2pix", "both"):
+        results["pix2pix"] = run_pix2pix(args, judge_a, judge_b, test)
+        print("pix2pix", json.dumps(results["pix2pix"]["final"]), results["pix2pix"]["training_seconds"], "s",
+              flush=True)
+    results["total_seconds"] = round(time.time() - t0, 1)
+    from keras_gans.utils.io import atomic_path
+
+    with atomic_path(os.path.join(args.out, "results.json")) as tmp, open(tmp, "w") as f:
+        json.dump(results, f, indent=1)
+    print(json.dumps({k: v for k, v in results.items() if k in ("judges", "total_seconds")}, indent=1))
+    return results
+
+
+if __name__ == "__main__":
+    main()
