@@ -19,13 +19,31 @@ def add_arguments(p):
     q.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
     q.add_argument("-o", "--output", default="samples.png", help="PNG to write (default: samples.png)")
     q.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    q = sub.add_parser("publish", help="publish a trained .keras model as a preset folder (optionally evaluated)")
+    q.add_argument("model_file", help="a .keras file written by `keras-gans train` (or gan.save)")
+    q.add_argument("directory", help="preset folder to write, e.g. zoo/dcgan_mnist")
+    q.add_argument("--name", help="preset name (default: the folder's name)")
+    q.add_argument("--dataset", default="mnist-5k", help="training data (default: mnist-5k)")
+    q.add_argument("--description", default="", help="one line for `zoo list` and the card")
+    q.add_argument("--part", default="generator",
+                   help="what to store: generator (default), gan, or a network attribute such as classifier")
+    q.add_argument("--training-command", help="the command that trained it (default: from command.json beside "
+                   "the model file)")
+    q.add_argument("--training-time", type=float, help="training wall time in seconds")
+    q.add_argument("--eval", action="store_true", help="measure FID/KID/IS-MNIST (or a classifier's test "
+                   "accuracy) with keras_gans.metrics and put them on the card")
+    q.add_argument("--n-samples", type=int, default=4500, help="generated images for --eval (default: 4500)")
+    q.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32")
+    q.add_argument("--notes", default="", help="free text for the card")
+    q.add_argument("--overwrite", action="store_true", help="replace an existing preset folder")
     q = sub.add_parser("export", help="export a preset as a SavedModel (serving)")
     q.add_argument("preset", help="preset name, folder or URL")
     q.add_argument("directory", help="SavedModel folder to write")
 
 
 def run(args):
-    return {"list": _list, "info": _info, "sample": _sample, "export": _export}[args.zoo_command](args)
+    actions = {"list": _list, "info": _info, "sample": _sample, "export": _export, "publish": _publish}
+    return actions[args.zoo_command](args)
 
 
 def _list(args):
@@ -81,3 +99,91 @@ def _export(args):
 
     export_preset(args.preset, args.directory)
     return 0
+
+
+def _publish(args):
+    import os
+
+    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.zoo import publish
+
+    check_parent_dir(args.directory.rstrip("/"))
+    gan = load_gan(args.model_file)
+    run_dir = os.path.dirname(os.path.abspath(args.model_file))
+    command = args.training_command or _command_from_run(run_dir)
+    epochs = _epochs_from_run(run_dir)
+    steps = int(gan.g_optimizer.iterations.numpy()) if getattr(gan, "compiled", False) and hasattr(
+        gan, "g_optimizer") else None
+    if args.part in ("generator", "gan"):
+        model, contents, task = gan, args.part, None
+    else:
+        model = getattr(gan, args.part, None)
+        if model is None:
+            raise KeyError(f"{type(gan).__name__} has no network {args.part!r}. Use generator, gan or an attribute "
+                           "such as classifier.")
+        contents, task = "model", None
+    metrics = _evaluate(gan, model, args) if args.eval else None
+    path = publish(model, args.directory.rstrip("/"), name=args.name, dataset=args.dataset,
+                   training_command=command, metrics=metrics, description=args.description, contents=contents,
+                   seed=getattr(gan, "seed", None), steps=steps, epochs=epochs, training_time=args.training_time,
+                   weights_dtype=args.weights_dtype, notes=args.notes, overwrite=args.overwrite, task=task)
+    for key, entry in (metrics or {}).items():
+        print(f"{key}: {entry['value']:.4g}")
+    print(f"Published {path}")
+    return 0
+
+
+def _command_from_run(run_dir):
+    import os
+
+    path = os.path.join(run_dir, "command.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        args = json.load(f)
+    parts = ["keras-gans", "train", str(args.pop("model"))]
+    args.pop("command", None)
+    for key, value in args.items():
+        if value is None or value is False:
+            continue
+        flag = "--" + key.replace("_", "-")
+        parts += [flag] if value is True else [flag, str(value)]
+    return " ".join(parts)
+
+
+def _epochs_from_run(run_dir):
+    import os
+
+    path = os.path.join(run_dir, "history.csv")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        rows = [line for line in f.read().splitlines()[1:] if line.strip()]
+    return len(rows) or None
+
+
+def _evaluate(gan, model, args):
+    """FID/KID/IS-MNIST of a generator, or the test accuracy of a classifier, with their protocol."""
+    import numpy as np
+
+    from keras_gans import metrics as kgm
+
+    if model is gan:
+        scores = kgm.evaluate_generator(gan, n_samples=args.n_samples, seed=0)
+        protocol = kgm.format_protocol(scores["protocol"])
+        out = {"fid_mnist": {"value": scores["fid"], "protocol": "FID-MNIST (keras_gans.metrics.evaluate_generator): "
+                             + protocol}}
+        if "kid" in scores:
+            out["kid_mnist"] = {"value": scores["kid"], "std": float(scores["kid_std"]),
+                                "protocol": "KID-MNIST: " + protocol}
+        if "is" in scores:
+            out["is_mnist"] = {"value": scores["is"], "std": float(scores["is_std"]), "protocol": "IS-MNIST: " + protocol}
+        return out
+    from keras_gans.data import load_arrays
+
+    x, y = load_arrays(args.dataset, "test")
+    probs = model.predict(x.astype("float32") / 127.5 - 1.0, batch_size=256, verbose=0)
+    acc = float((np.argmax(probs, -1) == y).mean())
+    return {"test_accuracy": {"value": acc, "protocol": f"top-1 accuracy on the {args.dataset} test split "
+                              f"({len(y)} images, keras_gans.data.load_arrays(..., 'test'), pixels / 127.5 - 1)"}}

@@ -45,7 +45,7 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
     z = _np.random.default_rng(seed).standard_normal((n, metadata["latent_dim"])).astype("float32")
     inputs = [z]
     for spec in metadata["inputs"][1:]:
-        classes = metadata.get("num_classes") or (spec["shape"][-1] if spec["shape"][-1] else 10)
+        classes = metadata.get("num_classes") or spec["shape"][-1] or 10
         y = _np.arange(n) % classes if labels is None else _np.asarray(labels)
         if len(y) != n:
             raise ValueError(f"labels must have {n} entries; got {len(y)}.")

@@ -120,6 +120,7 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         "resolution": resolution,
         "latent_dim": int(model.latent_dim) if is_gan else None,
         "inputs": inputs,
+        "num_classes": _num_classes(model),
         "output_range": list(output_range) if task != "image_to_label" else [0.0, 1.0],
         "parameter_count": int(stored.count_params()),
         "generator_parameter_count": int(model.generator.count_params()) if is_gan else None,
@@ -206,16 +207,42 @@ def _input_contract(model, stored, is_gan):
             for n, s in zip(names, shapes)]
 
 
+def _num_classes(model):
+    for attr in ("num_classes", "n_classes"):
+        if getattr(model, attr, None):
+            return int(getattr(model, attr))
+    from keras_gans.models import GAN
+
+    if isinstance(model, GAN):
+        return None
+    try:
+        shape = model.output_shape
+    except (AttributeError, ValueError):
+        return None
+    if isinstance(shape, tuple) and len(shape) == 2 and shape[-1] and shape[-1] > 1:
+        return int(shape[-1])  # a classifier
+    return None
+
+
 def _to_float16(path):
+    """Rewrites a `.weights.h5` file with float32 arrays stored as float16 (Keras casts back on load)."""
     import h5py
 
-    with h5py.File(path, "r+") as f:
-        found = []
-        f.visititems(lambda n, o: found.append(n) if isinstance(o, h5py.Dataset) and o.dtype == np.float32 else None)
-        for dataset_name in found:
-            data = f[dataset_name][()]
-            del f[dataset_name]
-            f.create_dataset(dataset_name, data=data.astype(np.float16))
+    def copy(src, dst):
+        dst.attrs.update(src.attrs)
+        for key, item in src.items():
+            if isinstance(item, h5py.Group):
+                copy(item, dst.create_group(key))
+            else:
+                data = item[()]
+                if isinstance(data, np.ndarray) and data.dtype == np.float32:
+                    data = data.astype(np.float16)
+                dst.create_dataset(key, data=data).attrs.update(item.attrs)
+
+    half = path + ".half"
+    with h5py.File(path, "r") as src, h5py.File(half, "w") as dst:
+        copy(src, dst)
+    os.replace(half, path)
 
 
 def _samples(model, is_gan, samples, value_range):

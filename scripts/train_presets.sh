@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The commands that produced the presets in zoo/ (run from the repository root).
+#
+#   scripts/train_presets.sh                 # every preset, one after another
+#   scripts/train_presets.sh dcgan_mnist     # only the named ones
+#
+# Each preset is trained with the package's own CLI (`keras-gans train`), timed, then
+# published with `keras-gans zoo publish --eval`, which measures FID/KID/IS-MNIST (or a
+# classifier's test accuracy) with keras_gans.metrics and writes zoo/NAME/ (config.json,
+# metadata.json with hashes, model.weights.h5, README.md card, samples.png).
+# Runs go to runs/NAME/ (not committed). CPU only; times are wall-clock on a shared 2-core machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KG=${KG:-.venv/bin/keras-gans}
+mkdir -p runs zoo
+
+train_and_publish() {  # NAME "TRAIN ARGS" PART "DESCRIPTION"
+  local name=$1 train_args=$2 part=$3 description=$4
+  local cmd="keras-gans train $train_args --out runs/$name"
+  echo "== $name: $cmd"
+  local start end
+  start=$(date +%s)
+  # shellcheck disable=SC2086
+  $KG train $train_args --out "runs/$name" --verbose 2
+  end=$(date +%s)
+  echo "$((end - start))" > "runs/$name/train_seconds.txt"
+  publish "$name" "$cmd" "$part" "$description"
+}
+
+publish() {  # NAME "TRAINING COMMAND" PART "DESCRIPTION"  (call alone to re-publish an existing run)
+  local name=$1 cmd=$2 part=$3 description=$4
+  $KG zoo publish "runs/$name/model.keras" "zoo/$name" --overwrite --eval --part "$part" \
+      --training-command "$cmd" --training-time "$(cat "runs/$name/train_seconds.txt")" \
+      --description "$description"
+}
+
+want() { [ $# -eq 0 ] || [[ " $* " == *" $WANTED "* ]]; }
+
+for WANTED in dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels; do
+  want "$@" || continue
+  case $WANTED in
+    dcgan_mnist)
+      train_and_publish dcgan_mnist "dcgan --dataset mnist-5k --epochs 20" generator \
+        "DCGAN (book ch. 4 networks) trained on the mnist-5k training split" ;;
+    cgan_mnist)
+      train_and_publish cgan_mnist "cgan --dataset mnist-5k --epochs 20" generator \
+        "Conditional GAN (book ch. 8): z and a digit label to a 28x28 digit" ;;
+    wgan_gp_mnist)
+      train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 15" generator \
+        "WGAN-GP (Gulrajani et al. 2017) on mnist-5k, 5 critic steps per generator step" ;;
+    sgan_mnist_100labels)
+      train_and_publish sgan_mnist_100labels "sgan --dataset mnist-5k --epochs 15" classifier \
+        "Semi-supervised GAN classifier (book ch. 7) trained with 100 labels" ;;
+  esac
+done

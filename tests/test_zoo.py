@@ -1,0 +1,358 @@
+"""The zoo: shipped presets, publish/load round trips, hash-checked downloads, CLI and serving export."""
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import keras_gans as kg
+from keras_gans import zoo
+from keras_gans.zoo import download, registry
+
+SHIPPED = sorted(registry.builtin_presets())
+
+
+# ------------------------------------------------------------------------------------------- fixtures
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder; `/truncated/NAME` announces more bytes than it sends."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802
+        if self.path.startswith("/truncated/"):
+            with open(os.path.join(self.directory, self.path.split("/", 2)[2]), "rb") as f:
+                body = f.read()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body) + 1000))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        super().do_GET()
+
+
+@contextlib.contextmanager
+def serve(folder):
+    """A loopback HTTP server on a free port for `folder`; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    """Every test gets its own empty cache."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("KERAS_GANS_CACHE", str(root))
+    return root
+
+
+@pytest.fixture(scope="module")
+def gan():
+    import keras
+
+    keras.utils.set_random_seed(1)
+    model = kg.models.DCGAN(image_shape=(28, 28, 1), latent_dim=16)
+    model.compile()
+    return model
+
+
+@pytest.fixture(scope="module")
+def published(gan, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("presets")
+    path = zoo.publish(gan, folder / "tiny_dcgan", dataset="none", seed=1, steps=0, training_command="(untrained)",
+                       metrics={"fid_mnist": {"value": 123.0, "protocol": "test protocol"}})
+    return path
+
+
+def _archive(preset, out_dir):
+    out = os.path.join(out_dir, os.path.basename(preset) + ".tar.gz")
+    with tarfile.open(out, "w:gz") as t:
+        t.add(preset, arcname=os.path.basename(preset))
+    return out
+
+
+def _cache_files(root):
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs) \
+        if os.path.exists(root) else []
+
+
+# ------------------------------------------------------------------------------------------- shipped presets
+def test_dcgan_mnist_is_shipped_and_listed():
+    assert "dcgan_mnist" in SHIPPED
+    rows = {r["name"]: r for r in zoo.list()}
+    row = rows["dcgan_mnist"]
+    assert row["model"] == "DCGAN" and row["dataset"] == "mnist-5k" and row["resolution"] == "28×28×1"
+    assert row["parameters"] > 100_000
+    assert row["metric"] and row["metric"].startswith("fid_mnist=")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_preset_loads_offline_and_matches_its_hashes(name):
+    meta = zoo.info(name)
+    for key in ("keras_version", "keras_gans_version", "parameter_count", "seed", "training_command", "metrics",
+                "files", "training_time_seconds"):
+        assert meta.get(key) is not None, key
+    for metric in meta["metrics"].values():
+        assert metric["protocol"]
+    for fname, digest in meta["files"].items():
+        assert download.sha256_file(os.path.join(meta["path"], fname)) == digest
+    assert {"config.json", "model.weights.h5", "README.md"} <= set(meta["files"])
+    model = zoo.load(name)
+    assert model.count_params() == meta["parameter_count"]
+    if meta["task"] == "noise_to_image":
+        images = zoo.sample(name, 3, seed=0, model=model)
+        assert images.shape == (3, *meta["resolution"])
+        lo, hi = meta["output_range"]
+        assert images.min() >= lo - 1e-4 and images.max() <= hi + 1e-4
+        assert np.array_equal(images, zoo.sample(name, 3, seed=0, model=model))  # seeded
+        assert not np.array_equal(images, zoo.sample(name, 3, seed=1, model=model))
+
+
+def test_zoo_folder_stays_under_40_mb():
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "zoo")
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
+    assert size < 40e6, f"zoo/ holds {size / 1e6:.1f} MB"
+
+
+# ------------------------------------------------------------------------------------------- publish / load
+def test_publish_writes_a_complete_preset(published, gan):
+    files = set(os.listdir(published))
+    assert files == {"config.json", "metadata.json", "model.weights.h5", "README.md", "samples.png"}
+    meta = json.load(open(os.path.join(published, "metadata.json")))
+    assert meta["name"] == "tiny_dcgan" and meta["contents"] == "generator" and meta["latent_dim"] == 16
+    assert meta["parameter_count"] == gan.generator.count_params()
+    assert meta["inputs"] == [{"name": "z", "shape": [None, 16], "dtype": "float32"}]
+    assert meta["metrics"]["fid_mnist"] == {"value": 123.0, "protocol": "test protocol"}
+    card = open(os.path.join(published, "README.md")).read()
+    assert "(untrained)" in card and "test protocol" in card and "tiny_dcgan" in card
+    assert set(meta["files"]) == files - {"metadata.json"}
+
+
+def test_publish_then_load_is_bit_exact(published, gan):
+    g = zoo.load(published)
+    z = gan.latent(8, seed=3)
+    assert np.array_equal(g(z, training=False).numpy(), gan.generator(z, training=False).numpy())
+    assert np.array_equal(zoo.sample(published, 8, seed=3), gan.generate(8, seed=3))
+
+
+def test_publish_whole_gan_round_trips_both_networks(gan, tmp_path):
+    path = zoo.publish(gan, tmp_path / "full", contents="gan", training_command="x")
+    loaded = zoo.load(path, part="gan")
+    assert type(loaded) is type(gan) and not loaded.compiled  # no optimizer state in a preset
+    z = gan.latent(4, seed=0)
+    assert np.array_equal(loaded.generate(4, seed=0), gan.generate(4, seed=0))
+    x = gan.generate(4, seed=1)
+    d = zoo.load(path, part="discriminator")
+    assert np.array_equal(d(x).numpy(), gan.discriminator(x).numpy())
+    assert zoo.load(path).name == gan.generator.name  # default part: the generator
+    del z
+
+
+def test_float16_preset_is_smaller_and_close(gan, published, tmp_path):
+    path = zoo.publish(gan, tmp_path / "half", weights_dtype="float16", training_command="x")
+    small = os.path.getsize(os.path.join(path, "model.weights.h5"))
+    assert small < 0.6 * os.path.getsize(os.path.join(published, "model.weights.h5"))
+    z = gan.latent(4, seed=0)
+    diff = np.abs(zoo.load(path)(z).numpy() - gan.generator(z).numpy()).max()
+    assert 0 < diff < 0.02
+
+
+def test_publish_refuses_bad_input(gan, published, tmp_path):
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        zoo.publish(gan, published)
+    with pytest.raises(ValueError, match="protocol"):
+        zoo.publish(gan, tmp_path / "m", metrics={"fid": 3.0})
+    with pytest.raises(ValueError, match="contents"):
+        zoo.publish(gan, tmp_path / "c", contents="everything")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        zoo.publish(gan, tmp_path / "missing" / "p")
+    assert not (tmp_path / "m").exists() and not (tmp_path / "c").exists()
+    assert [f for f in os.listdir(tmp_path) if f.startswith(".")] == []  # no temporary folder left
+
+
+def test_load_refuses_unknown_parts_and_names(published):
+    with pytest.raises(KeyError, match="only a generator"):
+        zoo.load(published, part="gan")
+    with pytest.raises(KeyError, match="Unknown preset 'no_such_preset'.*dcgan_mnist"):
+        zoo.load("no_such_preset")
+    with pytest.raises(FileNotFoundError, match="not a preset"):
+        zoo.load(os.path.dirname(published))
+
+
+def test_tampered_preset_is_refused(published, tmp_path):
+    copy = shutil.copytree(published, tmp_path / "tampered")
+    with open(copy / "model.weights.h5", "r+b") as f:
+        f.seek(-100, os.SEEK_END)
+        f.write(b"\0" * 10)
+    with pytest.raises(ValueError, match="sha256"):
+        zoo.load(copy)
+    os.remove(copy / "config.json")
+    with pytest.raises(FileNotFoundError, match="missing config.json"):
+        zoo.load(copy)
+
+
+def test_builtin_presets_are_found_through_keras_gans_zoo(published, monkeypatch):
+    monkeypatch.setenv("KERAS_GANS_ZOO", os.path.dirname(published))
+    assert registry.builtin_presets()["tiny_dcgan"] == published
+    assert "tiny_dcgan" in [r["name"] for r in zoo.list()]
+    assert zoo.load("tiny_dcgan").name == zoo.load(published).name
+
+
+# ------------------------------------------------------------------------------------------- downloads
+def test_preset_url_downloads_once_verified_into_the_cache(published, tmp_path, cache, gan):
+    archive = _archive(published, tmp_path)
+    digest = download.sha256_file(archive)
+    with serve(tmp_path) as base:
+        g = zoo.load(f"{base}/tiny_dcgan.tar.gz", sha256=digest)
+    z = gan.latent(2, seed=0)
+    assert np.array_equal(g(z).numpy(), gan.generator(z).numpy())
+    assert os.path.commonpath([zoo.resolve(f"{base}/tiny_dcgan.tar.gz", sha256=digest), str(cache)]) == str(cache)
+    # The server is gone: the verified copy in the cache is used.
+    assert zoo.load(f"{base}/tiny_dcgan.tar.gz", sha256=digest).count_params() == g.count_params()
+    assert not [f for f in _cache_files(cache) if ".download-" in f or ".extract-" in f]
+
+
+def test_registry_entry_with_url_and_sha256(published, tmp_path):
+    archive = _archive(published, tmp_path)
+    with serve(tmp_path) as base:
+        zoo.register_remote("tiny_remote", f"{base}/tiny_dcgan.tar.gz", download.sha256_file(archive),
+                            model="DCGAN", dataset="none")
+        try:
+            assert {"name": "tiny_remote", "model": "DCGAN"}.items() <= next(
+                r for r in zoo.list() if r["name"] == "tiny_remote").items()
+            assert zoo.load("tiny_remote").count_params() == zoo.load(published).count_params()
+        finally:
+            zoo.unregister_remote("tiny_remote")
+    with pytest.raises(ValueError, match="sha256"):
+        zoo.register_remote("x", "https://example.org/x.tar.gz", None)
+
+
+def test_file_url(published, tmp_path):
+    archive = _archive(published, tmp_path)
+    assert zoo.load("file://" + archive).count_params() == zoo.load(published).count_params()
+    with pytest.raises(FileNotFoundError):
+        zoo.load("file://" + archive + ".missing")
+
+
+def test_hash_mismatch_leaves_nothing(published, tmp_path, cache):
+    _archive(published, tmp_path)
+    with serve(tmp_path) as base, pytest.raises(ValueError, match="expected sha256"):
+        zoo.load(f"{base}/tiny_dcgan.tar.gz", sha256="0" * 64)
+    assert _cache_files(cache) == []
+
+
+def test_404_leaves_nothing(tmp_path, cache):
+    with serve(tmp_path) as base, pytest.raises(FileNotFoundError, match="404"):
+        download.fetch(f"{base}/nothing_here.tar.gz", sha256="1" * 64)
+    assert _cache_files(cache) == []
+
+
+def test_truncated_download_leaves_nothing(published, tmp_path, cache):
+    archive = _archive(published, tmp_path)
+    with serve(tmp_path) as base, pytest.raises(ConnectionError, match="truncated"):
+        download.fetch(f"{base}/truncated/tiny_dcgan.tar.gz", sha256=download.sha256_file(archive))
+    assert _cache_files(cache) == []
+
+
+def test_unreachable_server_and_offline_give_connection_errors(cache):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(ConnectionError, match="Could not download"):
+        download.fetch(f"http://127.0.0.1:{port}/x.tar.gz", sha256="2" * 64)
+    start = time.time()
+    with pytest.raises(ConnectionError, match="KERAS_GANS_OFFLINE"):  # set by conftest: fail at once
+        zoo.load("https://example.org/presets/dcgan_faces.tar.gz", sha256="3" * 64)
+    assert time.time() - start < 5
+    assert _cache_files(cache) == []
+
+
+def test_bad_sha256_argument():
+    with pytest.raises(ValueError, match="64 hexadecimal"):
+        download.fetch("https://example.org/x.tar.gz", sha256="abc")
+
+
+def test_unsafe_archive_is_refused(tmp_path, cache):
+    evil = tmp_path / "evil.tar.gz"
+    (tmp_path / "f.txt").write_text("x")
+    with tarfile.open(evil, "w:gz") as t:
+        t.add(tmp_path / "f.txt", arcname="../escape.txt")
+    with pytest.raises(ValueError, match="unsafe"):
+        download.extract(str(evil))
+    assert not (cache.parent / "escape.txt").exists()
+
+
+# ------------------------------------------------------------------------------------------- CLI and serving
+def _cli(*argv):
+    from keras_gans.cli import main
+
+    return main(list(argv))
+
+
+def test_cli_zoo_list_info_sample(capsys, tmp_path):
+    assert _cli("zoo", "list") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["name", "model", "dataset", "resolution", "parameters", "metric"]
+    assert "dcgan_mnist" in out
+    assert _cli("zoo", "info", "dcgan_mnist") == 0
+    assert "keras-gans train dcgan" in capsys.readouterr().out
+    grid = tmp_path / "grid.png"
+    assert _cli("zoo", "sample", "dcgan_mnist", "-n", "4", "-o", str(grid)) == 0
+    from PIL import Image
+
+    assert Image.open(grid).size == (2 * 30 + 2, 2 * 30 + 2)
+    assert _cli("zoo", "info", "no_such_preset") == 2
+    assert "Unknown preset" in capsys.readouterr().err
+
+
+def test_export_preset_serves_in_a_tensorflow_only_process(tmp_path):
+    out = tmp_path / "serving"
+    assert _cli("export", "dcgan_mnist", str(out)) == 0
+    meta = zoo.info("dcgan_mnist")
+    z = np.random.default_rng(0).standard_normal((3, meta["latent_dim"])).astype("float32")
+    np.save(tmp_path / "z.npy", z)
+    script = textwrap.dedent(f"""
+        import sys, numpy as np, tensorflow as tf
+        m = tf.saved_model.load({str(out)!r})
+        z = np.load({str(tmp_path / 'z.npy')!r})
+        a = m.signatures["serving_default"](z=tf.constant(z))["images"].numpy()
+        b = m(tf.constant(z)).numpy()
+        c = m.sample(n=tf.constant(2), seed=tf.constant(0))["images"].numpy()
+        assert "keras" not in sys.modules and "keras_gans" not in sys.modules, "imported keras"
+        np.save({str(tmp_path / 'out.npy')!r}, a)
+        print(a.shape, c.shape, float(np.abs(a - b).max()))
+    """)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split("\n")[0].startswith(f"(3, {', '.join(map(str, meta['resolution']))}) (2,")
+    assert res.stdout.strip().endswith(" 0.0")
+    expected = zoo.load("dcgan_mnist")(z, training=False).numpy()
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), expected, atol=1e-5)
+
+
+def test_export_errors(tmp_path, capsys):
+    assert _cli("export", "no_such_preset", str(tmp_path / "x")) == 2
+    assert "Unknown preset" in capsys.readouterr().err
+    assert _cli("zoo", "export", "dcgan_mnist", str(tmp_path / "missing" / "x")) == 2
+    assert "does not exist" in capsys.readouterr().err
