@@ -227,7 +227,9 @@ class TricksMixin:
         if self.d_steps > 1 and isinstance(x, tf.data.Dataset):
             spec = self.unpack_images(x.element_spec)
             size = spec.shape[0] if isinstance(spec, tf.TensorSpec) else None
-            if size is not None and size < self.d_steps:
+            if size is None:  # unknown static batch size: look at the first batch
+                size = int(ops.shape(self.unpack_images(next(iter(x.take(1)))))[0])
+            if size < self.d_steps:
                 raise ValueError(
                     f"d_steps={self.d_steps} splits each batch into {self.d_steps} D batches, but the batches hold "
                     f"{size} images. Load the data with batch_size = {self.d_steps} × (images per D step)."

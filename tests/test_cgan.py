@@ -1,0 +1,189 @@
+"""CGAN: conditioning variants, label validation, generate(labels=...), SampleGrid, saving, export, CLI."""
+import argparse
+import os
+import sys
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans.models import CGAN
+from keras_gans.networks import mnist_nets
+
+
+def small_data(n=48, seed=0):
+    """n real mnist-5k digits in [-1, 1] with their labels."""
+    x, y = kg.data.load_arrays("mnist-5k")
+    idx = np.random.default_rng(seed).choice(len(y), n, replace=False)
+    return x[idx].astype("float32") / 127.5 - 1.0, y[idx].astype("int32")
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A CGAN (book conditioning, with the EMA and label-smoothing tricks) after 3 steps."""
+    gan = CGAN(latent_dim=16, seed=0, ema_decay=0.5, label_smoothing=0.1)
+    gan.compile()
+    x, y = small_data()
+    gan.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=1, verbose=0)
+    return gan
+
+
+def test_book_conditioning_multiplies_z_by_a_label_embedding():
+    g = mnist_nets.cgan_generator(latent_dim=6, num_classes=3, image_shape=(28, 28, 1), conditioning="embedding")
+    emb = g.get_layer("label_embedding").get_weights()[0]          # (3, 6)
+    hidden = keras.Model(g.inputs, g.get_layer("z_times_label").output)
+    z = np.random.default_rng(0).normal(size=(3, 6)).astype("float32")
+    labels = np.array([2, 0, 1], "int32")
+    np.testing.assert_allclose(hidden([z, labels]), z * emb[labels], rtol=1e-6)
+
+
+def test_book_discriminator_gets_label_plane_as_extra_channel():
+    d = mnist_nets.cgan_discriminator((28, 28, 1), num_classes=10, conditioning="embedding")
+    joined = d.get_layer("image_and_label")
+    assert tuple(joined.output.shape[1:]) == (28, 28, 2)
+    assert d.get_layer("label_embedding").get_weights()[0].shape == (10, 28 * 28)
+    d1 = mnist_nets.cgan_discriminator((28, 28, 1), num_classes=10, conditioning="one_hot")
+    assert tuple(d1.get_layer("image_and_label").output.shape[1:]) == (28, 28, 11)
+
+
+def test_one_hot_conditioning_planes_and_latent():
+    d = mnist_nets.cgan_discriminator((8, 8, 1), num_classes=4, conditioning="one_hot")
+    planes = keras.Model(d.inputs, d.get_layer("label_planes").output)
+    out = keras.ops.convert_to_numpy(planes([np.zeros((2, 8, 8, 1), "float32"), np.array([3, 1], "int32")]))
+    assert out.shape == (2, 8, 8, 4)
+    np.testing.assert_array_equal(out[0], np.broadcast_to([0, 0, 0, 1], (8, 8, 4)))
+    np.testing.assert_array_equal(out[1], np.broadcast_to([0, 1, 0, 0], (8, 8, 4)))
+    g = mnist_nets.cgan_generator(latent_dim=5, num_classes=4, image_shape=(8, 8, 1), conditioning="one_hot")
+    zy = keras.Model(g.inputs, g.get_layer("z_and_one_hot").output)
+    z = np.ones((1, 5), "float32")
+    np.testing.assert_array_equal(zy([z, np.array([2], "int32")]), [[1, 1, 1, 1, 1, 0, 0, 1, 0]])
+
+
+def test_training_step_and_label_control(trained):
+    gan = trained
+    assert int(gan.g_optimizer.iterations) == 3 and int(gan.d_optimizer.iterations) == 3
+    # generate(labels=...) is deterministic per seed and the label changes the image
+    a = gan.generate(4, seed=0, labels=[1, 1, 1, 1])
+    b = gan.generate(4, seed=0, labels=np.array([1, 1, 1, 1]))
+    c = gan.generate(4, seed=0, labels=[7, 7, 7, 7])
+    np.testing.assert_array_equal(a, b)
+    assert np.abs(a - c).max() > 1e-4
+    assert gan.generate(labels=[0, 1, 2]).shape == (3, 28, 28, 1)        # n from the labels
+    assert gan.generate(5, seed=0, labels=3).shape == (5, 28, 28, 1)     # one label for all
+    # default labels cycle 0..K-1 (one class per grid column)
+    default = gan.generate(12, seed=0)
+    np.testing.assert_allclose(default, gan.generate(12, seed=0, labels=np.arange(12) % 10), atol=1e-6)
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0, 10], r"Label 10 is out of range: .*num_classes=10.*\[0, 9\]"),
+    ([-1, 2], r"Label -1 is out of range"),
+    ([1.5, 2.0], r"labels must be integers in \[0, 10\); got dtype float64"),
+    ([1.0, 2.0], r"whole numbers: convert them"),
+    (["3", "4"], r"labels must be integers"),
+    (np.eye(10, dtype="int32")[:2], r"One-hot labels\? Pass labels.argmax"),
+])
+def test_bad_labels_are_refused(trained, labels, message):
+    with pytest.raises(ValueError, match=message):
+        trained.generate(2, seed=0, labels=labels)
+
+
+def test_label_count_must_match_n(trained):
+    with pytest.raises(ValueError, match="Got 3 labels for n=2"):
+        trained.generate(2, labels=[1, 2, 3])
+
+
+def test_training_data_is_checked(trained):
+    x, y = small_data(16)
+    with pytest.raises(ValueError, match="with_labels=True"):
+        trained.fit(tf.data.Dataset.from_tensor_slices(x).batch(8), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="out of range"):
+        trained.fit(tf.data.Dataset.from_tensor_slices((x, y + 10)).batch(8), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="integer class indices"):
+        trained.fit(tf.data.Dataset.from_tensor_slices((x, y.astype("float32"))).batch(8), epochs=1, verbose=0)
+    assert int(trained.g_optimizer.iterations) == 3      # nothing ran
+
+
+def test_sample_grid_lays_out_one_class_per_column(trained, tmp_path):
+    grid_cb = kg.callbacks.SampleGrid(str(tmp_path), n=20, seed=0)
+    grid_cb.set_model(trained)
+    grid = grid_cb.grid()
+    # 2 rows × 10 columns of 28-px tiles with 2-px padding
+    assert grid.shape[:2] == (2 * 30 + 2, 10 * 30 + 2)
+    images = trained.generate(20, seed=0, output="uint8")
+    tile = grid[2 + 30:2 + 30 + 28, 2 + 3 * 30:2 + 3 * 30 + 28]       # row 1, column 3
+    np.testing.assert_array_equal(tile, images[13, ..., 0])            # image 13 has label 13 % 10 = 3
+
+
+def test_ema_generator_is_used_for_samples(trained):
+    assert trained.sampling_generator is trained.ema_generator
+    z = trained.latent(2, seed=0)
+    labels = np.array([4, 5], "int32")
+    ema = keras.ops.convert_to_numpy(trained.ema_generator([z, labels], training=False))
+    raw = keras.ops.convert_to_numpy(trained.generator([z, labels], training=False))
+    out = trained.generate(z=z, labels=labels)
+    np.testing.assert_allclose(out, ema, atol=1e-6)
+    assert np.abs(out - raw).max() > 1e-5
+
+
+def test_keras_round_trip_and_export_with_labels(trained, tmp_path):
+    path = str(tmp_path / "cgan.keras")
+    trained.save(path)
+    loaded = keras.saving.load_model(path)
+    assert type(loaded) is CGAN and loaded.num_classes == 10 and loaded.conditioning == "embedding"
+    assert loaded.ema_decay == 0.5 and loaded.label_smoothing == pytest.approx(0.1)
+    labels = [0, 3, 9]
+    np.testing.assert_allclose(loaded.generate(3, seed=2, labels=labels), trained.generate(3, seed=2, labels=labels),
+                               atol=1e-6)
+
+    export_dir = str(tmp_path / "serving")
+    trained.export(export_dir, verbose=False)
+    module = tf.saved_model.load(export_dir)
+    serve = module.signatures["serving_default"]
+    assert set(serve.structured_input_signature[1]) == {"z", "labels"}
+    z = trained.latent(3, seed=5)
+    out = serve(z=tf.constant(z), labels=tf.constant(labels, tf.int32))["images"].numpy()
+    np.testing.assert_allclose(out, trained.generate(z=z, labels=labels), atol=1e-5)
+
+
+def test_one_hot_variant_trains_and_round_trips(tmp_path):
+    gan = CGAN(latent_dim=8, conditioning="one_hot", seed=1)
+    gan.compile()
+    x, y = small_data(16)
+    gan.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(8), epochs=1, verbose=0)
+    path = str(tmp_path / "cgan1.keras")
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    np.testing.assert_allclose(loaded.generate(2, seed=0, labels=[5, 6]), gan.generate(2, seed=0, labels=[5, 6]),
+                               atol=1e-6)
+
+
+def test_cli_builds_a_labelled_dataset():
+    from keras_gans.cli_commands.train import build_model
+
+    args = argparse.Namespace(model="cgan", dataset="mnist-5k", batch_size=8, image_size=None, latent_dim=16,
+                              seed=0, update="alternating")
+    model, ds = build_model(args)
+    assert type(model) is CGAN
+    x, y = next(iter(ds))
+    assert x.shape == (8, 28, 28, 1) and y.dtype == tf.int32
+
+
+@pytest.mark.slow
+def test_cgan_samples_are_digits_of_the_requested_class():
+    sys.path.insert(0, os.path.dirname(__file__))
+    from helpers import digit_quality
+
+    keras.utils.set_random_seed(0)
+    gan = CGAN(seed=0)
+    gan.compile()
+    gan.fit(kg.data.load("mnist-5k", batch_size=64, with_labels=True, seed=0),
+            epochs=int(os.environ.get("CGAN_EPOCHS", 30)), verbose=0)
+    labels = np.arange(1000) % 10
+    quality = digit_quality(gan.generate(1000, seed=1, labels=labels))
+    per_label = float((quality["predictions"] == labels).mean())
+    print("CGAN digit quality:", quality["mean_max_prob"], quality["n_classes"], "label accuracy:", per_label)
+    assert quality["mean_max_prob"] >= 0.8 and quality["n_classes"] >= 8
+    assert per_label >= 0.9
