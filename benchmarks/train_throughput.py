@@ -104,7 +104,13 @@ def main():
     p.add_argument("--configs", default="alternating,simultaneous,spe8,xla",
                    help="comma list from: alternating, simultaneous, spe8 (steps_per_execution=8), xla (jit_compile)")
     p.add_argument("--json", help="also write the results here")
+    p.add_argument("--threads", default=None, metavar="INTRA,INTER",
+                   help="TensorFlow intra-op and inter-op thread counts for the whole run (default: TF's own)")
     args = p.parse_args()
+    if args.threads:
+        intra, inter = (int(v) for v in args.threads.split(","))
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+        tf.config.threading.set_inter_op_parallelism_threads(inter)
     if args.quick:
         args.steps, args.epochs, args.repeats = 15, 3, 1
     ds = kg.data.load("mnist-5k", batch_size=args.batch_size, repeat=True)
@@ -117,7 +123,8 @@ def main():
     chosen = ["reference"] + [c for c in args.configs.split(",") if c]
     results = {c: [] for c in chosen}
     print(f"TF {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs, intra-op threads "
-          f"{tf.config.threading.get_intra_op_parallelism_threads() or 'default'}; batch {args.batch_size}, "
+          f"{tf.config.threading.get_intra_op_parallelism_threads() or 'default'}, inter-op "
+          f"{tf.config.threading.get_inter_op_parallelism_threads() or 'default'}; batch {args.batch_size}, "
           f"{args.steps} steps x {args.epochs - 1} timed epochs x {args.repeats} repeats")
     for r in range(args.repeats):
         for c in chosen:
