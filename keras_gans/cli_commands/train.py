@@ -10,6 +10,8 @@ def add_arguments(p):
     p.add_argument("--batch-size", type=int, default=64, help="images per batch (default: 64)")
     p.add_argument("--latent-dim", type=int, default=100, help="size of z (default: 100)")
     p.add_argument("--image-size", type=int, default=None, help="resize images to this square size")
+    p.add_argument("--target-resolution", type=int, default=None,
+                   help="progan: final resolution, a power of two (default: 32); grows from 4")
     p.add_argument("--update", choices=["alternating", "simultaneous"], default="alternating",
                    help="D/G update rule (default: alternating)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")

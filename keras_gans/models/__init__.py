@@ -7,6 +7,7 @@ from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.wgan import WGAN, WGANGP
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.sgan import SGAN
+from keras_gans.models.progan import ProGAN, ProGANSchedule
 from keras_gans.models.style_transfer import StyleTransfer
 from keras_gans.models.cyclegan import CycleGAN, ImageHistoryPool
 from keras_gans.models.pix2pix import Pix2Pix
@@ -22,6 +23,7 @@ MODELS = {
     "wgan_gp": WGANGP,
     "cgan": CGAN,
     "sgan": SGAN,
+    "progan": ProGAN,
 }
 
-__all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "StyleTransfer", "MODELS"]
+__all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "MODELS"]
