@@ -69,8 +69,11 @@ def main(argv=None):
 
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, WEIGHTS_FILE)
+    # Save from an uncompiled copy: no optimizer state in the shipped file (~0.5 MB instead of 1.5 MB).
+    clean = build_mnist_classifier()
+    clean.set_weights(model.get_weights())
     with atomic_path(path) as tmp:
-        model.save_weights(tmp)
+        clean.save_weights(tmp)
     record = {
         "weights": WEIGHTS_FILE,
         "command": "python scripts/train_mnist_classifier.py " + " ".join(argv if argv is not None else sys.argv[1:]),

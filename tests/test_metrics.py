@@ -149,13 +149,17 @@ def test_kid_of_identical_image_sets_is_near_zero(test_images):
 def test_inception_score_bounds():
     k = 10
     one_hot = np.eye(k)[np.arange(1000) % k]  # confident, every class equally often
-    assert M.inception_score(one_hot, splits=10) == pytest.approx((k, 0.0), abs=1e-6)
+    assert M.inception_score(one_hot, splits=1) == pytest.approx((k, 0.0), abs=1e-6)
+    assert M.inception_score(one_hot, splits=10, shuffle=False) == pytest.approx((k, 0.0), abs=1e-6)
     uniform = np.full((100, k), 1.0 / k)     # no confidence at all
     assert M.inception_score(uniform, splits=1)[0] == pytest.approx(1.0)
     collapsed = np.eye(k)[np.zeros(100, int)]  # confident, one class only
     assert M.inception_score(collapsed, splits=1)[0] == pytest.approx(1.0)
     three = np.eye(k)[np.arange(99) % 3]
     assert M.inception_score(three, splits=1)[0] == pytest.approx(3.0, rel=1e-6)
+    in_class_order = np.eye(k)[np.repeat(np.arange(k), 100)]  # sorted by class, like mnist-5k
+    assert M.inception_score(in_class_order, splits=10)[0] > 9.0
+    assert M.inception_score(in_class_order, splits=10, shuffle=False)[0] == pytest.approx(1.0)
     metric = M.InceptionScore(extractor=None)
     metric.update_state(one_hot)
     assert float(metric.result()) == pytest.approx(k, rel=1e-5)
@@ -301,8 +305,10 @@ def test_nearest_neighbours_and_memorization_report(train_images, test_images, t
     brute = np.sqrt(((test_images[:5, None] - train[None]) ** 2).reshape(5, len(train), -1).sum(-1))
     assert idx.tolist() == np.argsort(brute, axis=1)[:, :3].tolist()
     assert np.allclose(dist, np.sort(brute, axis=1)[:, :3], rtol=1e-4)
-    copied = memorization.memorization_report(train[:50], train, test_images[:100])
-    fresh = memorization.memorization_report(test_images[100:150], train, test_images[:100])
+    order = np.random.default_rng(0).permutation(len(test_images))  # the split is stored in digit order
+    held_out, fresh_images = test_images[order[:100]], test_images[order[100:150]]
+    copied = memorization.memorization_report(train[:50], train, held_out)
+    fresh = memorization.memorization_report(fresh_images, train, held_out)
     assert copied["ratio"] < 0.01 and copied["near_copies"] == 1.0
     assert 0.7 < fresh["ratio"] < 1.3 and fresh["near_copies"] < 0.1
     feats = memorization.nearest_neighbours(copies, train, k=1, space="features")[0]

@@ -16,7 +16,7 @@ from keras import ops
 
 from keras_gans.metrics import mnist
 
-GREY_WEIGHTS = (0.2989, 0.5870, 0.1140)  # ITU-R BT.601 luma, as tf.image.rgb_to_grayscale
+GREY_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601 luma (sums to 1: grey -> RGB -> grey is exact)
 
 
 def prepare_images(images, size=None, channels=None, check_range=True):
