@@ -10,6 +10,7 @@ import pytest
 
 import keras
 import keras_gans as kg
+from keras_gans import style as kstyle
 from keras_gans.models import style_transfer as stm
 from keras_gans.models.style_transfer import (
     StyleTransfer, content_loss, deprocess, gram_matrix, load_image, preprocess, style_loss,
@@ -82,6 +83,22 @@ def test_total_variation_hand_computed():
 
 
 # ------------------------------------------------------------------ pre/deprocessing and images
+def _write_png16(array, path):
+    """A minimal 16-bit RGB/RGBA PNG writer (PIL cannot write them)."""
+    import struct
+    import zlib
+
+    h, w, c = array.shape
+    raw = b"".join(b"\x00" + array[i].astype(">u2").tobytes() for i in range(h))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", w, h, 16, {3: 2, 4: 6}[c], 0, 0, 0)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
 def test_preprocess_is_bgr_minus_means_and_deprocess_inverts_it():
     pixel = np.array([[[10, 20, 30]]], np.uint8)  # R, G, B
     np.testing.assert_allclose(preprocess(pixel)[0, 0], [30 - 103.939, 20 - 116.779, 10 - 123.68], rtol=1e-6)
@@ -111,6 +128,12 @@ def test_load_image_converts_modes(tmp_path):
     Image.fromarray(np.full((20, 30), 65535 // 2, np.uint16)).save(path16)
     x = load_image(str(path16))
     assert x.shape == (20, 30, 3) and x[0, 0, 0] == pytest.approx(32767 / 257, abs=1e-3)
+    # 16-bit RGBA PNG (48/64-bit colour): PIL reduces it to 8 bits; alpha composited.
+    rgba16 = np.zeros((20, 30, 4), np.uint16)
+    rgba16[..., 0], rgba16[..., 1], rgba16[..., 2], rgba16[..., 3] = 65535, 32896, 0, 65535
+    _write_png16(rgba16, tmp_path / "rgba16.png")
+    x = load_image(str(tmp_path / "rgba16.png"))
+    np.testing.assert_allclose(x[0, 0], [255, 128, 0], atol=1)
     # floats in [0, 1] are scaled; a palette PNG is converted.
     assert load_image(np.ones((16, 16, 3), np.float32)).max() == 255.0
     Image.fromarray(rgba).convert("P").save(tmp_path / "pal.png")
@@ -299,4 +322,4 @@ def test_cli_errors(tmp_path, capsys):
     assert main(["style", str(tmp_path / "no.jpg"), str(tmp_path / "no2.jpg"), "-o", str(tmp_path / "o.png")]) == 2
     assert "content image" in capsys.readouterr().err
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        kg.style.transfer("a.jpg", "b.jpg", output=str(tmp_path / "missing_dir" / "o.png"))
+        kstyle.transfer("a.jpg", "b.jpg", output=str(tmp_path / "missing_dir" / "o.png"))

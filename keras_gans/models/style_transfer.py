@@ -26,7 +26,11 @@ Style normalisation: the Keras example divides every layer's squared Gram differ
 `4 * 3**2 * (H * W)**2` with 3 and `H * W` the *image's* channels and pixels, whatever the
 layer, and its weights are tuned for that; this is the default (`normalization="keras"`).
 `normalization="gatys"` uses the paper's per-layer `4 * N_l**2 * M_l**2` (filters and positions
-of layer l) and the paper's `1/2` on the content loss; choose the weights again then.
+of layer l) and the paper's `1/2` on the content loss; choose the weights again then. The paper's
+ratio content/style = 1e-3 with no smoothness term would be `content_weight=1.0, style_weight=1e3,
+tv_weight=0.0`; its losses are many orders larger than the Keras example's, so use the
+scale-free `compile("adam")` rather than the SGD schedule tuned for the default weights (not
+checked here against ImageNet weights, which the build machines cannot download).
 """
 import math
 import os
