@@ -33,11 +33,14 @@ def build_classifier(shape):
     import keras
     from keras import layers
 
+    def block(filters):
+        return [layers.Conv2D(filters, 3, padding="same", use_bias=False), layers.BatchNormalization(), layers.ReLU()]
+
     return keras.Sequential([
         keras.Input(shape),
-        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.GlobalAveragePooling2D(),
+        *block(32), *block(32), layers.MaxPooling2D(),
+        *block(64), *block(64), layers.MaxPooling2D(),
+        *block(128), layers.GlobalAveragePooling2D(),
         layers.Dropout(0.3), layers.Dense(10, activation="softmax"),
     ])
 
@@ -46,19 +49,37 @@ def to_float(images):
     return images.astype("float32") / 127.5 - 1.0
 
 
-def train_judge(images, labels, epochs=8, seed=0):
-    """A digit classifier on uint8 images (trained on [-1, 1] floats, with light shift augmentation)."""
+def train_judge(images, labels, epochs=8, seed=0, cache=None):
+    """A digit classifier on uint8 images (trained on [-1, 1] floats, with ±2 px shift augmentation).
+
+    With `cache` (a `.weights.h5` path) the weights are loaded if present, else saved after training.
+    """
     import keras
 
     keras.utils.set_random_seed(seed)
     model = build_classifier(images.shape[1:])
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    if cache and os.path.exists(cache):
+        model.load_weights(cache)
+        return model
     x = to_float(images)
     rng = np.random.default_rng(seed)
     for _ in range(epochs):
         shifted = np.stack([np.roll(img, tuple(rng.integers(-2, 3, 2)), axis=(0, 1)) for img in x])
-        model.fit(shifted, labels, batch_size=64, epochs=1, verbose=0)
+        model.fit(shifted, labels, batch_size=128, epochs=1, verbose=0)
+    if cache:
+        model.save_weights(cache)
     return model
+
+
+def mnistm_judge_data(paired, renderings=3):
+    """MNIST-M train images for the MNIST-M judge: each train digit over `renderings` different
+    random backgrounds (the first is the dataset's own rendering), so the judge learns strokes, not photos."""
+    from keras_gans.data import mnistm
+
+    plain = paired["a"][..., :1]
+    images = [paired["b"]] + [mnistm.blend_mnistm(plain, seed=mnistm.MNISTM_SEED + k) for k in range(1, renderings)]
+    return np.concatenate(images), np.tile(paired["labels_b"], renderings)
 
 
 def accuracy(judge, images, labels):
@@ -105,14 +126,19 @@ class EpochScores:
         return _Scores()
 
 
-def judges_and_data(seed=0, judge_epochs=8):
+def judges_and_data(seed=0, judge_epochs=8, cache_dir=None):
     from keras_gans.data.mnistm import translation_arrays
 
     paired = translation_arrays("mnist-m", "paired")
     test = translation_arrays("mnist-m", "test")
     t = time.time()
-    judge_a = train_judge(paired["a"], paired["labels_a"], judge_epochs, seed)
-    judge_b = train_judge(paired["b"], paired["labels_b"], judge_epochs, seed + 1)
+
+    def cache(name):
+        return os.path.join(cache_dir, f"judge_{name}_e{judge_epochs}_s{seed}.weights.h5") if cache_dir else None
+
+    judge_a = train_judge(paired["a"], paired["labels_a"], judge_epochs, seed, cache("mnist"))
+    b_images, b_labels = mnistm_judge_data(paired)
+    judge_b = train_judge(b_images, b_labels, judge_epochs, seed + 1, cache("mnistm"))
     info = {
         "judge_training_seconds": round(time.time() - t, 1),
         "mnist_judge_on_mnist_test": accuracy(judge_a, to_float(test["a"]), test["labels_a"]),
@@ -194,17 +220,17 @@ def main(argv=None):
     p.add_argument("--model", choices=["cyclegan", "pix2pix", "both"], default="both")
     p.add_argument("--cyclegan-minutes", type=float, default=25.0)
     p.add_argument("--pix2pix-minutes", type=float, default=10.0)
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--filters", type=int, default=16)
     p.add_argument("--res-blocks", type=int, default=3)
     p.add_argument("--lambda-identity", type=float, default=5.0)
-    p.add_argument("--judge-epochs", type=int, default=8)
+    p.add_argument("--judge-epochs", type=int, default=6)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="runs/translation_quality")
     args = p.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     t0 = time.time()
-    judge_a, judge_b, test, info = judges_and_data(args.seed, args.judge_epochs)
+    judge_a, judge_b, test, info = judges_and_data(args.seed, args.judge_epochs, args.out)
     print("judges", json.dumps(info), flush=True)
     results = {"command": " ".join([os.path.basename(sys.executable), *sys.argv]), "judges": info}
     if args.model in ("cyclegan", "both"):

@@ -48,10 +48,13 @@ class CoGAN(MultiNetworkGAN):
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=32, discriminator_dropout=0.0, seed=None,
                  **kwargs):
-        super().__init__(seed=seed, **kwargs)
         image_shape = tuple(int(d) for d in image_shape)
-        self.generator_a, self.generator_b = cogan_generators(latent_dim, image_shape, filters)
-        self.discriminator_a, self.discriminator_b = cogan_discriminators(image_shape, filters, discriminator_dropout)
+        generator_a, generator_b = cogan_generators(latent_dim, image_shape, filters)
+        discriminator_a, discriminator_b = cogan_discriminators(image_shape, filters, discriminator_dropout)
+        # GAN's `generator` / `discriminator` are domain A's.
+        super().__init__(generator_a, discriminator_a, latent_dim=latent_dim, seed=seed, **kwargs)
+        self.generator_a, self.generator_b = generator_a, generator_b
+        self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
         self.shape_a = self.shape_b = image_shape
         self.latent_dim = int(latent_dim)
         self.filters = int(filters)

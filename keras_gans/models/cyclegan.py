@@ -181,20 +181,17 @@ def export_image_to_image(model, endpoints, filepath, verbose=True):
 class MultiNetworkGAN(GAN):
     """Base of models with more than one generator or discriminator (CycleGAN, pix2pix, CoGAN).
 
-    Reuses :class:`GAN`'s plumbing (trackers, `apply_update`, atomic `save`, compile config) but
-    not its single-generator constructor: subclasses set their networks and define `g_weights`
-    and `d_weights`, the variables that `g_optimizer` and `d_optimizer` update (each variable
-    once, even when networks share layers).
+    Reuses :class:`GAN`'s plumbing (trackers, `apply_update`, atomic `save`, compile config).
+    :class:`GAN`'s constructor is given the model's principal generator and discriminator (they
+    become `self.generator` / `self.discriminator`); subclasses keep all their networks as
+    attributes and define `g_weights` and `d_weights`, the variables that `g_optimizer` and
+    `d_optimizer` update (each variable once, even when networks share layers).
     """
 
     default_loss = "least_squares"
 
-    def __init__(self, seed=None, **kwargs):
-        super(GAN, self).__init__(**kwargs)   # keras.Model.__init__; GAN's expects one generator
-        self.seed = seed
-        self.update = "alternating"
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.preview = None
 
     def default_optimizers(self):
@@ -325,7 +322,6 @@ class CycleGAN(MultiNetworkGAN):
                  image_shape=(256, 256, 3), generator="resnet", filters=64, num_residual_blocks=9,
                  discriminator_filters=64, discriminator_downsampling=3, lambda_cycle=10.0, lambda_identity=5.0,
                  pool_size=50, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
         from keras_gans import networks
 
         if generator not in GENERATORS:
@@ -344,10 +340,15 @@ class CycleGAN(MultiNetworkGAN):
             return networks.patchgan_discriminator(image_shape, filters=discriminator_filters,
                                                    num_downsampling=discriminator_downsampling, name=name)
 
-        self.generator_ab = generator_ab or build_generator("generator_ab")
-        self.generator_ba = generator_ba or build_generator("generator_ba")
-        self.discriminator_a = discriminator_a or build_discriminator("discriminator_a")
-        self.discriminator_b = discriminator_b or build_discriminator("discriminator_b")
+        generator_ab = generator_ab or build_generator("generator_ab")
+        generator_ba = generator_ba or build_generator("generator_ba")
+        discriminator_a = discriminator_a or build_discriminator("discriminator_a")
+        discriminator_b = discriminator_b or build_discriminator("discriminator_b")
+        # GAN's `generator` / `discriminator` are the A → B side; `latent_dim` has no meaning here.
+        super().__init__(generator_ab, discriminator_b, latent_dim=int(generator_ab.input_shape[-1]), seed=seed,
+                         **kwargs)
+        self.generator_ab, self.generator_ba = generator_ab, generator_ba
+        self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
         self.shape_a = tuple(int(d) for d in self.generator_ab.input_shape[1:])
         self.shape_b = tuple(int(d) for d in self.generator_ba.input_shape[1:])
         _check_links([

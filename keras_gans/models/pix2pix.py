@@ -58,21 +58,20 @@ class Pix2Pix(MultiNetworkGAN):
     def __init__(self, generator=None, discriminator=None, image_shape=(256, 256, 3), output_channels=None,
                  filters=64, discriminator_filters=64, discriminator_downsampling=3, lambda_l1=100.0, dropout=0.5,
                  seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
         from keras_gans import networks
 
         if lambda_l1 < 0:
             raise ValueError(f"lambda_l1 must be ≥ 0; got {lambda_l1}.")
         image_shape = tuple(int(d) for d in image_shape)
         out_c = int(output_channels or image_shape[-1])
-        self.generator = generator or networks.pix2pix_generator(image_shape, filters=filters, output_channels=out_c,
+        generator = generator or networks.pix2pix_generator(image_shape, filters=filters, output_channels=out_c,
                                                                  dropout=dropout, name="generator")
-        in_shape = tuple(int(d) for d in self.generator.input_shape[1:])
-        out_shape = tuple(int(d) for d in self.generator.output_shape[1:])
-        self.discriminator = discriminator or networks.patchgan_discriminator(
+        in_shape = tuple(int(d) for d in generator.input_shape[1:])
+        out_shape = tuple(int(d) for d in generator.output_shape[1:])
+        discriminator = discriminator or networks.patchgan_discriminator(
             out_shape, filters=discriminator_filters, num_downsampling=discriminator_downsampling, norm="batch",
             condition_channels=in_shape[-1], name="discriminator")
-        d_inputs = self.discriminator.input_shape
+        d_inputs = discriminator.input_shape
         if not isinstance(d_inputs, list) or len(d_inputs) != 2:
             raise ValueError(
                 "The pix2pix discriminator must take two inputs [input_image, output_image]; build it with "
@@ -80,6 +79,7 @@ class Pix2Pix(MultiNetworkGAN):
             )
         _check_links([("generator input", (None,) + in_shape, "discriminator condition", d_inputs[0]),
                       ("generator output", (None,) + out_shape, "discriminator image", d_inputs[1])])
+        super().__init__(generator, discriminator, latent_dim=in_shape[-1], seed=seed, **kwargs)
         self.shape_a, self.shape_b = in_shape, out_shape
         self.image_shape_config = image_shape
         self.output_channels = output_channels

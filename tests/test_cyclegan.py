@@ -1,0 +1,233 @@
+"""CycleGAN: layers, networks, losses, history pool, training step, round trips, export, CLI."""
+import argparse
+
+import numpy as np
+import pytest
+import keras
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
+from keras_gans.models.cyclegan import ImageHistoryPool, cycle_consistency_loss, identity_loss
+
+SHAPE = (16, 16, 3)
+
+
+# ---------------------------------------------------------------------------- layers
+def test_reflection_padding_matches_numpy_reflect():
+    x = np.arange(2 * 4 * 5 * 3, dtype="float32").reshape(2, 4, 5, 3)
+    y = ReflectionPadding2D(((1, 2), (3, 1)))(x).numpy()
+    np.testing.assert_array_equal(y, np.pad(x, ((0, 0), (1, 2), (3, 1), (0, 0)), mode="reflect"))
+    with pytest.raises(ValueError, match="padding < size"):
+        ReflectionPadding2D(4)(x)
+    layer = ReflectionPadding2D.from_config(ReflectionPadding2D(2).get_config())
+    assert layer.padding == ((2, 2), (2, 2))
+
+
+def test_instance_normalization_normalises_each_image_and_channel():
+    x = np.random.default_rng(0).normal(3.0, 5.0, (2, 6, 6, 4)).astype("float32")
+    y = InstanceNormalization()(x).numpy()
+    np.testing.assert_allclose(y.mean(axis=(1, 2)), 0.0, atol=1e-5)
+    np.testing.assert_allclose(y.std(axis=(1, 2)), 1.0, atol=1e-3)
+    np.testing.assert_allclose(y, keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)(x).numpy(), atol=1e-5)
+
+
+# ---------------------------------------------------------------------------- networks
+def test_generator_and_patchgan_shapes():
+    r9 = kg.networks.resnet_generator((32, 32, 3), filters=8, num_residual_blocks=9)
+    r6 = kg.networks.resnet_generator((32, 32, 3), filters=8, num_residual_blocks=6, output_channels=1)
+    assert r9.output_shape == (None, 32, 32, 3) and r6.output_shape == (None, 32, 32, 1)
+    adds = [layer for layer in r9.layers if isinstance(layer, keras.layers.Add)]
+    assert len(adds) == 9 and any(isinstance(layer, ReflectionPadding2D) for layer in r9.layers)
+    assert any(isinstance(layer, InstanceNormalization) for layer in r9.layers)
+    book = kg.networks.unet_generator((128, 128, 3), filters=32, depth=4)      # GANs in Action table 9.x
+    assert book.get_layer("down4_norm").output.shape == (None, 8, 8, 256)
+    assert book.get_layer("up1_skip").output.shape == (None, 16, 16, 256)
+    assert book.output_shape == (None, 128, 128, 3)
+    paper_d = kg.networks.patchgan_discriminator((64, 64, 3), filters=8)
+    assert paper_d.output_shape == (None, 8, 8, 1)
+    book_d = kg.networks.patchgan_discriminator((128, 128, 3), filters=8, num_downsampling=4, stride1_block=False)
+    assert book_d.output_shape == (None, 8, 8, 1)
+    x = np.zeros((2, 32, 32, 3), "float32")
+    assert r9(x).shape == (2, 32, 32, 3)
+    with pytest.raises(ValueError, match="multiples of 4"):
+        kg.networks.resnet_generator((30, 30, 3))
+
+
+# ---------------------------------------------------------------------------- losses
+def test_cycle_and_identity_losses_equal_hand_computed_values():
+    real = np.array([[[[0.0], [1.0]], [[-1.0], [0.5]]]], "float32")          # (1, 2, 2, 1)
+    rec = np.array([[[[0.5], [1.0]], [[0.0], [-0.5]]]], "float32")
+    # |0 − .5| + |1 − 1| + |−1 − 0| + |.5 + .5| = 2.5 over 4 pixels
+    assert float(cycle_consistency_loss(real, rec)) == pytest.approx(0.625)
+    assert float(identity_loss(real, real)) == 0.0
+    assert float(identity_loss(real, np.zeros_like(real))) == pytest.approx(2.5 / 4)
+
+
+# ---------------------------------------------------------------------------- history pool
+def test_history_pool_fills_then_swaps_with_probability_one_half():
+    pool = ImageHistoryPool(pool_size=50, seed=0)
+    first = np.arange(30, dtype="float32").reshape(30, 1, 1, 1)
+    out = pool(first).numpy()
+    np.testing.assert_array_equal(out, first)                 # filling: returned unchanged
+    assert int(pool.count.numpy()) == 30
+    second = np.arange(30, 50, dtype="float32").reshape(20, 1, 1, 1)
+    np.testing.assert_array_equal(pool(second).numpy(), second)      # the last 20 free slots
+    assert int(pool.count.numpy()) == 50
+    assert set(pool.images.numpy().ravel().tolist()) == set(range(50))
+    # Full pool: each new image comes back with probability ½, otherwise an older one does.
+    returned_old, total = 0, 0
+    next_id = 50
+    for _ in range(40):
+        before = set(pool.images.numpy().ravel().tolist())
+        batch = np.arange(next_id, next_id + 25, dtype="float32").reshape(25, 1, 1, 1)
+        next_id += 25
+        out = pool(batch).numpy().ravel()
+        after = set(pool.images.numpy().ravel().tolist())
+        old = [v for v in out if v < batch.min()]
+        assert set(old) <= before and len(set(old)) == len(old)        # genuine, distinct old images
+        assert len(after) == 50 and after == (before - set(old)) | {v for v in batch.ravel() if v not in out}
+        returned_old += len(old)
+        total += 25
+    assert 0.44 < returned_old / total < 0.56
+
+
+def test_history_pool_switch_off_and_extremes():
+    x = np.random.default_rng(0).normal(size=(8, 2, 2, 3)).astype("float32")
+    np.testing.assert_array_equal(ImageHistoryPool(0)(x).numpy(), x)
+    never = ImageHistoryPool(4, swap_probability=0.0, seed=1)
+    never(x)
+    np.testing.assert_array_equal(never(x + 10).numpy(), x + 10)
+    always = ImageHistoryPool(8, swap_probability=1.0, seed=1)
+    always(x)
+    assert set(np.round(always(x + 10).numpy().ravel(), 4)) == set(np.round(x.ravel(), 4))
+    with pytest.raises(ValueError, match="pool_size"):
+        ImageHistoryPool(-1)
+
+
+# ---------------------------------------------------------------------------- the model
+def tiny_cyclegan(**kwargs):
+    keras.utils.set_random_seed(0)
+    nets = dict(
+        generator_ab=kg.networks.unet_generator(SHAPE, filters=4, depth=2, name="g_ab"),
+        generator_ba=kg.networks.unet_generator(SHAPE, filters=4, depth=2, name="g_ba"),
+        discriminator_a=kg.networks.patchgan_discriminator(SHAPE, filters=4, num_downsampling=1, stride1_block=False,
+                                                          name="d_a"),
+        discriminator_b=kg.networks.patchgan_discriminator(SHAPE, filters=4, num_downsampling=1, stride1_block=False,
+                                                          name="d_b"),
+    )
+    return kg.models.CycleGAN(**nets, image_shape=SHAPE, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def tiny_data():
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 256, (16,) + SHAPE, dtype=np.uint8)
+    b = rng.integers(0, 256, (12,) + SHAPE, dtype=np.uint8)
+    return a, b, kg.data.unpaired_pipeline(a, b, batch_size=4, seed=0)
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_data):
+    gan = tiny_cyclegan(pool_size=6, seed=0)
+    gan.compile(run_eagerly=True)      # no graph tracing: the tiny step runs faster eagerly
+    history = gan.fit(tiny_data[2], epochs=1, steps_per_epoch=3, verbose=0)
+    return gan, history
+
+
+def test_train_step_reports_every_term(trained):
+    gan, history = trained
+    logs = {k: v[-1] for k, v in history.history.items()}
+    for name in ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "adv_ab_loss", "adv_ba_loss", "cycle_loss",
+                 "identity_loss"):
+        assert np.isfinite(logs[name]), name
+    assert int(gan.g_optimizer.iterations.numpy()) == 3 and int(gan.pool_a.count.numpy()) == 6
+    # g_loss is the documented weighted sum (means over the epoch are linear in the terms).
+    expected = logs["adv_ab_loss"] + logs["adv_ba_loss"] + 10.0 * logs["cycle_loss"] + 5.0 * logs["identity_loss"]
+    assert logs["g_loss"] == pytest.approx(expected, rel=1e-4)
+
+
+def test_translate_shapes_inputs_and_errors(trained, tiny_data):
+    gan, _ = trained
+    a = tiny_data[0]
+    out = gan.translate(a[:3])
+    assert out.shape == (3,) + SHAPE and out.dtype == np.float32 and np.abs(out).max() <= 1.0
+    np.testing.assert_allclose(gan.translate(a[0]), out[0], atol=1e-6)          # one image
+    np.testing.assert_allclose(gan.translate(a[:3].astype("float32") / 127.5 - 1), out, atol=1e-6)
+    assert gan.translate(a[:2], "b2a", output="uint8").dtype == np.uint8
+    with pytest.raises(ValueError, match=r"shape \(16, 16, 3\).*resize"):
+        gan.translate(np.zeros((2, 8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match="channels"):
+        gan.translate(np.zeros((2, 16, 16, 1), np.uint8))
+    with pytest.raises(ValueError, match="direction"):
+        gan.translate(a[:1], direction="ab")
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        gan.translate(np.full((1,) + SHAPE, 5.0, "float32"))
+    with pytest.raises(ValueError, match="set_preview"):
+        gan.generate(4)
+    rows = gan.preview_rows(a[:4], tiny_data[1][:4])
+    assert len(rows) == 6 and all(r.shape == (4,) + SHAPE for r in rows)
+
+
+def test_mismatched_networks_and_data_give_clear_errors(tiny_data):
+    g8 = kg.networks.unet_generator((8, 8, 3), filters=4, depth=2)
+    d16 = kg.networks.patchgan_discriminator(SHAPE, filters=4, num_downsampling=1)
+    with pytest.raises(ValueError, match="generator_ab output has shape"):
+        kg.models.CycleGAN(g8, g8, d16, d16)
+    gan = tiny_cyclegan()
+    gan.compile()
+    grey = kg.data.unpaired_pipeline(tiny_data[0][..., :1], tiny_data[1][..., :1], batch_size=4)
+    with pytest.raises(ValueError, match=r"Domain A images have shape \(16, 16, 1\).*\(16, 16, 3\)"):
+        gan.fit(grey, epochs=1)
+    with pytest.raises(ValueError, match=r"\(images_a, images_b\)"):
+        gan.fit(kg.data.make_pipeline((tiny_data[0], np.zeros(16, "int32")), 4), epochs=1)
+
+
+def test_keras_round_trip_restores_networks_pool_and_optimizers(trained, tiny_data, tmp_path):
+    gan, _ = trained
+    path = str(tmp_path / "cyclegan.keras")
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, kg.models.CycleGAN)
+    a, b = tiny_data[0][:4], tiny_data[1][:4]
+    np.testing.assert_array_equal(loaded.translate(a), gan.translate(a))
+    np.testing.assert_array_equal(loaded.translate(b, "b2a"), gan.translate(b, "b2a"))
+    np.testing.assert_array_equal(loaded.pool_b.images.numpy(), gan.pool_b.images.numpy())
+    assert int(loaded.d_optimizer.iterations.numpy()) == int(gan.d_optimizer.iterations.numpy())
+    assert loaded.lambda_cycle == 10.0 and loaded.lambda_identity == 5.0 and loaded.pool_size == 6
+    assert loaded.gan_loss.name == "least_squares"
+
+
+def test_export_image_to_image_signature(trained, tiny_data, tmp_path):
+    gan, _ = trained
+    path = str(tmp_path / "serving")
+    gan.export(path, verbose=False)
+    loaded = tf.saved_model.load(path)
+    x = tiny_data[0][:5].astype("float32") / 127.5 - 1
+    np.testing.assert_allclose(loaded.serve(x)["images"].numpy(), gan.translate(x), atol=1e-5)
+    np.testing.assert_allclose(loaded.b2a(x)["images"].numpy(), gan.translate(x, "b2a"), atol=1e-5)
+    sig = loaded.signatures["serving_default"]
+    assert sig(images=tf.constant(x[:1]))["images"].shape == (1,) + SHAPE
+
+
+def test_cli_translate_and_from_cli(trained, tiny_data, tmp_path, capsys):
+    from PIL import Image
+
+    from keras_gans.cli import main
+
+    gan, _ = trained
+    model_path = str(tmp_path / "m.keras")
+    gan.save(model_path)
+    Image.fromarray(tiny_data[0][0]).resize((20, 20)).save(tmp_path / "in.png")
+    assert main(["translate", model_path, str(tmp_path / "in.png"), "-o", str(tmp_path / "out.png")]) == 0
+    out = np.asarray(Image.open(tmp_path / "out.png"))
+    assert out.shape == SHAPE and "Resizing" in capsys.readouterr().out
+    assert main(["translate", model_path, str(tmp_path / "in.png"), "-o", str(tmp_path / "o2.png"),
+                 "--direction", "b2a", "--no-resize"]) == 2
+    assert "trained on 16×16" in capsys.readouterr().err
+    assert main(["translate", model_path, str(tmp_path / "nope.png"), "-o", str(tmp_path / "o3.png")]) == 2
+    # `keras-gans train cyclegan` builds from the offline pair through from_cli.
+    args = argparse.Namespace(dataset="mnist-5k", batch_size=8, image_size=None, seed=0, latent_dim=100)
+    model, ds = kg.models.MODELS["cyclegan"].from_cli(args)
+    assert model.shape_a == model.shape_b == (32, 32, 3) and ds.element_spec[0].shape == (8, 32, 32, 3)
+    assert model.generate(4).shape == (4, 32, 32, 3)
