@@ -195,7 +195,9 @@ def gradient_penalty(critic, real, fake, seed=None, target_norm=1.0, epsilon=1e-
     fake = ops.cast(fake, "float32")
     shape = ops.shape(real)
     eps_shape = (shape[0],) + (1,) * (len(real.shape) - 1)
-    eps = keras.random.uniform(eps_shape, 0.0, 1.0, seed=seed)
+    from keras_gans.models.gan import replica_random  # distinct ε on each tf.distribute replica
+
+    eps = replica_random(keras.random.uniform, eps_shape, seed=seed, minval=0.0, maxval=1.0)
     interpolates = eps * real + (1.0 - eps) * fake
     with tf.GradientTape() as tape:
         tape.watch(interpolates)

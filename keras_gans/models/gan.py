@@ -72,6 +72,9 @@ class GAN(keras.Model):
         # The networks are functional models and so already built; marking the GAN built
         # lets save_weights / load_weights / BackupAndRestore work before any call.
         self.built = True
+        #: When True, `apply_update` reports each step's gradient norms (d_grad_norm, g_grad_norm).
+        self.track_grad_norms = False
+        self._grad_norms = {}
 
     # ------------------------------------------------------------------ compile
     def default_optimizers(self):
@@ -153,6 +156,11 @@ class GAN(keras.Model):
         replicas; the optimizer sums them, so the update equals one of the global batch.
         """
         grads = tape.gradient(loss, variables)
+        if getattr(self, "track_grad_norms", False):
+            # reported by `track` as d_grad_norm / g_grad_norm (the last update of the step);
+            # switched on by keras_gans.callbacks.DivergenceGuard
+            prefix = "d" if optimizer is self.d_optimizer else "g" if optimizer is self.g_optimizer else optimizer.name
+            self._grad_norms[f"{prefix}_grad_norm"] = tf.linalg.global_norm([g for g in grads if g is not None])
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         if replicas > 1:
             grads = [None if g is None else g / replicas for g in grads]
@@ -169,6 +177,13 @@ class GAN(keras.Model):
         results = {name: tracker.result() for name, tracker in self.trackers.items()}
         if "loss" not in results and "d_loss" in results and "g_loss" in results:
             results["loss"] = results["d_loss"] + results["g_loss"]
+        results.update(self._grad_norms)
+        self._grad_norms = {}
+        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras' fit reduces step outputs across workers with `axis=0`, which fails on scalars
+            # (tensorflow/tensorflow#72388). The trackers' variables are summed across replicas, so
+            # each replica holds the global mean already: shape (1,) makes that reduction exact.
+            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
         return results
 
     @staticmethod
