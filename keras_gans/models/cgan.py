@@ -33,6 +33,7 @@ class CGAN(TricksMixin, GAN):
         image_shape, latent_dim, num_classes: data and latent sizes.
         conditioning: `"embedding"` or `"one_hot"`.
         generator, discriminator: optional networks taking `[z, labels]` / `[images, labels]`.
+        discriminator_dropout: dropout after each block of the built-in discriminator.
         **kwargs: `seed`, the tricks of :mod:`keras_gans.tricks` (`label_smoothing`, `d_steps`,
             `ema_decay`, ...) and Keras model arguments.
 
@@ -51,7 +52,7 @@ class CGAN(TricksMixin, GAN):
     """
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, conditioning="embedding",
-                 generator=None, discriminator=None, **kwargs):
+                 generator=None, discriminator=None, discriminator_dropout=0.0, **kwargs):
         if conditioning not in mnist_nets.CONDITIONINGS:
             raise ValueError(f"conditioning must be one of {mnist_nets.CONDITIONINGS}; got {conditioning!r}.")
         if int(num_classes) < 2:
@@ -60,10 +61,12 @@ class CGAN(TricksMixin, GAN):
         if generator is None:
             generator = mnist_nets.cgan_generator(latent_dim, num_classes, image_shape, conditioning)
         if discriminator is None:
-            discriminator = mnist_nets.cgan_discriminator(image_shape, num_classes, conditioning)
+            discriminator = mnist_nets.cgan_discriminator(image_shape, num_classes, conditioning,
+                                                          dropout=discriminator_dropout)
         super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
         self.num_classes = int(num_classes)
         self.conditioning = conditioning
+        self.discriminator_dropout = discriminator_dropout
         self._image_shape = tuple(int(d) for d in generator.output_shape[1:])
 
     @property
@@ -195,5 +198,6 @@ class CGAN(TricksMixin, GAN):
     def get_config(self):
         config = super().get_config()
         config.pop("update", None)
-        config.update(image_shape=self._image_shape, num_classes=self.num_classes, conditioning=self.conditioning)
+        config.update(image_shape=self._image_shape, num_classes=self.num_classes, conditioning=self.conditioning,
+                      discriminator_dropout=self.discriminator_dropout)
         return config

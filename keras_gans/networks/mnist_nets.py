@@ -120,7 +120,7 @@ def cgan_generator(latent_dim=100, num_classes=10, image_shape=(28, 28, 1), cond
     return keras.Model([z, label], body(h), name=name)
 
 
-def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="embedding",
+def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="embedding", dropout=0.0,
                        name="cgan_discriminator"):
     """[image, label] → one logit for "real and matching".
 
@@ -128,7 +128,8 @@ def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="em
     H×W plane, concatenated to the image as an extra channel. `"one_hot"` (lecture): K extra
     planes, all ones for the label's class and zeros elsewhere. Body: Conv(64, 3, s2) →
     LeakyReLU(0.01) → Conv(64, 3, s2) → BN → LeakyReLU → Conv(128, 3, s2) → BN → LeakyReLU →
-    Flatten → Dense(1) (the book raises the first layer from 32 to 64 filters).
+    Flatten → Dense(1) (the book raises the first layer from 32 to 64 filters). `dropout` > 0 adds
+    Dropout after each block (not in the book; it keeps D from overpowering G on small data).
     """
     if conditioning not in CONDITIONINGS:
         raise ValueError(f"conditioning must be one of {CONDITIONINGS}; got {conditioning!r}.")
@@ -147,6 +148,8 @@ def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="em
         if i > 0:
             x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(negative_slope=0.01)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
     x = layers.Flatten()(x)
     return keras.Model([image, label], layers.Dense(1)(x), name=name)
 

@@ -1,0 +1,147 @@
+"""The training tricks: each one does what it says, checked against hand-computed values."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans import losses, tricks
+from keras_gans.tricks import DCGANWithTricks
+
+SHAPE = (8, 8, 1)
+
+
+def np_(x):
+    return keras.ops.convert_to_numpy(x)
+
+
+# --------------------------------------------------------------------------- labels
+def test_one_sided_label_smoothing_targets_and_loss():
+    real = np_(tricks.discriminator_targets(5, True, label_smoothing=0.1))
+    fake = np_(tricks.discriminator_targets(5, False, label_smoothing=0.1))
+    np.testing.assert_allclose(real, 0.9)
+    np.testing.assert_array_equal(fake, 0.0)        # negatives are never smoothed
+    r = np.array([[2.0], [-1.0]], "float32")
+    f = np.array([[0.5], [-2.0]], "float32")
+    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    by_hand = (-np.mean(0.9 * np.log(sig(r)) + 0.1 * np.log(1 - sig(r))) - np.mean(np.log(1 - sig(f))))
+    loss = tricks.bce_with_logits(np.full((2, 1), 0.9), r) + tricks.bce_with_logits(np.zeros((2, 1)), f)
+    assert float(np_(loss)) == pytest.approx(by_hand, rel=1e-5)
+    assert float(np_(losses.minimax_discriminator_loss(r, f, real_label=0.9))) == pytest.approx(by_hand, rel=1e-5)
+
+
+def test_noisy_labels_stay_in_their_band():
+    seed = keras.random.SeedGenerator(0)
+    real = np_(tricks.discriminator_targets(4000, True, label_noise=0.3, seed=seed))
+    fake = np_(tricks.discriminator_targets(4000, False, label_noise=0.3, seed=seed))
+    assert real.min() >= 0.7 and real.max() <= 1.0 and real.std() > 0.05
+    assert fake.min() >= 0.0 and fake.max() <= 0.3 and fake.std() > 0.05
+    assert real.mean() == pytest.approx(0.85, abs=0.01) and fake.mean() == pytest.approx(0.15, abs=0.01)
+
+
+def test_label_flips_happen_at_the_given_rate():
+    seed = keras.random.SeedGenerator(1)
+    real = np_(tricks.discriminator_targets(20000, True, label_flip=0.2, seed=seed))
+    fake = np_(tricks.discriminator_targets(20000, False, label_flip=0.2, seed=seed))
+    assert set(np.unique(real)) == {0.0, 1.0} and set(np.unique(fake)) == {0.0, 1.0}
+    assert (real == 0).mean() == pytest.approx(0.2, abs=0.015)
+    assert (fake == 1).mean() == pytest.approx(0.2, abs=0.015)
+
+
+def test_trick_options_are_validated():
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\)"):
+        tricks.validate_tricks(label_smoothing=1.5)
+    with pytest.raises(ValueError, match="label_flip must be below 0.5"):
+        tricks.validate_tricks(label_flip=0.6)
+    with pytest.raises(ValueError, match="instance_noise is a standard deviation"):
+        tricks.validate_tricks(instance_noise=-0.1)
+    with pytest.raises(ValueError, match="instance_noise_steps must be a positive"):
+        tricks.validate_tricks(instance_noise=0.1, instance_noise_steps=0)
+    with pytest.raises(ValueError, match="positive integer"):
+        tricks.validate_tricks(d_steps=1.5)
+    with pytest.raises(ValueError, match=r"ema_decay must be in \(0, 1\)"):
+        tricks.validate_tricks(ema_decay=1.0)
+
+
+# --------------------------------------------------------------------------- instance noise
+def test_instance_noise_decays_linearly_to_zero():
+    sd = lambda step: float(np_(tricks.instance_noise_stddev(step, 0.2, decay_steps=100)))  # noqa: E731
+    assert sd(0) == pytest.approx(0.2)
+    assert sd(50) == pytest.approx(0.1)
+    assert sd(100) == 0.0 and sd(1000) == 0.0
+    assert float(np_(tricks.instance_noise_stddev(10_000, 0.2))) == pytest.approx(0.2)   # no decay
+
+
+def test_instance_noise_on_the_discriminator_input_follows_the_schedule():
+    gan = tiny(instance_noise=0.5, instance_noise_steps=10)
+    gan.compile()
+    x = np.zeros((20000,) + SHAPE, "float32")
+    assert np_(gan.d_input(x)).std() == pytest.approx(0.5, rel=0.02)
+    gan.g_optimizer.iterations.assign(5)                 # halfway through the decay
+    assert np_(gan.d_input(x)).std() == pytest.approx(0.25, rel=0.02)
+    gan.g_optimizer.iterations.assign(10)
+    np.testing.assert_array_equal(np_(gan.d_input(x)), 0.0)
+    off = tiny()
+    assert off.d_input(x) is x                           # trick off: D sees the images unchanged
+
+
+# --------------------------------------------------------------------------- D:G ratio and EMA
+def tiny(**kwargs):
+    g = kg.networks.mlp_generator(latent_dim=4, image_shape=SHAPE, hidden_units=8)
+    d = kg.networks.mlp_discriminator(SHAPE, hidden_units=8)
+    return DCGANWithTricks(image_shape=SHAPE, latent_dim=4, generator=g, discriminator=d, seed=0, **kwargs)
+
+
+def test_critic_batches_split_the_batch_in_order():
+    gan = tiny(d_steps=3)
+    x = np.arange(12, dtype="float32")
+    y = -np.arange(12)
+    chunks = gan.critic_batches(x, y)
+    assert len(chunks) == 3
+    for i, (cx, cy) in enumerate(chunks):
+        np.testing.assert_array_equal(np_(cx), x[4 * i:4 * i + 4])
+        np.testing.assert_array_equal(np_(cy), y[4 * i:4 * i + 4])
+
+
+def test_ema_update_by_hand():
+    avg = [tf.Variable([0.0, 10.0])]
+    ema_vals = [tf.constant([1.0, 0.0])]
+    tricks.ema_update(avg, ema_vals, 0.9)
+    np.testing.assert_allclose(avg[0].numpy(), [0.1, 9.0], rtol=1e-6)
+
+
+def test_d_steps_and_ema_inside_fit(tmp_path):
+    gan = tiny(d_steps=2, ema_decay=0.5, label_smoothing=0.1, label_flip=0.05)
+    gan.compile()
+    before = [w.copy() for w in gan.generator.get_weights()]
+    np.testing.assert_array_equal(np.concatenate([w.ravel() for w in gan.ema_generator.get_weights()]),
+                                  np.concatenate([w.ravel() for w in before]))
+    x = np.random.default_rng(0).uniform(-1, 1, (8,) + SHAPE).astype("float32")
+    gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(8), epochs=1, verbose=0)   # 1 step = 2 D steps of 4
+    assert int(gan.d_optimizer.iterations) == 2 and int(gan.g_optimizer.iterations) == 1
+    after = gan.generator.get_weights()
+    for ema, w0, w1 in zip(gan.ema_generator.get_weights(), before, after):
+        np.testing.assert_allclose(ema, 0.5 * w0 + 0.5 * w1, rtol=1e-5, atol=1e-7)
+    assert any(np.abs(w1 - w0).max() > 0 for w0, w1 in zip(before, after))
+    # samples and exports come from the EMA generator
+    z = gan.latent(3, seed=0)
+    np.testing.assert_allclose(gan.generate(z=z), np_(gan.ema_generator(z)), atol=1e-6)
+    assert np.abs(gan.generate(z=z) - np_(gan.generator(z))).max() > 1e-6
+    gan.export(str(tmp_path / "ema"), verbose=False)
+    served = tf.saved_model.load(str(tmp_path / "ema")).signatures["serving_default"](z=tf.constant(z))["images"]
+    np.testing.assert_allclose(served.numpy(), gan.generate(z=z), atol=1e-5)
+    # the options and the EMA weights survive a .keras round trip
+    path = str(tmp_path / "tricks.keras")
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert type(loaded) is DCGANWithTricks
+    assert (loaded.d_steps, loaded.ema_decay, loaded.label_smoothing, loaded.label_flip) == (2, 0.5, 0.1, 0.05)
+    np.testing.assert_allclose(loaded.generate(z=z), gan.generate(z=z), atol=1e-6)
+
+
+def test_d_steps_needs_batches_of_d_steps_times_m():
+    gan = tiny(d_steps=4)
+    gan.compile()
+    with pytest.raises(ValueError, match=r"d_steps=4 .* batch_size = 4 × \(images per D step\)"):
+        gan.fit(tf.data.Dataset.from_tensor_slices(np.zeros((6,) + SHAPE, "float32")).batch(3, drop_remainder=True),
+                epochs=1, verbose=0)
