@@ -14,6 +14,12 @@ def add_arguments(p):
                    help="progan: final resolution, a power of two (default: 32); grows from 4")
     p.add_argument("--update", choices=["alternating", "simultaneous"], default="alternating",
                    help="D/G update rule (default: alternating)")
+    p.add_argument("--n-critic", type=int, default=None,
+                   help="wgan, wgan-gp: critic updates per generator update (default: 5); batches hold n_critic × --batch-size")
+    p.add_argument("--num-labeled", type=int, default=None,
+                   help="sgan: labelled examples, balanced per class (default: 100); the rest are unlabelled")
+    p.add_argument("--conditioning", choices=["embedding", "one_hot"], default=None,
+                   help="cgan: label embedding (the book, default) or one-hot (the lecture)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
     p.add_argument("--every", type=int, default=1, help="write a sample grid every N epochs (default: 1)")
