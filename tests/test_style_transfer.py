@@ -320,10 +320,21 @@ def test_transfer_and_cli(tmp_path, images):
     assert sorted(os.listdir(tmp_path / "snaps")) == ["generated_at_step_00001.png", "generated_at_step_00002.png"]
 
 
-def test_cli_errors(tmp_path, capsys):
+def test_cli_errors(tmp_path, capsys, monkeypatch, images):
+    from PIL import Image
+
     from keras_gans.cli import main
 
     assert main(["style", str(tmp_path / "no.jpg"), str(tmp_path / "no2.jpg"), "-o", str(tmp_path / "o.png")]) == 2
     assert "content image" in capsys.readouterr().err
+    # Default ImageNet weights, offline, nothing cached: exit code 2 and the message, no traceback, no file.
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setenv("KERAS_GANS_OFFLINE", "1")
+    Image.fromarray(images[0]).save(tmp_path / "c.jpg")
+    Image.fromarray(images[1]).save(tmp_path / "s.jpg")
+    assert main(["style", str(tmp_path / "c.jpg"), str(tmp_path / "s.jpg"), "-o", str(tmp_path / "o.png")]) == 2
+    err = capsys.readouterr().err
+    assert "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5" in err and "80.1 MB" in err
+    assert not os.path.exists(tmp_path / "o.png")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         kstyle.transfer("a.jpg", "b.jpg", output=str(tmp_path / "missing_dir" / "o.png"))
