@@ -34,9 +34,31 @@ publish() {  # NAME "TRAINING COMMAND" PART "DESCRIPTION"  (call alone to re-pub
       --description "$description"
 }
 
+publish_mnist_classifier() {  # the metric classifier of keras_gans.metrics (trained by its own script)
+  .venv/bin/python - <<'PY'
+import json
+import numpy as np
+import keras_gans as kg
+from keras_gans.metrics.mnist import weights_path
+record = json.load(open(weights_path().replace(".weights.h5", ".json")))
+clf = kg.metrics.mnist_classifier()
+x, y = kg.data.load_arrays("mnist-5k", "test")
+acc = float((clf.predict(x.astype("float32") / 127.5 - 1.0, verbose=0).argmax(-1) == y).mean())
+kg.zoo.publish(
+    clf, "zoo/mnist_classifier", name="mnist_classifier", dataset="mnist-5k", model_name="MNISTClassifier",
+    description="The digit classifier behind FID/KID/IS-MNIST (keras_gans.metrics), as a preset",
+    training_command="python scripts/train_mnist_classifier.py --epochs 40 --out DIR",
+    seed=record["seed"], epochs=record["epochs"], training_time=record["train_seconds"], overwrite=True,
+    metrics={"test_accuracy": {"value": acc, "protocol": "top-1 accuracy on the mnist-5k test split (500 images, "
+                               "keras_gans.data.load_arrays('mnist-5k', 'test'), pixels / 127.5 - 1)"}},
+    notes="Same weights as keras_gans/assets/mnist_classifier.weights.h5; see keras_gans/assets/MNIST_CLASSIFIER.md.")
+print("mnist_classifier test accuracy", acc)
+PY
+}
+
 want() { [ $# -eq 0 ] || [[ " $* " == *" $WANTED "* ]]; }
 
-for WANTED in dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels; do
+for WANTED in dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels mnist_classifier; do
   want "$@" || continue
   case $WANTED in
     dcgan_mnist)
@@ -51,5 +73,7 @@ for WANTED in dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels; do
     sgan_mnist_100labels)
       train_and_publish sgan_mnist_100labels "sgan --dataset mnist-5k --epochs 15" classifier \
         "Semi-supervised GAN classifier (book ch. 7) trained with 100 labels" ;;
+    mnist_classifier)
+      publish_mnist_classifier ;;
   esac
 done

@@ -124,6 +124,11 @@ def test_shipped_preset_loads_offline_and_matches_its_hashes(name):
         assert images.min() >= lo - 1e-4 and images.max() <= hi + 1e-4
         assert np.array_equal(images, zoo.sample(name, 3, seed=0, model=model))  # seeded
         assert not np.array_equal(images, zoo.sample(name, 3, seed=1, model=model))
+    elif meta["task"] == "image_to_label":
+        x = kg.data.load_arrays(meta["dataset"], "test")[0][:8].astype("float32") / 127.5 - 1.0
+        probs = model.predict(x, verbose=0)
+        assert probs.shape == (8, meta["num_classes"])
+        np.testing.assert_allclose(probs.sum(-1), 1.0, atol=1e-4)
 
 
 def test_zoo_folder_stays_under_40_mb():

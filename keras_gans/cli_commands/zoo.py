@@ -127,7 +127,8 @@ def _publish(args):
     path = publish(model, args.directory.rstrip("/"), name=args.name, dataset=args.dataset,
                    training_command=command, metrics=metrics, description=args.description, contents=contents,
                    seed=getattr(gan, "seed", None), steps=steps, epochs=epochs, training_time=args.training_time,
-                   weights_dtype=args.weights_dtype, notes=args.notes, overwrite=args.overwrite, task=task)
+                   weights_dtype=args.weights_dtype, notes=args.notes, overwrite=args.overwrite, task=task,
+                   model_name=type(gan).__name__)
     for key, entry in (metrics or {}).items():
         print(f"{key}: {entry['value']:.4g}")
     print(f"Published {path}")

@@ -34,7 +34,7 @@ TASKS = ("noise_to_image", "image_to_image", "image_to_label")
 def publish(model, directory, name=None, dataset=None, training_command=None, metrics=None, *,
             description="", contents=None, seed=None, steps=None, epochs=None, training_time=None,
             headline_metric=None, weights_dtype="float32", samples=None, task=None, output_range=(-1.0, 1.0),
-            notes="", overwrite=False):
+            notes="", model_name=None, overwrite=False):
     """Writes `model` as a preset folder `directory` and returns its path.
 
     Args:
@@ -58,6 +58,7 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         task: `"noise_to_image"`, `"image_to_image"` or `"image_to_label"` (inferred for GANs).
         output_range: the value range of generated images (the package's GANs: [-1, 1]).
         notes: free text appended to the card.
+        model_name: the model shown in `list()` (default: the class name; e.g. `"SGAN"` for its classifier).
         overwrite: replace an existing folder.
 
     Example:
@@ -98,7 +99,10 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
 
     inputs = _input_contract(model, stored, is_gan)
     if task is None:
-        task = "noise_to_image" if is_gan else ("image_to_label" if len(stored.output_shape) == 2 else "image_to_image")
+        if is_gan:
+            task = "image_to_image" if len(model.generator.input_shape) == 4 else "noise_to_image"
+        else:
+            task = "image_to_label" if len(stored.output_shape) == 2 else "image_to_image"
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}; got {task!r}.")
     out_shape = stored.output_shape if contents != "gan" else model.generator.output_shape
@@ -113,12 +117,12 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         "format_version": FORMAT_VERSION,
         "name": name,
         "description": description,
-        "model": type(model).__name__,
+        "model": model_name or type(model).__name__,
         "contents": contents,
         "task": task,
         "dataset": dataset,
         "resolution": resolution,
-        "latent_dim": int(model.latent_dim) if is_gan else None,
+        "latent_dim": int(model.latent_dim) if is_gan and task == "noise_to_image" else None,
         "inputs": inputs,
         "num_classes": _num_classes(model),
         "output_range": list(output_range) if task != "image_to_label" else [0.0, 1.0],
@@ -160,6 +164,7 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         with open(os.path.join(tmp, METADATA_FILE), "w") as f:
             json.dump(metadata, f, indent=1)
             f.write("\n")
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private
         if os.path.exists(directory):
             old = tmp + ".old"
             os.replace(directory, old)
@@ -308,6 +313,11 @@ def model_card(metadata, has_samples=True):
                   f"z = np.random.default_rng(0).standard_normal((16, {m['latent_dim']})).astype('float32')",
                   "images = model.predict(z)      # "
                   f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]"]
+    elif m["task"] == "image_to_label":
+        lines += ["probabilities = model.predict(images)   # images (N, "
+                  f"{', '.join(str(d) for d in m['resolution'])}) in [-1, 1]"]
+    elif m["task"] == "image_to_image":
+        lines += ["translated = model.predict(images)      # images in [-1, 1]"]
     lines += ["```", "", f"Serving: `keras-gans export {m['name']} serving/{m['name']}` writes a SavedModel.", ""]
     if has_samples:
         lines += ["## Samples (seed 0)", "", f"![samples]({SAMPLES_FILE})", ""]

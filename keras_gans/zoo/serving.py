@@ -45,12 +45,12 @@ def export_preset(name_or_path_or_url, directory, verbose=True):
     folder = preset.resolve(name_or_path_or_url)
     metadata = preset.read_metadata(folder)
     task = metadata["task"]
-    if task == "noise_to_image":
+    if metadata["contents"] == "gan":  # the model's own export (its endpoints fit its kind)
+        preset.load(folder, part="gan").export(directory, verbose=False)
+    elif task == "noise_to_image":
         from keras_gans.export import export_generator
 
-        model = preset.load(folder, part="gan" if metadata["contents"] == "gan" else "generator")
-        gan = model if metadata["contents"] == "gan" else _GeneratorOnly(model, metadata)
-        export_generator(gan, directory, verbose=False)
+        export_generator(_GeneratorOnly(preset.load(folder), metadata), directory, verbose=False)
     else:
         _export_image_model(preset.load(folder), directory, task)
     if verbose:
