@@ -103,7 +103,8 @@ def as_generator(model, latent_dim=None, domain="a"):
     """Wraps a GAN model, a generator `keras.Model` or a callable as a :class:`LatentGenerator`.
 
     Args:
-        model: a package GAN (uses its `.generator`; CoGAN uses `generator_a`/`generator_b`),
+        model: a package GAN (uses its `.generator`; CoGAN uses `generator_a`/`generator_b`;
+            a :class:`~keras_gans.models.VAE` its decoder),
             a `keras.Model` taking `z` or `[z, labels]`, a :class:`LatentGenerator`, or any
             callable `f(z) -> images`.
         latent_dim: size of z; inferred from the model when possible.
@@ -117,6 +118,9 @@ def as_generator(model, latent_dim=None, domain="a"):
             raise ValueError(f"domain must be 'a' or 'b' for a coupled GAN; got {domain!r}.")
         net = model.generator_a if domain == "a" else model.generator_b
         return LatentGenerator(lambda z, y: net(z, training=False), latent_dim or model.latent_dim)
+    if isinstance(model, keras.Model) and hasattr(model, "encoder") and hasattr(model, "decoder"):  # VAE
+        decoder = model.decoder  # pixels in [0, 1]: mapped to the package's [-1, 1]
+        return LatentGenerator(lambda z, y: decoder(z, training=False) * 2.0 - 1.0, latent_dim or model.latent_dim)
     if isinstance(model, keras.Model) and hasattr(model, "generator") and hasattr(model, "discriminator"):
         latent_dim = latent_dim or getattr(model, "latent_dim", None)
         net = model.generator

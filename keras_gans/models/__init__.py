@@ -12,6 +12,7 @@ from keras_gans.models.style_transfer import StyleTransfer
 from keras_gans.models.cyclegan import CycleGAN, ImageHistoryPool
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.cogan import CoGAN
+from keras_gans.models.vae import VAE
 
 MODELS = {
     "cyclegan": CycleGAN,
@@ -26,4 +27,4 @@ MODELS = {
     "progan": ProGAN,
 }
 
-__all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "MODELS"]
+__all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MODELS"]
