@@ -38,9 +38,9 @@ def build_classifier(shape):
 
     return keras.Sequential([
         keras.Input(shape),
-        *block(32), *block(32), layers.MaxPooling2D(),
-        *block(64), *block(64), layers.MaxPooling2D(),
-        *block(128), layers.GlobalAveragePooling2D(),
+        *block(32), layers.MaxPooling2D(),
+        *block(64), layers.MaxPooling2D(),
+        *block(64), layers.GlobalAveragePooling2D(),
         layers.Dropout(0.3), layers.Dense(10, activation="softmax"),
     ])
 
@@ -72,7 +72,7 @@ def train_judge(images, labels, epochs=8, seed=0, cache=None):
     return model
 
 
-def mnistm_judge_data(paired, renderings=3):
+def mnistm_judge_data(paired, renderings=2):
     """MNIST-M train images for the MNIST-M judge: each train digit over `renderings` different
     random backgrounds (the first is the dataset's own rendering), so the judge learns strokes, not photos."""
     from keras_gans.data import mnistm

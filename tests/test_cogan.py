@@ -1,0 +1,97 @@
+"""CoGAN: weight sharing between the coupled networks, training, pairs from one z, round trip, export."""
+import numpy as np
+import pytest
+import keras
+import tensorflow as tf
+
+import keras_gans as kg
+
+SHAPE = (12, 12, 1)
+
+
+def test_shared_layers_are_the_same_variables():
+    g_a, g_b = kg.networks.cogan_generators(latent_dim=8, image_shape=(28, 28, 1), filters=4)
+    assert g_a.output_shape == g_b.output_shape == (None, 28, 28, 1)
+    for name in ("shared_dense", "shared_convT", "shared_bn1"):
+        assert g_a.get_layer(name) is g_b.get_layer(name)
+    assert g_a.get_layer("shared_dense").kernel is g_b.get_layer("shared_dense").kernel
+    assert g_a.get_layer("a_out") is not g_b.get_layer("b_out")
+    d_a, d_b = kg.networks.cogan_discriminators((28, 28, 1), filters=4)
+    assert d_a.get_layer("shared_logit").kernel is d_b.get_layer("shared_logit").kernel
+    assert d_a.get_layer("a_conv").kernel is not d_b.get_layer("b_conv").kernel
+    assert d_a.output_shape == (None, 1)
+    ids_a = {id(v) for v in g_a.trainable_variables}
+    ids_b = {id(v) for v in g_b.trainable_variables}
+    shared = ids_a & ids_b
+    assert len(shared) == 6          # dense kernel, transposed-conv kernel, two batch norms × (γ, β)
+    model = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=8, filters=4)
+    assert len(model.g_weights) == len(ids_a | ids_b)   # each shared variable updated once
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 256, (16,) + SHAPE, dtype=np.uint8)
+    return a, kg.data.unpaired_pipeline(a, 255 - a, batch_size=8, seed=0)
+
+
+@pytest.fixture(scope="module")
+def trained(data):
+    keras.utils.set_random_seed(0)
+    model = kg.models.CoGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=0)
+    model.compile(run_eagerly=True)
+    g_a, g_b = model.generator_a, model.generator_b
+    before_shared = g_a.get_layer("shared_dense").kernel.numpy().copy()
+    before_b = g_b.get_layer("b_out").kernel.numpy().copy()
+    history = model.fit(data[1], epochs=1, verbose=0)
+    return model, history, before_shared, before_b
+
+
+def test_training_updates_shared_and_private_weights(trained):
+    model, history, before_shared, before_b = trained
+    assert set(history.history) >= {"d_loss", "g_loss", "d_a_loss", "d_b_loss", "g_a_loss", "g_b_loss"}
+    assert np.isfinite(history.history["g_loss"][0])
+    shared = model.generator_a.get_layer("shared_dense").kernel
+    assert shared is model.generator_b.get_layer("shared_dense").kernel
+    assert not np.allclose(shared.numpy(), before_shared)
+    assert not np.allclose(model.generator_b.get_layer("b_out").kernel.numpy(), before_b)
+
+
+def test_pairs_from_one_z_and_generate(trained):
+    model, *_ = trained
+    a, b = model.generate_pair(5, seed=3)
+    assert a.shape == b.shape == (5,) + SHAPE
+    a2, b2 = model.generate_pair(5, seed=3)
+    np.testing.assert_array_equal(a, a2)
+    z = model.latent(5, seed=3)
+    np.testing.assert_allclose(model.generator_b(z, training=False).numpy(), b, atol=1e-6)
+    assert model.generate(4, seed=0).shape == (4, 12, 24, 1)                 # pairs side by side
+    assert model.generate(4, seed=0, domain="b", output="uint8").dtype == np.uint8
+    with pytest.raises(ValueError, match="domain"):
+        model.generate(2, domain="c")
+    with pytest.raises(ValueError, match=r"z must have shape \(n, 8\)"):
+        model.generate_pair(z=np.zeros((2, 3)))
+
+
+def test_round_trip_keeps_sharing_and_outputs(trained, tmp_path):
+    model, *_ = trained
+    path = str(tmp_path / "cogan.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.generator_a.get_layer("shared_dense").kernel is loaded.generator_b.get_layer("shared_dense").kernel
+    for x, y in zip(model.generate_pair(4, seed=1), loaded.generate_pair(4, seed=1)):
+        np.testing.assert_array_equal(x, y)
+    assert int(loaded.d_optimizer.iterations.numpy()) == int(model.d_optimizer.iterations.numpy())
+    loaded.export(str(tmp_path / "serving"), verbose=False)
+    served = tf.saved_model.load(str(tmp_path / "serving"))
+    z = model.latent(3, seed=1)
+    out = served.serve(z)
+    np.testing.assert_allclose(out["images_a"].numpy(), model.generate_pair(z=z)[0], atol=1e-5)
+    assert served.sample(tf.constant(2), tf.constant(0))["images_b"].shape == (2,) + SHAPE
+
+
+def test_mismatched_domains_error(data):
+    model = kg.models.CoGAN(image_shape=(16, 16, 1), latent_dim=8, filters=4)
+    model.compile()
+    with pytest.raises(ValueError, match=r"Domain A images have shape \(12, 12, 1\)"):
+        model.fit(data[1], epochs=1)

@@ -1,0 +1,106 @@
+"""pix2pix: U-Net generator, conditional PatchGAN, adversarial + λ·L1 step, round trip, export."""
+import numpy as np
+import pytest
+import keras
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans.models.pix2pix import l1_loss
+from keras_gans.networks.unet import InferenceDropout
+
+SHAPE = (16, 16, 3)
+
+
+def test_pix2pix_networks_shapes():
+    g = kg.networks.pix2pix_generator((32, 32, 3), filters=4, output_channels=1)
+    assert g.output_shape == (None, 32, 32, 1)
+    assert g.get_layer("down5_lrelu").output.shape == (None, 1, 1, 32)        # down to 1×1, as in the paper
+    drops = [layer for layer in g.layers if isinstance(layer, keras.layers.Dropout)]
+    assert len(drops) == 3 and all(layer.rate == 0.5 for layer in drops)
+    d = kg.networks.patchgan_discriminator((32, 32, 1), filters=4, num_downsampling=2, condition_channels=3)
+    assert [tuple(s) for s in d.input_shape] == [(None, 32, 32, 3), (None, 32, 32, 1)]
+    assert d.output_shape == (None, 8, 8, 1)
+    x = np.zeros((2, 32, 32, 3), "float32")
+    assert d([tf.constant(x), g(x)]).shape == (2, 8, 8, 1)
+    with pytest.raises(ValueError, match="multiples of 32"):
+        kg.networks.pix2pix_generator((24, 24, 3), depth=5)
+
+
+def test_dropout_at_inference_is_the_noise_source():
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
+    noisy = kg.networks.pix2pix_generator(SHAPE, filters=4, dropout_at_inference=True)
+    assert any(isinstance(layer, InferenceDropout) for layer in noisy.layers)
+    assert not np.allclose(noisy(x, training=False), noisy(x, training=False))
+    plain = kg.networks.pix2pix_generator(SHAPE, filters=4)
+    np.testing.assert_array_equal(plain(x, training=False), plain(x, training=False))
+
+
+def test_l1_loss_hand_computed():
+    assert float(l1_loss(np.array([[1.0, -1.0]]), np.array([[0.5, 0.0]]))) == pytest.approx(0.75)
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    rng = np.random.default_rng(0)
+    levels = rng.integers(0, 256, (12, 1, 1, 3))
+    a = np.broadcast_to(levels, (12,) + SHAPE).astype(np.uint8)     # flat colours: an easy mapping to learn
+    b = (255 - a).astype(np.uint8)
+    return a, b, kg.data.paired_pipeline(a, b, batch_size=4, seed=0)
+
+
+@pytest.fixture(scope="module")
+def trained(pairs):
+    keras.utils.set_random_seed(0)
+    model = kg.models.Pix2Pix(image_shape=SHAPE, filters=4, discriminator_filters=4, discriminator_downsampling=1,
+                              seed=0)
+    model.compile(g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5), run_eagerly=True)
+    history = model.fit(pairs[2], epochs=2, verbose=0)
+    return model, history
+
+
+def test_train_step_and_loss_composition(trained):
+    model, history = trained
+    logs = history.history
+    assert len(logs["g_loss"]) == 2 and int(model.g_optimizer.iterations.numpy()) == 6
+    for epoch in range(2):
+        expected = logs["adv_loss"][epoch] + 100.0 * logs["l1_loss"][epoch]
+        assert logs["g_loss"][epoch] == pytest.approx(expected, rel=1e-4)
+    assert logs["l1_loss"][1] < logs["l1_loss"][0]            # λ = 100 pulls outputs to the targets fast
+
+
+def test_translate_round_trip_and_export(trained, pairs, tmp_path):
+    model, _ = trained
+    a = pairs[0][:3]
+    out = model.translate(a)
+    assert out.shape == (3,) + SHAPE
+    with pytest.raises(ValueError, match="resize"):
+        model.translate(np.zeros((1, 8, 8, 3), np.uint8))
+    path = str(tmp_path / "p2p.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, kg.models.Pix2Pix) and loaded.lambda_l1 == 100.0
+    np.testing.assert_array_equal(loaded.translate(a), out)
+    assert int(loaded.g_optimizer.iterations.numpy()) == 6
+    loaded.export(str(tmp_path / "serving"), verbose=False)
+    served = tf.saved_model.load(str(tmp_path / "serving")).signatures["serving_default"]
+    np.testing.assert_allclose(served(images=tf.constant(a.astype("float32") / 127.5 - 1))["images"].numpy(), out,
+                               atol=1e-5)
+    rows = model.preview_rows(a, pairs[1][:3])
+    assert len(rows) == 3
+
+
+def test_pix2pix_errors():
+    g = kg.networks.pix2pix_generator(SHAPE, filters=4)
+    with pytest.raises(ValueError, match="two inputs"):
+        kg.models.Pix2Pix(generator=g, discriminator=kg.networks.patchgan_discriminator(SHAPE, filters=4))
+    model = kg.models.Pix2Pix(generator=g, discriminator=kg.networks.patchgan_discriminator(
+        SHAPE, filters=4, num_downsampling=1, condition_channels=3))
+    model.compile()
+    a = np.zeros((4, 8, 8, 3), np.uint8)
+    with pytest.raises(ValueError, match=r"Domain A images have shape \(8, 8, 3\)"):
+        model.fit(kg.data.paired_pipeline(a, a, batch_size=2), epochs=1)
+    import argparse
+
+    args = argparse.Namespace(dataset="mnist2mnistm-unpaired", batch_size=8, image_size=None, seed=0)
+    with pytest.raises(ValueError, match="aligned pairs"):
+        kg.models.Pix2Pix.from_cli(args)
