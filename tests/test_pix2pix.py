@@ -104,3 +104,19 @@ def test_pix2pix_errors():
     args = argparse.Namespace(dataset="mnist2mnistm-unpaired", batch_size=8, image_size=None, seed=0)
     with pytest.raises(ValueError, match="aligned pairs"):
         kg.models.Pix2Pix.from_cli(args)
+
+
+@pytest.mark.slow
+def test_pix2pix_mnist_to_mnistm_keeps_labels(tmp_path):
+    """Bounded CPU run of benchmarks/translation_quality.py (pix2pix only, 8 minutes of training)."""
+    import importlib.util
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", "translation_quality.py")
+    spec = importlib.util.spec_from_file_location("translation_quality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    results = bench.main(["--model", "pix2pix", "--pix2pix-minutes", "8", "--judge-epochs", "5", "--out", str(tmp_path)])
+    print(results["judges"], results["pix2pix"]["final"])
+    assert results["pix2pix"]["per_epoch"][-1]["l1_loss"] < results["pix2pix"]["per_epoch"][0]["l1_loss"]
+    assert results["pix2pix"]["final"]["a2b_acc"] >= 0.8
