@@ -8,7 +8,7 @@ import pytest
 import keras_gans as kg
 from helpers import digit_quality, judge_accuracy
 
-EPOCHS = 12
+EPOCHS = 14
 
 
 def _train(update):
