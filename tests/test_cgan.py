@@ -103,6 +103,10 @@ def test_training_data_is_checked(trained):
         trained.fit(tf.data.Dataset.from_tensor_slices((x, y + 10)).batch(8), epochs=1, verbose=0)
     with pytest.raises(ValueError, match="integer class indices"):
         trained.fit(tf.data.Dataset.from_tensor_slices((x, y.astype("float32"))).batch(8), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="Label 12 is out of range"):
+        trained.fit(x, np.full(len(x), 12), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"pass fit\(images, labels\)"):
+        trained.fit(x, epochs=1, verbose=0)
     assert int(trained.g_optimizer.iterations) == 3      # nothing ran
 
 

@@ -132,6 +132,15 @@ class CGAN(TricksMixin, GAN):
                              f"so labels must be in [0, {self.num_classes - 1}].")
         return arr.astype("int32")
 
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit` on `(images, labels)`: a dataset of pairs, or arrays `x=images, y=labels`."""
+        if y is not None:
+            self.check_labels(y, n=len(y))
+        elif x is not None and not isinstance(x, tf.data.Dataset):
+            raise ValueError("CGAN trains on images with labels: pass fit(images, labels) or a dataset of "
+                             "(images, labels) pairs (kg.data.load(..., with_labels=True)).")
+        return super().fit(x, y, *args, **kwargs)
+
     def check_data(self, x):
         """Checks that the data yields `(images, labels)` with valid int labels (and valid images)."""
         if isinstance(x, tf.data.Dataset):
