@@ -48,7 +48,7 @@ def main(argv=None):
         return 2
     try:
         return importlib.import_module(args._module).run(args) or 0
-    except (ValueError, KeyError, FileNotFoundError, ConnectionError) as e:
+    except (ValueError, KeyError, OSError) as e:  # OSError: missing/unwritable paths, ConnectionError
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"keras-gans {args.command}: error: {msg}", file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@ give the losses and weights of one device with the same global batch.
 
 The training runs happen in subprocesses (tests/scripts/distribute_run.py): logical devices and
 TF_CONFIG must be set before TensorFlow initialises. One subprocess trains every model in
-`MIRRORED_MODELS`; adding a model to the comparison is a builder in the script plus a name here.
+`FAST_MODELS` (or `SLOW_MODELS`); adding a model is a builder in the script plus a name here.
 """
 import json
 import os
@@ -32,35 +32,39 @@ def _available(name):
         return False
 
 
-MIRRORED_MODELS = ["dcgan", "wgan_gp", "cyclegan"]
+# Models compared in the fast suite (one subprocess for the group) and in the slow one.
+FAST_MODELS = ["dcgan", "wgan_gp"]
+SLOW_MODELS = ["cyclegan"]
 # Weight tolerance: biases that feed a batch norm have a zero gradient in exact arithmetic, so Adam
-# turns float noise into steps of up to lr; 5e-4 stays far below what a wrong scaling, shared
-# latent vectors or per-replica BN statistics give (1e-2 on these nets, measured).
+# turns float noise into steps of up to lr (7e-5 seen on DCGAN); shared latent vectors or ε across
+# replicas give 1e-2 (DCGAN) and 9e-3 (WGAN-GP), measured with replica_random disabled.
 WEIGHT_ATOL = 5e-4
+_REPORTS = {}
 
 
-@pytest.fixture(scope="module")
-def mirrored_report():
-    names = [n for n in MIRRORED_MODELS if _available(n)]
-    out = subprocess.run([sys.executable, SCRIPT, "mirrored", *names], capture_output=True, text=True,
-                         env=ENV, timeout=900)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-    assert out.returncode == 0 and lines, out.stderr[-4000:]
-    return json.loads(lines[-1][len("RESULT "):])
+def _report(name):
+    group = tuple(n for n in (FAST_MODELS if name in FAST_MODELS else SLOW_MODELS) if _available(n))
+    if group not in _REPORTS:
+        out = subprocess.run([sys.executable, SCRIPT, "mirrored", *group], capture_output=True, text=True,
+                             env=ENV, timeout=1800)
+        lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+        assert out.returncode == 0 and lines, out.stderr[-4000:]
+        _REPORTS[group] = json.loads(lines[-1][len("RESULT "):])
+    return _REPORTS[group][name]
 
 
-@pytest.mark.parametrize("name", MIRRORED_MODELS)
-def test_mirrored_matches_one_device(mirrored_report, name):
+@pytest.mark.parametrize("name", FAST_MODELS + [pytest.param(n, marks=pytest.mark.slow) for n in SLOW_MODELS])
+def test_mirrored_matches_one_device(name):
     if not _available(name):
         pytest.skip(f"{name} has not landed yet")
-    r = mirrored_report[name]
+    r = _report(name)
     assert r["replicas"] == 2
     assert set(r["single"]) == set(r["mirrored"])
     for metric, values in r["single"].items():
         np.testing.assert_allclose(r["mirrored"][metric], values, rtol=1e-4, atol=1e-5, err_msg=metric)
     # the weights moved (the comparison is not vacuous) and moved the same way
-    assert r["max_weight_change"] > 20 * WEIGHT_ATOL
-    assert r["max_weight_diff"] < WEIGHT_ATOL
+    assert r["max_weight_change"] > 1e-3, r["max_weight_change"]
+    assert r["max_weight_diff"] < min(WEIGHT_ATOL, r["max_weight_change"] / 3), r
 
 
 def _free_ports(n):

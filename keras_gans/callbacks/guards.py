@@ -22,7 +22,10 @@ Gradient norms need the model's cooperation: a :class:`keras_gans.models.GAN` re
 `d_grad_norm` / `g_grad_norm` when `model.track_grad_norms` is True, which the guard switches on
 (and retraces the step) when `grad_norm_limit` is set.
 """
+import glob
+import json
 import math
+import os
 import warnings
 
 import keras
@@ -120,12 +123,18 @@ class DivergenceGuard(keras.callbacks.Callback):
         self._grad_exceed_count = 0
 
     # ------------------------------------------------------------------ hooks
+    def set_model(self, model):
+        super().set_model(model)
+        if self.grad_norm_limit is not None and getattr(model, "track_grad_norms", None) is False:
+            # fit builds its train function after set_model: rebuilt, it reports the norms
+            model.track_grad_norms = True
+            model.train_function = None
+
     def on_train_begin(self, logs=None):
         self._reset_run()
         model = self.model
-        if self.grad_norm_limit is not None and hasattr(model, "track_grad_norms") and not model.track_grad_norms:
-            model.track_grad_norms = True
-            model.make_train_function(force=True)  # retrace train_step with the norms in its outputs
+        if model.train_function is None:
+            model.make_train_function()
         inner = getattr(model.train_function, "_divergence_guard_inner", model.train_function)
         if inner is None:
             return
@@ -279,3 +288,149 @@ class DivergenceGuard(keras.callbacks.Callback):
                 f"(+{100 * rise:.0f}%, at {self._where()}); the discriminator is pulling away. "
                 "Consider a lower D learning rate, more G steps, or label smoothing."
             )
+
+
+# ---------------------------------------------------------------------------- exact resume
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
+    """`keras.callbacks.BackupAndRestore` that resumes *exactly*, also from the middle of an epoch.
+
+    Keras' callback (3.15) writes mid-epoch backups (`save_freq=N` steps) but restarts the
+    interrupted epoch from its first batch, so batches are trained twice; after one resume its
+    mid-epoch backups record epoch 0; and the weights file and the metadata are written one after
+    the other, so a kill between the two pairs weights with the wrong position. This callback:
+
+    - writes the weights to a new file, then the metadata naming it (each atomically, by rename),
+      then deletes older weights: at any kill, the metadata points at complete weights of its step;
+    - on restart, restores the weights (networks, both optimizers, the latent `SeedGenerator`),
+      starts at the saved epoch and consumes the batches of that epoch already trained without
+      training on them, so every later step sees the batch it would have seen;
+    - given `dataset=` (the one passed to `fit`), advances its reshuffling seed by one pass per
+      finished epoch, so a `shuffle(..., reshuffle_each_iteration=True)` pipeline yields the same
+      order in each epoch as in an uninterrupted run.
+
+    With `keras.utils.set_random_seed(s)` and `tf.config.experimental.enable_op_determinism()`
+    a run killed at any point (even with SIGKILL) and restarted with the same command ends with
+    the weights of an uninterrupted run. Exactness assumes that an epoch is one pass over the
+    dataset (no `steps_per_epoch` shorter than the data) and one device; the epoch's logged
+    means after a mid-epoch resume cover the steps trained since the restart.
+
+    Args:
+        backup_dir: folder of the backup (created; deleted after a finished run unless
+            `delete_checkpoint=False`).
+        save_freq: `"epoch"` or a number of training steps between backups.
+        dataset: the training dataset, to replay its reshuffling on restore (optional).
+        delete_checkpoint: delete the backup when training finishes.
+
+    Example:
+
+    >>> ds = kg.data.load("mnist-5k", batch_size=64)
+    >>> gan.fit(ds, epochs=20, callbacks=[kg.callbacks.ExactBackupAndRestore("runs/b", save_freq=50, dataset=ds)])
+    """
+
+    METADATA = "training_metadata.json"
+
+    def __init__(self, backup_dir, save_freq="epoch", dataset=None, delete_checkpoint=True):
+        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool) or save_freq < 1):
+            raise ValueError(f"save_freq must be 'epoch' or a positive number of steps; got {save_freq!r}.")
+        super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=delete_checkpoint)
+        self.dataset = dataset
+        self._epoch = 0
+        self._steps_in_epoch = 0
+        self._global_step = 0
+        self._skip = 0
+        self._wrapper = None
+
+    def get_config(self):
+        return {"backup_dir": self.backup_dir, "save_freq": self.save_freq, "delete_checkpoint": self.delete_checkpoint}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    # ------------------------------------------------------------------ restore
+    def _metadata_path(self):
+        return os.path.join(self.backup_dir, self.METADATA)
+
+    def on_train_begin(self, logs=None):
+        self._epoch, self._steps_in_epoch, self._global_step, self._skip = 0, 0, 0, 0
+        path = self._metadata_path()
+        if os.path.exists(path):
+            with open(path) as f:
+                meta = json.load(f)
+            weights = os.path.join(self.backup_dir, meta["weights"])
+            if not os.path.exists(weights):
+                raise FileNotFoundError(f"The backup in {self.backup_dir!r} names {meta['weights']!r}, which is "
+                                        "missing; delete the folder to start over.")
+            self.model.load_weights(weights)
+            self._epoch, self._skip = int(meta["epoch"]), int(meta["batch"])
+            self._steps_in_epoch, self._global_step = self._skip, int(meta.get("step", 0))
+            self.model._initial_epoch = self._epoch  # as keras.callbacks.BackupAndRestore does
+            if self.dataset is not None:
+                for _ in range(self._epoch):  # each iterator draws the next reshuffling seed
+                    iter(self.dataset)
+        self._wrap_train_function()
+
+    def _wrap_train_function(self):
+        model = self.model
+        inner = model.train_function
+        if inner is None or self._skip == 0:
+            return
+        per_call = int(getattr(model, "steps_per_execution", 1) or 1)
+        callback = self
+
+        def resume_train_function(iterator):
+            if callback._skip > 0:  # already trained before the interruption: consume, do not train
+                for _ in range(min(per_call, callback._skip)):
+                    next(iterator)
+                callback._skip -= min(per_call, callback._skip)
+                return {}
+            return inner(iterator)
+
+        resume_train_function._resume_inner = inner
+        self._wrapper = resume_train_function
+        model.train_function = resume_train_function
+
+    def on_train_end(self, logs=None):
+        if self._wrapper is not None and self.model.train_function is self._wrapper:
+            self.model.train_function = self._wrapper._resume_inner
+        self._wrapper = None
+        super().on_train_end(logs)
+
+    # ------------------------------------------------------------------ save
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch != self._epoch:
+            self._epoch, self._steps_in_epoch = epoch, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = batch + 1
+        if done <= self._steps_in_epoch:
+            return  # a batch consumed without training on resume
+        self._global_step += done - self._steps_in_epoch
+        previous = self._global_step - (done - self._steps_in_epoch)
+        self._steps_in_epoch = done
+        if self.save_freq != "epoch" and self._global_step // self.save_freq > previous // self.save_freq:
+            self._save(self._epoch, done)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epoch, self._steps_in_epoch = epoch + 1, 0
+        if self.save_freq == "epoch":
+            self._save(epoch + 1, 0)
+
+    def _save(self, epoch, batch):
+        os.makedirs(self.backup_dir, exist_ok=True)
+        name = f"epoch{epoch:05d}-batch{batch:07d}.weights.h5"
+        final = os.path.join(self.backup_dir, name)
+        tmp = os.path.join(self.backup_dir, f".tmp-{os.getpid()}.weights.h5")
+        self.model.save_weights(tmp, overwrite=True)
+        os.replace(tmp, final)
+        meta = {"epoch": epoch, "batch": batch, "step": self._global_step, "weights": name}
+        tmp_meta = self._metadata_path() + f".tmp-{os.getpid()}"
+        with open(tmp_meta, "w") as f:
+            json.dump(meta, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp_meta, self._metadata_path())
+        for old in glob.glob(os.path.join(self.backup_dir, "epoch*-batch*.weights.h5")):
+            if os.path.basename(old) != name:
+                os.remove(old)

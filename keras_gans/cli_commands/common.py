@@ -16,6 +16,11 @@ def load_gan(path):
         raise FileNotFoundError(f"No model file {path!r}. Train one with `keras-gans train` or pass a .keras file.")
     if not path.endswith(".keras"):
         raise ValueError(f"{path!r} is not a .keras model file. Pass the model.keras written by `keras-gans train` or `gan.save()`.")
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path!r} is not a valid .keras file: it is not a zip archive (truncated or corrupt, "
+                         f"{os.path.getsize(path)} bytes). Save the model again or use another copy.")
     try:
         model = keras.saving.load_model(path)
     except Exception as e:  # zip errors, missing classes, truncated files

@@ -25,6 +25,61 @@ def add_arguments(p):
     p.add_argument("--every", type=int, default=1, help="write a sample grid every N epochs (default: 1)")
     p.add_argument("--steps-per-epoch", type=int, default=None, help="cap the steps per epoch")
     p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity")
+    p.add_argument("--save-freq", type=_save_freq, default="epoch",
+                   help="back up the training state every N steps, or 'epoch' (default); rerunning resumes exactly")
+    p.add_argument("--deterministic", action="store_true",
+                   help="enable TensorFlow op determinism: a resumed run ends with the weights of an uninterrupted one")
+    p.add_argument("--strategy", choices=["mirrored", "multiworker"], default=None,
+                   help="tf.distribute: all local devices (mirrored) or the hosts in TF_CONFIG (multiworker); "
+                        "--batch-size is the global batch")
+
+
+def _check_out(out):
+    """Fails before any work if --out cannot hold the run's files (a file, or an unwritable folder)."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise FileExistsError(f"--out {out!r} is a file, not a folder. Choose another --out.")
+    probe = os.path.join(out, f".write-test-{os.getpid()}")
+    created = not os.path.exists(out)
+    try:
+        os.makedirs(out, exist_ok=True)
+        with open(probe, "w"):
+            pass
+        os.remove(probe)
+    except OSError as e:
+        if created and os.path.isdir(out):
+            os.rmdir(out)
+        raise PermissionError(f"Cannot write in --out {out!r} ({e.strerror}). Choose a writable folder.") from e
+    if created:
+        os.rmdir(out)  # created again once the model is built; a failed start leaves nothing behind
+
+
+def _save_freq(text):
+    if text == "epoch":
+        return text
+    try:
+        steps = int(text)
+    except ValueError:
+        steps = 0
+    if steps < 1:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"must be 'epoch' or a positive number of steps, not {text!r}")
+    return steps
+
+
+def _strategy(name):
+    """The tf.distribute strategy named on the command line, and whether this process is the chief."""
+    import contextlib
+
+    import tensorflow as tf
+
+    if name is None:
+        return contextlib.nullcontext(), True
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy().scope(), True
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task", {})
+    return strategy.scope(), task.get("type", "worker") in ("chief", "worker") and int(task.get("index", 0)) == 0
 
 
 def build_model(args):
@@ -43,18 +98,29 @@ def run(args):
         raise FileNotFoundError(f"The folder {parent!r} (parent of --out) does not exist. Create it or choose another --out.")
     if args.epochs < 1 or args.batch_size < 1:
         raise ValueError("--epochs and --batch-size must be positive.")
+    _check_out(args.out)
     import keras
 
     import keras_gans as kg
 
     keras.utils.set_random_seed(args.seed)
-    gan, ds = build_model(args)
-    gan.compile()
+    if getattr(args, "deterministic", False):
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    scope, chief = _strategy(getattr(args, "strategy", None))
+    if not chief:  # other workers of a multi-worker run write their (identical) files apart
+        args.out = os.path.join(args.out, f"worker{json.loads(os.environ['TF_CONFIG'])['task']['index']}")
+    with scope:
+        gan, ds = build_model(args)
+        gan.compile()
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "command.json"), "w") as f:
         json.dump({k: v for k, v in vars(args).items() if not k.startswith("_")}, f, indent=1)
     callbacks = [
-        keras.callbacks.BackupAndRestore(os.path.join(args.out, "backup")),
+        kg.callbacks.DivergenceGuard(),
+        kg.callbacks.ExactBackupAndRestore(os.path.join(args.out, "backup"), save_freq=getattr(args, "save_freq", "epoch"),
+                                           dataset=ds),
         keras.callbacks.TerminateOnNaN(),
         keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"), append=True),
         kg.callbacks.SampleGrid(os.path.join(args.out, "samples"), every=args.every, seed=args.seed),

@@ -144,6 +144,7 @@ def _image_folder(path, image_size, channels, seed):
         raise ValueError(f"The folder {path!r} contains no images ({', '.join(exts)}). Put images in it or choose another folder.")
     if image_size is None:
         raise ValueError("Loading an image folder needs image_size=(height, width).")
+    _check_image_files(path, exts)
     import keras
 
     ds = keras.utils.image_dataset_from_directory(
@@ -151,6 +152,27 @@ def _image_folder(path, image_size, channels, seed):
         color_mode={1: "grayscale", 3: "rgb", 4: "rgba"}[channels], seed=seed, verbose=False,
     )
     return ds.map(lambda x: (tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8), tf.constant(-1, tf.int32)))
+
+
+_MAGIC = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",), ".bmp": (b"BM",),
+          ".gif": (b"GIF87a", b"GIF89a")}
+
+
+def _check_image_files(path, exts):
+    """ValueError naming the first empty or non-image file (by its header), before tf.data meets it."""
+    for root, _, files in os.walk(path):
+        for f in sorted(files):
+            ext = os.path.splitext(f)[1].lower()
+            if ext not in exts:
+                continue
+            full = os.path.join(root, f)
+            with open(full, "rb") as fh:
+                head = fh.read(8)
+            if not head:
+                raise ValueError(f"The image file {full!r} is empty (0 bytes). Delete or replace it.")
+            if not any(head.startswith(m) for magics in _MAGIC.values() for m in magics):
+                raise ValueError(f"The file {full!r} is not a PNG, JPEG, BMP or GIF image (corrupt or mislabelled). "
+                                 "Delete or replace it.")
 
 
 def load_arrays(name, split="train"):

@@ -9,6 +9,8 @@ The base class itself trains the original GAN of Goodfellow et al. (2014) — th
 chapter 3 MLP GAN when given :func:`keras_gans.networks.mlp_generator` and
 :func:`keras_gans.networks.mlp_discriminator` — and is the DCGAN algorithm as well.
 """
+import os
+
 import numpy as np
 import keras
 import tensorflow as tf
@@ -98,11 +100,13 @@ class GAN(keras.Model):
         if "optimizer" in kwargs or "loss_fn" in kwargs:
             raise TypeError("A GAN has two optimizers: use d_optimizer= and g_optimizer= (and loss= for the loss).")
         default_d, default_g = self.default_optimizers()
-        self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
-        self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
-        if self.d_optimizer is self.g_optimizer:
+        # everything is validated before the model changes: a failed compile leaves it as it was
+        d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
+        g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
+        if d_opt is g_opt:
             raise ValueError("d_optimizer and g_optimizer must be two different optimizer objects.")
-        self.gan_loss = gan_losses.GANLoss.get(loss if loss is not None else self.default_loss)
+        gan_loss = gan_losses.GANLoss.get(loss if loss is not None else self.default_loss)
+        self.d_optimizer, self.g_optimizer, self.gan_loss = d_opt, g_opt, gan_loss
         # optimizer=None: Keras must not create (and save) an unused default optimizer.
         super().compile(optimizer=None, **kwargs)
         # Built here so that load_weights / BackupAndRestore restore their state.
@@ -301,6 +305,8 @@ class GAN(keras.Model):
         """
         if output not in ("float", "uint8"):
             raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        if z is None and int(n) < 0:
+            raise ValueError(f"n (the number of images) must be ≥ 0; got {n}.")
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")
@@ -353,6 +359,16 @@ class GAN(keras.Model):
         """`keras.Model.save_weights`, written to a temporary file and renamed (atomic)."""
         with atomic_path(filepath) as tmp:
             super().save_weights(tmp, overwrite=True, **kwargs)
+
+    def load_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.load_weights`; a truncated or corrupt file gives a `ValueError` naming it."""
+        try:
+            return super().load_weights(filepath, *args, **kwargs)
+        except OSError as e:
+            if not os.path.exists(filepath):
+                raise
+            raise ValueError(f"Cannot read the weights file {str(filepath)!r} ({e}): it is truncated or corrupt. "
+                             "Save or download it again.") from e
 
     def serving_inputs(self):
         """`tf.TensorSpec`s of the generator's serving inputs (subclasses add labels)."""
@@ -457,6 +473,8 @@ def _check_dtype(dtype):
 
 def _check_range(images):
     arr = np.asarray(images, dtype="float32")
+    if arr.size == 0:
+        raise ValueError(f"The data is empty (an array of shape {arr.shape}); pass at least one batch of images.")
     lo, hi = float(arr.min()), float(arr.max())
     if not np.isfinite(arr).all():
         raise ValueError("The data contains NaN or Inf pixels; clean it before training.")

@@ -30,7 +30,11 @@ def atomic_path(path):
     base = os.path.basename(path)
     # Keep compound suffixes such as ".weights.h5".
     suffix = base[base.index("."):] if "." in base else ""
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp" + suffix, dir=parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp" + suffix, dir=parent)
+    except OSError as e:
+        raise PermissionError(f"Cannot write {path!r}: the folder {parent!r} is not writable ({e.strerror}). "
+                              "Choose another output path.") from e
     os.close(fd)
     os.remove(tmp)  # writers such as h5py want to create the file themselves
     try:

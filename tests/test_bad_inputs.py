@@ -1,0 +1,337 @@
+"""A catalogue of bad inputs: each gives a clear error naming the problem and writes nothing.
+
+Every case is `(id, setup)`: `setup(ctx)` prepares its inputs under `ctx.tmp` and returns
+`(call, exception type, regex the message must match)`. The test snapshots the files under the
+temporary folder (which also holds the zoo cache) before the call, and checks that the call raised
+the expected error and left no new file behind. docs/bad_inputs.md lists the same table.
+"""
+import io
+import os
+import re
+import shutil
+import tarfile
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def gan():
+    keras.utils.set_random_seed(0)
+    model = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4)
+    model.compile()
+    return model
+
+
+def _images(shape=(4, 8, 8, 1), value=0.0, dtype="float32"):
+    return np.full(shape, value, dtype=dtype)
+
+
+def _with(x, index, value):
+    x = x.copy()
+    x.reshape(-1)[index] = value
+    return x
+
+
+def _cli(*argv):
+    from keras_gans import cli
+
+    def run():
+        code = cli.main(list(argv))
+        if code != 0:
+            raise SystemExit(code)
+
+    return run
+
+
+# ---------------------------------------------------------------------------- the cases
+def data_cases():
+    return [
+        ("fit-wrong-image-shape", lambda c: (lambda: c.gan.fit(_images((4, 16, 16, 1)), verbose=0), ValueError,
+                                             r"shape \(16, 16, 1\) .* expects \(8, 8, 1\)")),
+        ("fit-wrong-channels", lambda c: (lambda: c.gan.fit(_images((4, 8, 8, 3)), verbose=0), ValueError,
+                                          r"\(8, 8, 3\) .* expects \(8, 8, 1\)")),
+        ("fit-uint8-pixels", lambda c: (lambda: c.gan.fit(_images(dtype="uint8"), verbose=0), ValueError,
+                                        r"uint8.*floats in \[-1, 1\]")),
+        ("fit-0-255-floats", lambda c: (lambda: c.gan.fit(_images(value=255.0), verbose=0), ValueError,
+                                        r"lie in \[255, 255\].*Scale")),
+        ("fit-nan-pixel", lambda c: (lambda: c.gan.fit(_with(_images(), 5, np.nan), verbose=0), ValueError, r"NaN")),
+        ("fit-inf-pixel-dataset", lambda c: (
+            lambda: c.gan.fit(tf.data.Dataset.from_tensor_slices(_with(_images(), 0, np.inf)).batch(2), verbose=0),
+            ValueError, r"NaN or Inf")),
+        ("fit-empty-array", lambda c: (lambda: c.gan.fit(_images((0, 8, 8, 1)), verbose=0), ValueError,
+                                       r"data is empty")),
+        ("load-unknown-dataset", lambda c: (lambda: kg.data.load("mnist-6k"), KeyError, r"Unknown dataset 'mnist-6k'")),
+        ("load-batch-size-0", lambda c: (lambda: kg.data.load("mnist-5k", batch_size=0), ValueError, r"batch_size")),
+        ("load-bad-image-size", lambda c: (lambda: kg.data.load("mnist-5k", image_size=(28,)), ValueError,
+                                           r"image_size must be \(height, width\)")),
+        ("image-folder-missing", lambda c: (lambda: kg.data.load(str(c.tmp / "nope") + os.sep, image_size=(8, 8)),
+                                            FileNotFoundError, r"No folder")),
+        ("image-folder-without-images", lambda c: (lambda p=c.folder({"notes.txt": b"x"}): kg.data.load(
+            p, image_size=(8, 8)), ValueError, r"contains no images")),
+        ("image-file-empty", lambda c: (lambda p=c.folder({"a.png": b""}): kg.data.load(p, image_size=(8, 8)),
+                                        ValueError, r"a\.png' is empty \(0 bytes\)")),
+        ("image-file-corrupt", lambda c: (lambda p=c.folder({"b.jpg": b"GIF? no" * 20}): kg.data.load(
+            p, image_size=(8, 8)), ValueError, r"b\.jpg' is not a PNG, JPEG, BMP or GIF")),
+        ("image-folder-no-size", lambda c: (lambda p=c.folder({"a.png": b"\x89PNG...."}): kg.data.load(p), ValueError,
+                                            r"needs image_size")),
+        ("cgan-label-out-of-range", lambda c: (lambda: c.cgan().generate(labels=[3, 10]), ValueError,
+                                               r"Label 10 is out of range.*num_classes=10")),
+        ("cgan-float-labels", lambda c: (lambda: c.cgan().generate(labels=[1.0, 2.0]), ValueError,
+                                         r"labels must be integers.*np.asarray\(labels, 'int32'\)")),
+        ("cgan-images-without-labels", lambda c: (
+            lambda: c.cgan().fit(tf.data.Dataset.from_tensor_slices(_images((4, 28, 28, 1))).batch(2), verbose=0),
+            ValueError, r"\(images, labels\) pairs")),
+    ]
+
+
+def model_cases():
+    return [
+        ("dcgan-10px-images", lambda c: (lambda: kg.models.DCGAN(image_shape=(10, 10, 1)), ValueError,
+                                         r"power-of-two images.*got 10")),
+        ("dcgan-2d-image-shape", lambda c: (lambda: kg.models.DCGAN(image_shape=(28, 28)), ValueError,
+                                            r"\(height, width, channels\)")),
+        ("dcgan-unknown-architecture", lambda c: (lambda: kg.models.DCGAN(architecture="resnet"), ValueError,
+                                                  r"architecture must be one of")),
+        ("latent-dim-mismatch", lambda c: (lambda: kg.models.GAN(c.gan.generator, c.gan.discriminator, latent_dim=7),
+                                           ValueError, r"latent_dim=7 does not match.*4")),
+        ("unknown-update-rule", lambda c: (lambda: kg.models.GAN(c.gan.generator, c.gan.discriminator, update="async"),
+                                           ValueError, r"`update` must be one of")),
+        ("compile-single-optimizer", lambda c: (lambda: c.gan.compile(optimizer="adam"), TypeError,
+                                                r"two optimizers: use d_optimizer= and g_optimizer=")),
+        ("compile-shared-optimizer", lambda c: (c.shared_optimizer(), ValueError, r"two different optimizer objects")),
+        ("compile-unknown-loss", lambda c: (lambda: c.gan.compile(loss="wgan-gp-x"), ValueError, r"Unknown GAN loss")),
+        ("generate-bad-output", lambda c: (lambda: c.gan.generate(2, output="png"), ValueError,
+                                           r"output must be 'float' or 'uint8'")),
+        ("generate-z-wrong-width", lambda c: (lambda: c.gan.generate(z=np.zeros((2, 5))), ValueError,
+                                              r"z must have shape \(n, 4\); got \(2, 5\)")),
+        ("generate-negative-n", lambda c: (lambda: c.gan.generate(-3), ValueError, r"n .* must be ≥ 0; got -3")),
+        ("wgan-gp-batchnorm-critic", lambda c: (lambda: c.wgan_gp(critic_normalization="batch"), ValueError,
+                                                r"batch norm mixes")),
+    ]
+
+
+def file_cases():
+    return [
+        ("weights-truncated", lambda c: (lambda p=c.truncated_weights(): c.gan.load_weights(p), ValueError,
+                                         r"weights file .*truncated")),
+        ("weights-of-another-shape", lambda c: (lambda p=c.weights(), m=c.other_gan(): m.load_weights(p), ValueError,
+                                                r"shape")),
+        ("keras-file-truncated", lambda c: (_cli("sample", c.truncated_keras(), "-o", str(c.tmp / "g.png")),
+                                            SystemExit, None, r"not a valid \.keras file.*not a zip archive")),
+        ("keras-file-with-lambda-safe-mode", lambda c: (_cli("export", c.lambda_keras(), str(c.tmp / "srv")),
+                                                        SystemExit, None, r"safe_mode")),
+        ("keras-file-not-a-gan", lambda c: (_cli("export", c.plain_keras(), str(c.tmp / "srv")), SystemExit, None,
+                                            r"holds a Functional, not a keras_gans GAN")),
+        ("save-into-missing-folder", lambda c: (lambda: c.gan.save(str(c.tmp / "no" / "m.keras")), FileNotFoundError,
+                                                r"folder .*no' does not exist")),
+        ("save-into-unwritable-folder", lambda c: (lambda: c.gan.save("/proc/keras-gans-test.keras"), PermissionError,
+                                                   r"folder '/proc' is not writable")),
+        ("export-into-unwritable-folder", lambda c: (lambda: c.gan.export("/proc/keras-gans-serving", verbose=False),
+                                                     PermissionError, r"not writable")),
+    ]
+
+
+def zoo_cases():
+    return [
+        ("preset-unknown-name", lambda c: (lambda: kg.zoo.load("dcgan_mnistt"), KeyError, r"Unknown preset 'dcgan_mnistt'")),
+        ("preset-folder-without-metadata", lambda c: (lambda p=c.folder({"x.txt": b"x"}): kg.zoo.load(p),
+                                                      FileNotFoundError, r"not a preset \(no metadata.json\)")),
+        ("preset-hash-mismatch", lambda c: (lambda p=c.preset(corrupt=True): kg.zoo.load(p), ValueError,
+                                            r"sha256 .* but metadata.json says")),
+        ("preset-missing-weights", lambda c: (lambda p=c.preset(remove=True): kg.zoo.load(p), FileNotFoundError,
+                                              r"is missing model.weights.h5")),
+        ("preset-of-another-model-class", lambda c: (lambda: kg.zoo.sample("mnist_classifier", 4), ValueError,
+                                                     r"is a \w+ model; sample\(\) needs a noise-to-image")),
+        ("archive-with-dotdot-path", lambda c: (lambda p=c.evil_tar(): kg.zoo.load(p), ValueError,
+                                                r"unsafe path '\.\./evil\.txt'")),
+        ("archive-corrupt", lambda c: (lambda p=c.file("junk.tar.gz", b"not a tar"): kg.zoo.load(p), ValueError,
+                                       r"not a readable archive")),
+        ("remote-preset-offline", lambda c: (lambda: kg.zoo.load("https://example.com/p.tar.gz"), ConnectionError,
+                                             r"KERAS_GANS_OFFLINE is set")),
+        ("fetch-not-a-url", lambda c: (lambda: kg.zoo.fetch("ftp://example.com/p.tar.gz"), ValueError,
+                                       r"not an http\(s\):// or file:// URL")),
+        ("fetch-malformed-sha256", lambda c: (lambda: kg.zoo.fetch("file:///etc/hostname", sha256="abc"), ValueError,
+                                              r"64 hexadecimal")),
+        ("fetch-sha256-mismatch", lambda c: (
+            lambda p=c.file("w.bin", b"weights"): kg.zoo.fetch("file://" + p, sha256="0" * 64), ValueError,
+            r"does not have the expected sha256")),
+        ("hub-handle-offline", lambda c: (lambda: kg.zoo.load_hub("google/progan-128/1"), ConnectionError,
+                                          r"Cannot download https://tfhub.dev/google/progan-128/1")),
+        ("hub-not-a-handle", lambda c: (lambda: kg.zoo.load_hub("progan please"), FileNotFoundError,
+                                        r"neither a folder nor a hub handle")),
+        ("hub-folder-not-savedmodel", lambda c: (lambda p=c.folder({"x.txt": b"x"}): kg.zoo.load_hub(p), ValueError,
+                                                 r"not a loadable SavedModel.*saved_model.pb")),
+    ]
+
+
+def cli_cases():
+    def train(c, *extra):
+        return _cli("train", "dcgan", "--epochs", "1", "--steps-per-epoch", "1", "--verbose", "0", *extra)
+
+    return [
+        ("cli-unknown-model", lambda c: (_cli("train", "stylegan9", "--out", str(c.tmp / "o")), SystemExit, None,
+                                         r"Unknown model 'stylegan9'")),
+        ("cli-out-is-a-file", lambda c: (train(c, "--out", c.file("taken", b"x")), SystemExit, None,
+                                         r"--out .*taken' is a file")),
+        ("cli-out-unwritable", lambda c: (train(c, "--out", "/proc/keras-gans-run"), SystemExit, None,
+                                          r"Cannot write in --out '/proc/keras-gans-run'")),
+        ("cli-zero-epochs", lambda c: (_cli("train", "dcgan", "--epochs", "0", "--out", str(c.tmp / "o")), SystemExit,
+                                       None, r"--epochs and --batch-size must be positive")),
+        ("cli-bad-save-freq", lambda c: (_cli("train", "dcgan", "--save-freq", "0", "--out", str(c.tmp / "o")),
+                                         SystemExit, None, r"--save-freq: must be 'epoch' or a positive number")),
+        ("cli-unknown-dataset", lambda c: (train(c, "--dataset", "mnist-6k", "--out", str(c.tmp / "o")), SystemExit,
+                                           None, r"Unknown dataset 'mnist-6k'")),
+        ("cli-sample-missing-model", lambda c: (_cli("sample", str(c.tmp / "none.keras"), "-o", str(c.tmp / "g.png")),
+                                                SystemExit, None, r"No model file")),
+    ]
+
+
+CASES = data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases()
+
+
+# ---------------------------------------------------------------------------- test context
+class Context:
+    def __init__(self, tmp, gan):
+        self.tmp, self.gan = tmp, gan
+
+    def file(self, name, content):
+        path = self.tmp / name
+        path.write_bytes(content)
+        return str(path)
+
+    def folder(self, files):
+        path = self.tmp / f"folder{len(list(self.tmp.iterdir()))}"
+        path.mkdir()
+        for name, content in files.items():
+            (path / name).write_bytes(content)
+        return str(path)
+
+    def shared_optimizer(self):
+        opt = keras.optimizers.Adam()
+        return lambda: self.gan.compile(d_optimizer=opt, g_optimizer=opt)
+
+    def cgan(self):
+        from keras_gans.models.cgan import CGAN
+
+        return CGAN(image_shape=(28, 28, 1), latent_dim=4, num_classes=10)
+
+    def wgan_gp(self, **kwargs):
+        from keras_gans.models.wgan import WGANGP
+
+        return WGANGP(image_shape=(28, 28, 1), latent_dim=4, **kwargs)
+
+    def other_gan(self):
+        model = kg.models.DCGAN(image_shape=(16, 16, 1), latent_dim=4)
+        model.compile()
+        return model
+
+    def weights(self):
+        path = str(self.tmp / "w.weights.h5")
+        self.gan.save_weights(path)
+        return path
+
+    def truncated_weights(self):
+        data = open(self.weights(), "rb").read()
+        return self.file("cut.weights.h5", data[: len(data) // 2])
+
+    def truncated_keras(self):
+        path = str(self.tmp / "m.keras")
+        self.gan.save(path)
+        data = open(path, "rb").read()
+        return self.file("cut.keras", data[: len(data) // 3])
+
+    def lambda_keras(self):
+        z = keras.Input((4,))
+        model = keras.Model(z, keras.layers.Lambda(lambda t: t * 2)(z))
+        path = str(self.tmp / "lambda.keras")
+        model.save(path)
+        return path
+
+    def plain_keras(self):
+        z = keras.Input((4,))
+        path = str(self.tmp / "plain.keras")
+        keras.Model(z, keras.layers.Dense(2)(z)).save(path)
+        return path
+
+    def preset(self, corrupt=False, remove=False):
+        target = self.tmp / "preset"
+        shutil.copytree(os.path.join(ROOT, "zoo", "mnist_classifier"), target)
+        weights = target / "model.weights.h5"
+        if corrupt:
+            with open(weights, "ab") as f:
+                f.write(b"\0")
+        if remove:
+            weights.unlink()
+        return str(target)
+
+    def evil_tar(self):
+        path = self.tmp / "evil.tar.gz"
+        with tarfile.open(path, "w:gz") as t:
+            for name in ("preset/metadata.json", "../evil.txt"):
+                info = tarfile.TarInfo(name)
+                info.size = 2
+                t.addfile(info, io.BytesIO(b"{}"))
+        return str(path)
+
+
+def _files(root):
+    return {os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, monkeypatch, capsys):
+    name, setup = case
+    monkeypatch.setenv("KERAS_GANS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("KERAS_GANS_OFFLINE", "1")
+    work = tmp_path / "work"
+    work.mkdir()
+    spec = setup(Context(work, gan))
+    call, error, pattern = spec[0], spec[1], spec[-1]
+    before = _files(tmp_path)
+    with pytest.raises(error) as info:
+        call()
+    if error is SystemExit:  # the CLI: exit status 2 and the message on stderr
+        assert info.value.code == 2
+        message = capsys.readouterr().err
+    else:
+        message = str(info.value.args[0]) if isinstance(info.value, KeyError) else str(info.value)
+    assert re.search(pattern, message, flags=re.S), message
+    assert "Traceback" not in message
+    assert _files(tmp_path) - before == set(), f"{name} left files behind"
+    assert not os.path.exists(tmp_path.parent / "evil.txt")
+
+
+def test_catalogue_size_and_coverage():
+    groups = {"data": data_cases(), "models": model_cases(), "files": file_cases(), "zoo and hub": zoo_cases(),
+              "cli": cli_cases()}
+    assert len(CASES) >= 30 and all(len(cases) >= 5 for cases in groups.values())
+    assert len({c[0] for c in CASES}) == len(CASES)
+
+
+def test_keras_files_load_with_safe_mode_and_nothing_uses_pickle():
+    """Every `load_model` call in the package keeps Keras' safe_mode; no module imports pickle."""
+    package = os.path.join(ROOT, "keras_gans")
+    for directory, _, files in os.walk(package):
+        for f in files:
+            if f.endswith(".py"):
+                text = open(os.path.join(directory, f), encoding="utf-8").read()
+                assert "safe_mode=False" not in text, f
+                assert "import pickle" not in text and "pickle.load" not in text, f
+                assert "allow_pickle=True" not in text, f
+
+
+def test_failed_compile_leaves_the_model_unchanged(gan):
+    before = (gan.d_optimizer, gan.g_optimizer, gan.gan_loss)
+    shared = keras.optimizers.Adam()
+    with pytest.raises(ValueError):
+        gan.compile(d_optimizer=shared, g_optimizer=shared)
+    with pytest.raises(ValueError):
+        gan.compile(loss="no-such-loss")
+    assert (gan.d_optimizer, gan.g_optimizer, gan.gan_loss) == before

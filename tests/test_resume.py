@@ -1,0 +1,80 @@
+"""Exact resume: `keras-gans train` killed with SIGKILL in the middle of an epoch and rerun with the
+same command ends with the weights of an uninterrupted run (deterministic ops on).
+
+Three real processes: the uninterrupted run, the run that is killed (tests/scripts/train_until.py
+pauses it after a given step so that the kill lands mid-epoch at a known point), and the rerun.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+HERE = os.path.dirname(__file__)
+ENV = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+# digits at 8×8: 1,618 training images → 12 batches of 128 per epoch (drop_remainder)
+STEPS_PER_EPOCH = 12
+KILL_AFTER = 17          # step 5 of epoch 2
+SAVE_FREQ = 5            # backups after steps 5, 10, 15: the last one is epoch 2, batch 3
+
+
+def command(out):
+    return ["train", "dcgan", "--dataset", "digits", "--image-size", "8", "--batch-size", "128", "--latent-dim", "8",
+            "--epochs", "2", "--seed", "3", "--save-freq", str(SAVE_FREQ), "--deterministic", "--verbose", "0",
+            "--every", "100", "--out", str(out)]
+
+
+def cli(args):
+    return [sys.executable, "-c", "import sys; from keras_gans.cli import main; sys.exit(main(sys.argv[1:]))", *args]
+
+
+def _weights(path):
+    import keras
+
+    import keras_gans  # noqa: F401  (registers the classes)
+
+    model = keras.saving.load_model(str(path))
+    return [np.asarray(w) for w in model.weights]
+
+
+@pytest.mark.slow
+def test_sigkill_mid_epoch_then_same_command_ends_with_uninterrupted_weights(tmp_path):
+    straight, resumed, marker = tmp_path / "straight", tmp_path / "resumed", tmp_path / "paused"
+    reference = subprocess.Popen(cli(command(straight)), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True)
+    victim = subprocess.Popen([sys.executable, os.path.join(HERE, "scripts", "train_until.py"), str(KILL_AFTER),
+                               str(marker), *command(resumed)], env=ENV, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 900
+        while not marker.exists():
+            assert victim.poll() is None, victim.communicate()[0][-3000:]
+            assert time.time() < deadline, "the run never reached the kill point"
+            time.sleep(0.2)
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.communicate(timeout=60)
+        assert victim.returncode == -signal.SIGKILL
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+
+    # What the kill left: a mid-epoch backup of step 15, and no finished model.
+    meta = json.loads((resumed / "backup" / "training_metadata.json").read_text())
+    assert (meta["epoch"], meta["batch"], meta["step"]) == (1, 3, 15)
+    assert (resumed / "backup" / meta["weights"]).exists()
+    assert not (resumed / "model.keras").exists()
+
+    again = subprocess.run(cli(command(resumed)), env=ENV, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
+    out = reference.communicate(timeout=900)[0]
+    assert reference.returncode == 0, out[-3000:]
+    assert not (resumed / "backup").exists()  # a finished run removes its backup
+
+    a, b = _weights(straight / "model.keras"), _weights(resumed / "model.keras")
+    assert len(a) == len(b) > 0
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
