@@ -169,6 +169,28 @@ def test_translate_shapes_inputs_and_errors(trained, tiny_data):
     assert len(rows) == 6 and all(r.shape == (4,) + SHAPE for r in rows)
 
 
+def test_translation_grid_writes_round_trip_rows(trained, tiny_data, tmp_path):
+    from PIL import Image
+
+    gan, _ = trained
+    grid = kg.callbacks.TranslationGrid(str(tmp_path / "grid"), tiny_data[0], tiny_data[1], n=5)
+    grid.set_model(gan)
+    grid.on_train_begin()
+    grid.on_epoch_end(0)
+    image = np.asarray(Image.open(tmp_path / "grid" / "epoch_0001.png"))
+    pad = 2
+    assert image.shape == (6 * (16 + pad) + pad, 5 * (16 + pad) + pad, 3)       # 6 rows: A, AB, ABA, B, BA, BAB
+    # Row 2 (A→B) holds the model's translations of the first five A images.
+    from keras_gans.utils import to_uint8
+
+    ab = to_uint8(gan.translate(tiny_data[0][:5]))
+    np.testing.assert_array_equal(image[pad + 18:pad + 18 + 16, pad:pad + 16], ab[0])
+    bad = kg.callbacks.TranslationGrid(str(tmp_path / "bad"), tiny_data[0])
+    bad.set_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+    with pytest.raises(ValueError, match="image-to-image model"):
+        bad.on_train_begin()
+
+
 def test_mismatched_networks_and_data_give_clear_errors(tiny_data):
     g8 = kg.networks.unet_generator((8, 8, 3), filters=4, depth=2)
     d16 = kg.networks.patchgan_discriminator(SHAPE, filters=4, num_downsampling=1)
