@@ -312,7 +312,8 @@ class CycleGAN(MultiNetworkGAN):
     ...                          discriminator_filters=16, discriminator_downsampling=2)
     >>> gan.compile()
     >>> gan.fit(ds, epochs=1, steps_per_epoch=20)
-    >>> mnistm_like = gan.translate(digits, direction="a2b")      # (n, 32, 32, 3) in [-1, 1]
+    >>> digits, labels = kg.data.load_arrays("mnist-32", split="test")   # uint8 (500, 32, 32, 3)
+    >>> mnistm_like = gan.translate(digits[:8], direction="a2b")        # (8, 32, 32, 3) in [-1, 1]
     """
 
     metric_names = ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "adv_ab_loss", "adv_ba_loss", "cycle_loss",

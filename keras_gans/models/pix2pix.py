@@ -49,7 +49,8 @@ class Pix2Pix(MultiNetworkGAN):
     ...                         discriminator_downsampling=2)
     >>> p2p.compile()
     >>> p2p.fit(ds, epochs=1, steps_per_epoch=20)
-    >>> out = p2p.translate(digits)                    # (n, 32, 32, 3) in [-1, 1]
+    >>> digits, labels = kg.data.load_arrays("mnist-32", split="test")
+    >>> out = p2p.translate(digits[:8])                # (8, 32, 32, 3) in [-1, 1]
     """
 
     metric_names = ("d_loss", "g_loss", "adv_loss", "l1_loss")
