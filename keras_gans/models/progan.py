@@ -216,7 +216,7 @@ class ProGAN(GAN):
         self.schedule = schedule
         #: Images trained on in the current phase (saved with the weights; drives α).
         self.phase_images = keras.Variable(0, dtype="int64", trainable=False, name="phase_images")
-        #: Wall-clock seconds of each phase run by `fit_schedule`: [(resolution, kind, seconds, images)].
+        #: Each phase run by `fit_schedule`: [(resolution, kind, wall seconds, images, process CPU seconds)].
         self.phase_times = []
 
     # ------------------------------------------------------------------ networks and growing
@@ -377,7 +377,7 @@ class ProGAN(GAN):
 
         Returns:
             {metric: [value per Keras epoch]} over all phases run, plus `"resolution"` and `"alpha"`
-            (α at the end of each epoch). Times per phase are appended to `self.phase_times`.
+            (α at the end of each epoch). Wall and CPU time per phase are appended to `self.phase_times`.
         """
         from keras_gans.callbacks.progan import FadeInScheduler
 
@@ -410,11 +410,11 @@ class ProGAN(GAN):
                     phase_callbacks.insert(0, FadeInScheduler(phase.images))
                 epochs = min(int(epochs_per_phase), steps)
                 dataset = make_dataset(phase.resolution, phase.batch_size)
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 result = GAN.fit(self, dataset, epochs=epochs, steps_per_epoch=math.ceil(steps / epochs),
                                  shuffle=False, callbacks=phase_callbacks, verbose=verbose)
-                seconds = time.perf_counter() - started
-                self.phase_times.append((phase.resolution, phase.kind, seconds, int(self.phase_images.numpy())))
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+                self.phase_times.append((phase.resolution, phase.kind, seconds, int(self.phase_images.numpy()), cpu))
                 for key, values in result.history.items():
                     history.setdefault(key, []).extend(float(v) for v in values)
                 n = len(next(iter(result.history.values()), []))
@@ -474,10 +474,12 @@ class ProGAN(GAN):
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit` at the current resolution — or the rest of the schedule.
 
-        Data at the current resolution: an ordinary `fit` of the current phase (add a
-        :class:`FadeInScheduler` in a transition). Data at `target_resolution` while the schedule
-        is not finished: :meth:`fit_schedule` with `epochs` Keras epochs per phase (this is what
-        `keras-gans train progan` does).
+        - Data at `target_resolution` while the model is below it: :meth:`fit_schedule` with
+          `epochs` Keras epochs per phase (this is what `keras-gans train progan` does).
+        - Data at the current resolution: an ordinary `fit` of the current phase (add a
+          :class:`FadeInScheduler` in a transition) — except when the current resolution is the
+          target and the model has an unfinished `schedule` (set by `fit_schedule`, `from_cli` or
+          the constructor): then the rest of that schedule.
         """
         if self._is_target_data(x) and not self.schedule_done():
             if args or y is not None or kwargs.get("steps_per_epoch"):
@@ -489,7 +491,8 @@ class ProGAN(GAN):
         return super().fit(x, y, *args, **kwargs)
 
     def _is_target_data(self, x):
-        if self.resolution == self.target_resolution and self.phase == "stable":
+        """Whether `fit(x)` should run the rest of the schedule (see :meth:`fit`)."""
+        if self.resolution == self.target_resolution and self.schedule is None:
             return False
         target = (self.target_resolution, self.target_resolution)
         if isinstance(x, tf.data.Dataset):
