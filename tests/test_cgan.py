@@ -77,6 +77,16 @@ def test_training_step_and_label_control(trained):
     np.testing.assert_allclose(default, gan.generate(12, seed=0, labels=np.arange(12) % 10), atol=1e-6)
 
 
+def test_matching_aware_negatives_always_have_a_wrong_label():
+    gan = CGAN(latent_dim=4, num_classes=4, matching_aware=True, seed=0)
+    labels = np.tile(np.arange(4, dtype="int32"), 500)
+    wrong = keras.ops.convert_to_numpy(gan.wrong_labels(labels))
+    assert (wrong != labels).all() and wrong.min() >= 0 and wrong.max() <= 3
+    for c in range(4):   # every other class shows up as the wrong label
+        assert set(np.unique(wrong[labels == c])) == set(range(4)) - {c}
+    assert CGAN.from_config(gan.get_config()).matching_aware is True
+
+
 @pytest.mark.parametrize("labels, message", [
     ([0, 10], r"Label 10 is out of range: .*num_classes=10.*\[0, 9\]"),
     ([-1, 2], r"Label -1 is out of range"),

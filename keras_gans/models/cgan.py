@@ -16,7 +16,8 @@ class CGAN(TricksMixin, GAN):
     Mirza & Osindero (2014), GANs in Action ch. 8; lecture slides §5. Per training step:
 
     1. D: real pairs (x, y) from the data towards "real", fake pairs (G(z, y), y) with the
-       *same* labels towards "fake";
+       *same* labels towards "fake" (and, with `matching_aware=True`, real images with a wrong
+       label towards "fake" as well);
     2. G: new z and uniformly random labels y', pushed towards D calling (G(z, y'), y') real.
 
     Conditioning (`conditioning=`):
@@ -34,6 +35,9 @@ class CGAN(TricksMixin, GAN):
         conditioning: `"embedding"` or `"one_hot"`.
         generator, discriminator: optional networks taking `[z, labels]` / `[images, labels]`.
         discriminator_dropout: dropout after each block of the built-in discriminator.
+        matching_aware: also train D to reject real images paired with a wrong label
+            (Reed et al. 2016's matching-aware D, "GAN-CLS"): D's fake term averages over
+            generated pairs and mismatched real pairs. Off in the book; it makes G follow the label sooner.
         **kwargs: `seed`, the tricks of :mod:`keras_gans.tricks` (`label_smoothing`, `d_steps`,
             `ema_decay`, ...) and Keras model arguments.
 
@@ -52,7 +56,7 @@ class CGAN(TricksMixin, GAN):
     """
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, conditioning="embedding",
-                 generator=None, discriminator=None, discriminator_dropout=0.0, **kwargs):
+                 generator=None, discriminator=None, discriminator_dropout=0.0, matching_aware=False, **kwargs):
         if conditioning not in mnist_nets.CONDITIONINGS:
             raise ValueError(f"conditioning must be one of {mnist_nets.CONDITIONINGS}; got {conditioning!r}.")
         if int(num_classes) < 2:
@@ -67,6 +71,7 @@ class CGAN(TricksMixin, GAN):
         self.num_classes = int(num_classes)
         self.conditioning = conditioning
         self.discriminator_dropout = discriminator_dropout
+        self.matching_aware = bool(matching_aware)
         self._image_shape = tuple(int(d) for d in generator.output_shape[1:])
 
     @property
@@ -80,6 +85,11 @@ class CGAN(TricksMixin, GAN):
         """Labels drawn uniformly from [0, num_classes) with the model's SeedGenerator."""
         return keras.random.randint((batch_size,), 0, self.num_classes, seed=self.seed_generator, dtype="int32")
 
+    def wrong_labels(self, labels):
+        """For each label, a different class drawn at random (y + U{1, …, K−1} mod K)."""
+        shift = keras.random.randint(ops.shape(labels), 1, self.num_classes, seed=self.seed_generator, dtype="int32")
+        return (ops.cast(labels, "int32") + shift) % self.num_classes
+
     def train_step(self, data):
         """One CGAN iteration (GANs in Action listing 8.x): D on matching real and fake pairs, then G."""
         real, labels = data
@@ -91,7 +101,12 @@ class CGAN(TricksMixin, GAN):
             with tf.GradientTape() as tape:
                 real_logits = self.discriminator([self.d_input(real_slice), label_slice], training=True)
                 fake_logits = self.discriminator([self.d_input(fake), label_slice], training=True)
-                d_loss = self.discriminator_loss(real_logits, fake_logits)
+                negatives = fake_logits
+                if self.matching_aware:  # real images with a wrong label are "fake" too
+                    mismatched = self.discriminator([self.d_input(real_slice), self.wrong_labels(label_slice)],
+                                                    training=True)
+                    negatives = ops.concatenate([fake_logits, mismatched], axis=0)
+                d_loss = self.discriminator_loss(real_logits, negatives)
             self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
         # 2. Generator update on new latent vectors and random labels.
         g_labels = self.sample_labels(m)
@@ -208,5 +223,5 @@ class CGAN(TricksMixin, GAN):
         config = super().get_config()
         config.pop("update", None)
         config.update(image_shape=self._image_shape, num_classes=self.num_classes, conditioning=self.conditioning,
-                      discriminator_dropout=self.discriminator_dropout)
+                      discriminator_dropout=self.discriminator_dropout, matching_aware=self.matching_aware)
         return config
