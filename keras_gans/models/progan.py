@@ -154,6 +154,9 @@ class ProGAN(GAN):
             saved model stores them, so it reloads mid-schedule.
         gp_weight: λ of the gradient penalty. drift_weight: ε_drift.
         group_size: the critic's minibatch std-dev group.
+        ema_decay: decay of the moving average of the generator's weights (`ema_generator`, the
+            paper's Gs, 0.999), which `generate` and `export` use; None turns it off. Short runs
+            want a shorter memory (e.g. 0.99).
         schedule: a :class:`ProGANSchedule` used by :meth:`fit_schedule` (default: `ProGANSchedule()`).
         seed: seed of the latent `SeedGenerator`.
 
@@ -177,7 +180,7 @@ class ProGAN(GAN):
 
     def __init__(self, start_resolution=4, target_resolution=32, latent_dim=128, channels=1, filters=None,
                  max_filters=128, filter_base=2048, resolution=None, phase="stable", gp_weight=10.0,
-                 drift_weight=1e-3, group_size=4, schedule=None, seed=None, **kwargs):
+                 drift_weight=1e-3, group_size=4, ema_decay=0.999, schedule=None, seed=None, **kwargs):
         start_resolution = _check_resolution(start_resolution, "start_resolution")
         target_resolution = _check_resolution(target_resolution, "target_resolution")
         if target_resolution < start_resolution:
@@ -192,6 +195,8 @@ class ProGAN(GAN):
             raise ValueError(f"There is no transition into the start resolution {start_resolution}; use phase='stable'.")
         if int(channels) < 1:
             raise ValueError(f"channels must be positive (1 grey, 3 RGB); got {channels!r}.")
+        if ema_decay is not None and not 0.0 <= float(ema_decay) < 1.0:
+            raise ValueError(f"ema_decay must be in [0, 1) (0.999 in the paper) or None; got {ema_decay!r}.")
         if float(gp_weight) < 0 or float(drift_weight) < 0:
             raise ValueError("gp_weight and drift_weight must be ≥ 0 (10 and 0.001 in the paper).")
         kwargs.pop("update", None)  # ProGAN's own step; the base class' update rule does not apply
@@ -211,6 +216,12 @@ class ProGAN(GAN):
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.resolution, self.phase = resolution, phase
         self.gp_weight, self.drift_weight = float(gp_weight), float(drift_weight)
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        #: The moving average of the generator's weights (the paper's Gs), used for sampling and export.
+        self.ema_generator = None
+        if self.ema_decay is not None:
+            self.ema_generator = self._build_ema(None)
+            self.ema_generator.set_weights(generator.get_weights())
         if isinstance(schedule, dict):
             schedule = keras.saving.deserialize_keras_object(schedule)
         self.schedule = schedule
@@ -228,6 +239,44 @@ class ProGAN(GAN):
                                                          group_size=self.group_size)
         return generator, discriminator
 
+    def _build_ema(self, reuse):
+        return progan_nets.progan_generator(self.latent_dim, self.resolution, self.channels, self.filters,
+                                            transition=self.phase == "transition", reuse=reuse,
+                                            name="progan_generator_ema")
+
+    @property
+    def sampling_generator(self):
+        """The network `generate` and `export` use: the EMA generator if `ema_decay` is set."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
+    def update_ema(self):
+        """ema ← decay·ema + (1 − decay)·weights, for every generator weight (Karras et al. 2018, appendix A.1)."""
+        if self.ema_generator is None:
+            return
+        for average, weight in zip(self.ema_generator.trainable_variables, self.generator.trainable_variables):
+            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * weight)
+
+    def run_generator(self, *inputs, batch_size=256):
+        """Runs the sampling (EMA) generator on numpy inputs in batches; returns numpy."""
+        n = len(inputs[0])
+        outputs = [ops.convert_to_numpy(self.sampling_generator(inputs[0][i:i + batch_size], training=False))
+                   for i in range(0, n, batch_size)]
+        if not outputs:
+            return np.zeros((0,) + tuple(self.generator.output_shape[1:]), "float32")
+        return np.concatenate(outputs, axis=0)
+
+    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+        """Exports the sampling (EMA) generator at the current resolution; see :meth:`GAN.export`."""
+        if format != "tf_saved_model":
+            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
+        import types
+
+        from keras_gans.export import export_generator
+
+        view = types.SimpleNamespace(generator=self.sampling_generator, latent_dim=self.latent_dim,
+                                     serving_inputs=self.serving_inputs)
+        return export_generator(view, filepath, verbose=verbose)
+
     @property
     def image_shape(self):
         return (self.resolution, self.resolution, self.channels)
@@ -242,8 +291,9 @@ class ProGAN(GAN):
     def set_alpha(self, value):
         """Sets α of both fade-in layers (generator and critic); no-op in a stable phase."""
         if self.phase == "transition":
-            self.generator.get_layer("g_fade_in").set_alpha(value)
-            self.discriminator.get_layer("d_fade_in").set_alpha(value)
+            for net in (self.generator, self.discriminator, self.ema_generator):
+                if net is not None:
+                    net.get_layer("g_fade_in" if net is not self.discriminator else "d_fade_in").set_alpha(value)
 
     @property
     def next_phase(self):
@@ -277,6 +327,14 @@ class ProGAN(GAN):
             self._tracker.untrack(old)
         self.generator, self.discriminator = generator, discriminator
         self.resolution, self.phase = resolution, phase
+        if self.ema_generator is not None:
+            old_ema = self.ema_generator
+            ema = self._build_ema(progan_nets.layers_by_name(old_ema))
+            for layer in ema.layers:   # new blocks start as copies of the trained generator's
+                if layer.weights and layer.name not in [old.name for old in old_ema.layers]:
+                    layer.set_weights(self.generator.get_layer(layer.name).get_weights())
+            self._tracker.untrack(old_ema)
+            self.ema_generator = ema
         self.phase_images.assign(0)
         self.set_alpha(0.0)
         if getattr(self, "compiled", False) and hasattr(self, "d_optimizer"):
@@ -330,6 +388,7 @@ class ProGAN(GAN):
                                                training=True)
             g_loss = self.gan_loss.generator(fake_scores_g, ops.stop_gradient(real_scores))
         self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        self.update_ema()
 
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         self.phase_images.assign_add(ops.cast(batch_size, "int64") * replicas)
@@ -543,6 +602,7 @@ class ProGAN(GAN):
             "gp_weight": self.gp_weight,
             "drift_weight": self.drift_weight,
             "group_size": self.group_size,
+            "ema_decay": self.ema_decay,
             "schedule": None if self.schedule is None else keras.saving.serialize_keras_object(self.schedule),
             "seed": self.seed,
         }
