@@ -192,6 +192,18 @@ def test_weights_path_errors_and_round_trip(tmp_path, vgg):
     np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(vgg(x)), rtol=1e-5)
 
 
+def test_average_pooling_keeps_weights(vgg):
+    avg = stm.load_vgg19(vgg, pooling="avg")
+    assert isinstance(avg.get_layer("block1_pool"), keras.layers.AveragePooling2D)
+    np.testing.assert_array_equal(avg.get_layer("block3_conv2").kernel.numpy(), vgg.get_layer("block3_conv2").kernel.numpy())
+    x = np.random.default_rng(1).uniform(-100, 100, (1, 32, 32, 3)).astype(np.float32)
+    first = keras.Model(avg.inputs[0], avg.get_layer("block1_conv2").output)(x)  # before any pooling: equal
+    first_max = keras.Model(vgg.inputs[0], vgg.get_layer("block1_conv2").output)(x)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(first), keras.ops.convert_to_numpy(first_max), rtol=1e-5)
+    with pytest.raises(ValueError, match="pooling must be"):
+        stm.load_vgg19(vgg, pooling="min")
+
+
 def test_user_extractor_missing_layer_is_named(images):
     inp = keras.Input((None, None, 3))
     tiny = keras.Model(inp, keras.layers.Conv2D(4, 3, name="block1_conv1")(inp))
