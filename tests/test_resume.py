@@ -78,3 +78,90 @@ def test_sigkill_mid_epoch_then_same_command_ends_with_uninterrupted_weights(tmp
     assert len(a) == len(b) > 0
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
+
+
+# ---------------------------------------------------------------------------- in-process (fast)
+class _Interrupt(Exception):
+    pass
+
+
+def _interrupt_after(step):
+    import keras
+
+    class Interrupt(keras.callbacks.Callback):
+        seen = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            Interrupt.seen += 1
+            if Interrupt.seen == step:
+                raise _Interrupt(f"simulated crash after step {step}")
+
+    return Interrupt()
+
+
+def _run(backup_cls, backup_dir, with_dataset, interrupt_at=None):
+    """A fresh 'process': same seeds, new model and dataset objects; 3 epochs of 5 steps."""
+    import keras
+    import tensorflow as tf
+
+    import keras_gans as kg
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 1)).astype("float32")
+    ds = tf.data.Dataset.from_tensor_slices(x).shuffle(40, seed=1, reshuffle_each_iteration=True).batch(8)
+    gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=2)
+    gan.compile()
+    callbacks = []
+    if backup_cls is not None:
+        kwargs = {"dataset": ds} if with_dataset else {}
+        callbacks.append(backup_cls(str(backup_dir), save_freq=3, **kwargs))
+    if interrupt_at:
+        callbacks.append(_interrupt_after(interrupt_at))
+    try:
+        gan.fit(ds, epochs=3, verbose=0, callbacks=callbacks)
+    except _Interrupt:
+        return None
+    return [np.asarray(w) for w in gan.weights]
+
+
+def _max_diff(a, b):
+    return max(float(np.abs(x - y).max()) for x, y in zip(a, b))
+
+
+def test_exact_backup_resumes_mid_epoch_like_an_uninterrupted_run(tmp_path):
+    import keras
+
+    from keras_gans.callbacks import ExactBackupAndRestore
+
+    reference = _run(None, None, False)
+    # crash after step 8 (epoch 2, batch 3); the last backup is step 6 (epoch 2, batch 1)
+    assert _run(ExactBackupAndRestore, tmp_path / "exact", True, interrupt_at=8) is None
+    meta = json.loads((tmp_path / "exact" / "training_metadata.json").read_text())
+    assert (meta["epoch"], meta["batch"], meta["step"]) == (1, 1, 6)
+    resumed = _run(ExactBackupAndRestore, tmp_path / "exact", True)
+    assert _max_diff(resumed, reference) < 1e-6
+
+    # Keras' own callback restarts epoch 2 from its first batch: not the same run (the check can fail)
+    assert _run(keras.callbacks.BackupAndRestore, tmp_path / "keras", False, interrupt_at=8) is None
+    keras_resumed = _run(keras.callbacks.BackupAndRestore, tmp_path / "keras", False)
+    assert _max_diff(keras_resumed, reference) > 1e-4
+
+
+def test_latent_seed_state_is_saved_with_the_weights(tmp_path):
+    import keras
+
+    import keras_gans as kg
+
+    gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=5)
+    gan.compile()
+    for _ in range(3):
+        gan.seed_generator.next()
+    gan.save_weights(str(tmp_path / "w.weights.h5"))
+    fresh = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=5)
+    fresh.compile()
+    assert not np.array_equal(np.asarray(fresh.seed_generator.state), np.asarray(gan.seed_generator.state))
+    fresh.load_weights(str(tmp_path / "w.weights.h5"))
+    np.testing.assert_array_equal(np.asarray(fresh.seed_generator.state), np.asarray(gan.seed_generator.state))
+    gan.save(str(tmp_path / "m.keras"))
+    loaded = keras.saving.load_model(str(tmp_path / "m.keras"))
+    np.testing.assert_array_equal(np.asarray(loaded.seed_generator.state), np.asarray(gan.seed_generator.state))

@@ -16,7 +16,9 @@
   * a gradient norm exceeds `grad_norm_limit` (100 in the notes),
   * the generator loss rises steadily: the mean over each of the last `g_rise_windows` windows of
     `g_loss_window` steps is higher than the one before, by `g_rise_min` (relative) overall.
-  Warnings are also kept in `guard.alerts`.
+  Warnings are also kept in `guard.alerts`. (ganhacks, as quoted in the notes, also names a steadily
+  *falling* G loss — G fooling D with garbage; that pattern is normal early in training, so the guard
+  watches the rising one, the discriminator pulling away.)
 
 Gradient norms need the model's cooperation: a :class:`keras_gans.models.GAN` reports
 `d_grad_norm` / `g_grad_norm` when `model.track_grad_norms` is True, which the guard switches on
@@ -367,9 +369,22 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
             self._steps_in_epoch, self._global_step = self._skip, int(meta.get("step", 0))
             self.model._initial_epoch = self._epoch  # as keras.callbacks.BackupAndRestore does
             if self.dataset is not None:
-                for _ in range(self._epoch):  # each iterator draws the next reshuffling seed
-                    iter(self.dataset)
+                for _ in range(self._epoch * self._iterators_per_epoch()):
+                    iter(self.dataset)  # each new iterator draws the next reshuffling seed
         self._wrap_train_function()
+
+    def _iterators_per_epoch(self):
+        """How many iterators `fit` makes over the dataset per epoch (Keras 3.15, `EpochIterator`).
+
+        With a known number of batches and no `steps_per_epoch`, each epoch starts a fresh iterator
+        and the end of each epoch makes one more (unused); with an unknown number, one per epoch.
+        When `steps_per_epoch` is shorter than the data the iterator outlives the epoch: no replay.
+        """
+        cardinality = int(self.dataset.cardinality())
+        steps = (self.params or {}).get("steps")
+        if cardinality > 0:
+            return 2 if steps == cardinality else 0
+        return 1 if cardinality == -2 else 0  # -2 unknown; -1 infinite (repeat): nothing to replay
 
     def _wrap_train_function(self):
         model = self.model

@@ -360,6 +360,32 @@ class GAN(keras.Model):
         with atomic_path(filepath) as tmp:
             super().save_weights(tmp, overwrite=True, **kwargs)
 
+    def _seed_states(self):
+        """The state variables of every `SeedGenerator` in the model (latent z, ε, dropout, pools)."""
+        states, seen = [], set()
+        for layer in self._flatten_layers(include_self=True, recursive=True):
+            for generator in getattr(layer, "_seed_generators", []):
+                if id(generator.state) not in seen:
+                    seen.add(id(generator.state))
+                    states.append(generator.state)
+        return states
+
+    def save_own_variables(self, store):
+        # Keras saves layer variables but not SeedGenerator states: without them a resumed run
+        # (BackupAndRestore, load_weights) redraws the latent vectors of the first steps again.
+        super().save_own_variables(store)
+        for i, state in enumerate(self._seed_states()):
+            store[f"seed_generator_{i}"] = state
+
+    def load_own_variables(self, store):
+        own = self._trainable_variables + self._non_trainable_variables
+        for i, variable in enumerate(own):
+            variable.assign(store[f"{i}"])
+        states = self._seed_states()
+        if all(f"seed_generator_{i}" in store for i in range(len(states))):  # files from before: fresh seeds
+            for i, state in enumerate(states):
+                state.assign(store[f"seed_generator_{i}"])
+
     def load_weights(self, filepath, *args, **kwargs):
         """`keras.Model.load_weights`; a truncated or corrupt file gives a `ValueError` naming it."""
         try:
