@@ -363,3 +363,21 @@ def test_export_errors(tmp_path, capsys):
     assert "Unknown preset" in capsys.readouterr().err
     assert _cli("zoo", "export", "dcgan_mnist", str(tmp_path / "missing" / "x")) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_zoo_publish_from_a_training_run(gan, tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    gan.save(str(run / "model.keras"))
+    json.dump({"model": "dcgan", "dataset": "mnist-5k", "epochs": 2, "seed": 1, "verbose": 2, "out": str(run)},
+              open(run / "command.json", "w"))
+    (run / "history.csv").write_text("epoch,d_loss\n0,1.0\n1,0.9\n")
+    out = tmp_path / "from_cli"
+    assert _cli("zoo", "publish", str(run / "model.keras"), str(out), "--description", "d", "--training-time", "12") == 0
+    meta = zoo.info(str(out))
+    assert meta["training_command"].startswith("keras-gans train dcgan --dataset mnist-5k --epochs 2 --seed 1")
+    assert (meta["epochs"], meta["training_time_seconds"], meta["description"], meta["model"]) == (2, 12.0, "d", "DCGAN")
+    z = gan.latent(2, seed=0)
+    assert np.array_equal(zoo.load(str(out))(z).numpy(), gan.generator(z).numpy())
+    assert _cli("zoo", "publish", str(run / "model.keras"), str(out)) == 2  # exists, no --overwrite
+    assert "overwrite" in capsys.readouterr().err
