@@ -90,7 +90,7 @@ def accuracy(judge, images, labels):
 class TimeBudget:
     """A Keras callback that stops `fit` after `seconds` of wall-clock time (checked after every batch)."""
 
-    def __new__(cls, seconds):
+    def __new__(cls, seconds, max_steps=0):
         import keras
 
         class _Budget(keras.callbacks.Callback):
@@ -98,12 +98,14 @@ class TimeBudget:
                 super().__init__()
                 self.seconds = seconds
                 self.start = None
+                self.steps = 0
 
             def on_train_begin(self, logs=None):
                 self.start = time.time()
 
             def on_train_batch_end(self, batch, logs=None):
-                if time.time() - self.start > self.seconds:
+                self.steps += 1
+                if time.time() - self.start > self.seconds or (max_steps and self.steps >= max_steps):
                     self.model.stop_training = True
 
         return _Budget()
@@ -172,7 +174,7 @@ def run_cyclegan(args, judge_a, judge_b, test):
 
     log = {"start": time.time(), "epochs": []}
     model.fit(ds, epochs=1000, verbose=0,
-              callbacks=[TimeBudget(args.cyclegan_minutes * 60), EpochScores(score, log)])
+              callbacks=[TimeBudget(args.cyclegan_minutes * 60, args.max_steps), EpochScores(score, log)])
     seconds = time.time() - log["start"]
     final = score()
     rows = model.preview_rows(test["a"][:10], test["b"][:10])
@@ -203,7 +205,7 @@ def run_pix2pix(args, judge_a, judge_b, test):
         return {"a2b_acc": accuracy(judge_b, model.translate(x_a), test["labels_a"])}
 
     log = {"start": time.time(), "epochs": []}
-    model.fit(ds, epochs=1000, verbose=0, callbacks=[TimeBudget(args.pix2pix_minutes * 60), EpochScores(score, log)])
+    model.fit(ds, epochs=1000, verbose=0, callbacks=[TimeBudget(args.pix2pix_minutes * 60, args.max_steps), EpochScores(score, log)])
     seconds = time.time() - log["start"]
     final = score()
     rows = model.preview_rows(test["a"][:10], test["b"][:10])
@@ -251,6 +253,7 @@ def main(argv=None):
     p.add_argument("--judge-epochs", type=int, default=6)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="runs/translation_quality")
+    p.add_argument("--max-steps", type=int, default=0, help="also stop each model after this many steps (0: time only)")
     p.add_argument("--judges-only", action="store_true", help="train (and cache) the two judges, then stop")
     p.add_argument("--rescore", action="store_true",
                    help="score the cyclegan.keras / pix2pix.keras saved in --out with (new) judges; no training")
