@@ -56,18 +56,18 @@ print("mnist_classifier test accuracy", acc)
 PY
 }
 
-want() { [ $# -eq 0 ] || [[ " $* " == *" $WANTED "* ]]; }
-
-for WANTED in dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm mnist_classifier; do
-  want "$@" || continue
+# cgan_mnist is not in the default list: its 6-epoch run here collapsed (every sample the same blob,
+# D accuracy ~1.0), so it was not published; `scripts/train_presets.sh cgan_mnist` tries again.
+if [ $# -eq 0 ]; then
+  set -- dcgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm mnist_classifier
+fi
+for WANTED in "$@"; do
   case $WANTED in
     dcgan_mnist)
       train_and_publish dcgan_mnist "dcgan --dataset mnist-5k --epochs 20" generator \
         "DCGAN (book ch. 4 networks) trained on the mnist-5k training split" ;;
     cgan_mnist)
-      # The shipped run was started with --epochs 20, stopped after 4 epochs (too slow on the shared CPU)
-      # and resumed from runs/cgan_mnist/backup with --epochs 10 (BackupAndRestore continues at epoch 5).
-      train_and_publish cgan_mnist "cgan --dataset mnist-5k --epochs 10" generator \
+      train_and_publish cgan_mnist "cgan --dataset mnist-5k --epochs 6" generator \
         "Conditional GAN (book ch. 8): z and a digit label to a 28x28 digit" ;;
     wgan_gp_mnist)
       train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 15" generator \
@@ -80,5 +80,7 @@ for WANTED in dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_
         "pix2pix (book ch. 9 companion): a 32x32 digit to its MNIST-M version (U-Net, PatchGAN)" ;;
     mnist_classifier)
       publish_mnist_classifier ;;
+    *)
+      echo "unknown preset $WANTED" >&2; exit 2 ;;
   esac
 done
