@@ -69,7 +69,8 @@ class ProGANSchedule:
             return value
         if resolution not in value:
             raise KeyError(f"The schedule's {what} has no entry for resolution {resolution} (it has "
-                           f"{sorted(value)}). Add {resolution}: <number> to it, or pass one number for all resolutions.")
+                           f"{sorted(value)}). Add {resolution}: <number> to it, or pass one number for all "
+                           "resolutions.")
         return value[resolution]
 
     def images(self, resolution, kind):
@@ -192,7 +193,8 @@ class ProGAN(GAN):
         if phase not in PHASES:
             raise ValueError(f"phase must be one of {PHASES}; got {phase!r}.")
         if phase == "transition" and resolution == start_resolution:
-            raise ValueError(f"There is no transition into the start resolution {start_resolution}; use phase='stable'.")
+            raise ValueError(f"There is no transition into the start resolution {start_resolution}; "
+                             "use phase='stable'.")
         if int(channels) < 1:
             raise ValueError(f"channels must be positive (1 grey, 3 RGB); got {channels!r}.")
         if ema_decay is not None and not 0.0 <= float(ema_decay) < 1.0:
@@ -250,7 +252,7 @@ class ProGAN(GAN):
         return self.ema_generator if self.ema_generator is not None else self.generator
 
     def update_ema(self):
-        """ema ← decay·ema + (1 − decay)·weights, for every generator weight (Karras et al. 2018, appendix A.1)."""
+        """ema ← decay·ema + (1 − decay)·weights for every generator weight (Karras et al. 2018, app. A.1)."""
         if self.ema_generator is None:
             return
         for average, weight in zip(self.ema_generator.trainable_variables, self.generator.trainable_variables):
@@ -433,6 +435,10 @@ class ProGAN(GAN):
             epochs_per_phase: Keras epochs each phase is split into (callbacks' `on_epoch_end`).
             stop_after: stop after the phase `(resolution, "stable" | "transition")`.
             shuffle_buffer: shuffle buffer of a `tf.data.Dataset` source.
+
+        `keras.callbacks.BackupAndRestore` works within a phase (each phase's `fit` deletes its
+        backup when it ends); to resume a run interrupted mid-phase, first bring the model to that
+        phase (e.g. reload the model saved after the previous phase, or `grow()`), then call again.
 
         Returns:
             {metric: [value per Keras epoch]} over all phases run, plus `"resolution"` and `"alpha"`
