@@ -122,7 +122,7 @@ def test_cli_train_resume_sample_export(tmp_path, monkeypatch, capsys):
     (["sample", "{tmp}/notes.txt", "-o", "{tmp}/g.png"], "not a .keras model file"),
     (["sample", "{tmp}/plain.keras", "-o", "{tmp}/g.png"], "not a keras_gans GAN"),
     (["sample", "{tmp}/plain.keras", "-o", "{tmp}/nodir/g.png"], "does not exist"),
-    (["export", "{tmp}/broken.keras", "{tmp}/sm"], "Could not load"),
+    (["export", "{tmp}/broken.keras", "{tmp}/sm"], "not a valid .keras file.*truncated or corrupt"),
 ])
 def test_cli_errors_are_clear(argv, match, tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("hello")
