@@ -407,3 +407,15 @@ def test_cli_zoo_publish_from_a_training_run(gan, tmp_path, capsys):
     assert np.array_equal(zoo.load(str(out))(z).numpy(), gan.generator(z).numpy())
     assert _cli("zoo", "publish", str(run / "model.keras"), str(out)) == 2  # exists, no --overwrite
     assert "overwrite" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in SHIPPED if "fid_mnist" in zoo.info(n)["metrics"]])
+def test_card_fid_is_reproduced_from_the_preset(name):
+    """The card's FID-MNIST comes back from the published weights with the same protocol (same z, seed 0)."""
+    model = zoo.load(name)
+    card = zoo.info(name)["metrics"]
+    scores = kg.metrics.evaluate_generator(lambda n: zoo.sample(name, n, seed=0, model=model), n_samples=4500, seed=0)
+    assert scores["fid"] == pytest.approx(card["fid_mnist"]["value"], rel=1e-3)
+    if "kid_mnist" in card:
+        assert scores["kid"] == pytest.approx(card["kid_mnist"]["value"], rel=1e-3)
