@@ -135,7 +135,7 @@ class DivergenceGuard(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self._reset_run()
         model = self.model
-        if model.train_function is None:
+        if getattr(model, "train_function", None) is None and hasattr(model, "make_train_function"):
             model.make_train_function()
         inner = getattr(model.train_function, "_divergence_guard_inner", model.train_function)
         if inner is None:
@@ -307,9 +307,10 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
     - on restart, restores the weights (networks, both optimizers, the latent `SeedGenerator`),
       starts at the saved epoch and consumes the batches of that epoch already trained without
       training on them, so every later step sees the batch it would have seen;
-    - given `dataset=` (the one passed to `fit`), advances its reshuffling seed by one pass per
-      finished epoch, so a `shuffle(..., reshuffle_each_iteration=True)` pipeline yields the same
-      order in each epoch as in an uninterrupted run.
+    - given `dataset=` (the one passed to `fit`), advances its reshuffling seed past the iterators
+      `fit` made in the finished epochs (two per epoch in Keras 3.15, see `_iterators_per_epoch`),
+      so a `shuffle(..., reshuffle_each_iteration=True)` pipeline yields the same order in each
+      epoch as in an uninterrupted run.
 
     With `keras.utils.set_random_seed(s)` and `tf.config.experimental.enable_op_determinism()`
     a run killed at any point (even with SIGKILL) and restarted with the same command ends with

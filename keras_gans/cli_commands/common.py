@@ -19,8 +19,8 @@ def load_gan(path):
     import zipfile
 
     if not zipfile.is_zipfile(path):
-        raise ValueError(f"{path!r} is not a valid .keras file: it is not a zip archive (truncated or corrupt, "
-                         f"{os.path.getsize(path)} bytes). Save the model again or use another copy.")
+        raise ValueError(f"Could not load {path!r}: it is not a valid .keras file, not a zip archive (truncated or "
+                         f"corrupt, {os.path.getsize(path)} bytes). Save the model again or use another copy.")
     try:
         model = keras.saving.load_model(path)
     except Exception as e:  # zip errors, missing classes, truncated files
