@@ -23,7 +23,7 @@ def add_arguments(p):
     q.add_argument("model_file", help="a .keras file written by `keras-gans train` (or gan.save)")
     q.add_argument("directory", help="preset folder to write, e.g. zoo/dcgan_mnist")
     q.add_argument("--name", help="preset name (default: the folder's name)")
-    q.add_argument("--dataset", default="mnist-5k", help="training data (default: mnist-5k)")
+    q.add_argument("--dataset", help="training data (default: the run's --dataset from command.json, else mnist-5k)")
     q.add_argument("--description", default="", help="one line for `zoo list` and the card")
     q.add_argument("--part", default="generator",
                    help="what to store: generator (default), gan, or a network attribute such as classifier")
@@ -114,6 +114,8 @@ def _publish(args):
     gan = load_gan(args.model_file)
     run_dir = os.path.dirname(os.path.abspath(args.model_file))
     command = args.training_command or _command_from_run(run_dir)
+    if args.dataset is None:
+        args.dataset = _run_args(run_dir).get("dataset") or "mnist-5k"
     epochs = _epochs_from_run(run_dir)
     steps = int(gan.g_optimizer.iterations.numpy()) if getattr(gan, "compiled", False) and hasattr(
         gan, "g_optimizer") else None
@@ -153,6 +155,16 @@ def _command_from_run(run_dir):
         flag = "--" + key.replace("_", "-")
         parts += [flag] if value is True else [flag, str(value)]
     return " ".join(parts)
+
+
+def _run_args(run_dir):
+    import os
+
+    path = os.path.join(run_dir, "command.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
 
 
 def _epochs_from_run(run_dir):
