@@ -3,7 +3,7 @@ import os
 
 
 def load_gan(path):
-    """Loads a `.keras` file written by keras_gans; clear errors for anything else."""
+    """Loads a `.keras` file written by keras_gans, or a zoo preset by name; clear errors for anything else."""
     import keras
 
     import keras_gans
@@ -12,8 +12,22 @@ def load_gan(path):
     from keras_gans.models import GAN
 
     path = os.fspath(path)
+    if not os.path.exists(path) and os.sep not in path and not path.endswith(".keras"):
+        from keras_gans import zoo
+
+        names = [p["name"] if isinstance(p, dict) else p for p in zoo.list()]
+        if path in names:
+            try:
+                model = zoo.load(path, part="gan")  # a preset of the zoo that stores the whole GAN
+            except (KeyError, ValueError) as e:
+                raise ValueError(f"{e} For generator-only presets use `keras-gans zoo sample {path}` "
+                                 f"or `keras-gans zoo export {path} DIR`.") from e
+            if not isinstance(model, GAN):
+                raise ValueError(f"The preset {path!r} stores a {type(model).__name__}, not a GAN.")
+            return model
     if not os.path.exists(path):
-        raise FileNotFoundError(f"No model file {path!r}. Train one with `keras-gans train` or pass a .keras file.")
+        raise FileNotFoundError(f"No model file {path!r}. Train one with `keras-gans train`, pass a .keras file, "
+                                "or a preset name from `keras-gans zoo list`.")
     if not path.endswith(".keras"):
         raise ValueError(f"{path!r} is not a .keras model file. Pass the model.keras written by `keras-gans train` or `gan.save()`.")
     import zipfile

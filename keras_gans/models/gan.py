@@ -407,7 +407,7 @@ class GAN(keras.Model):
             `serve` (also `serving_default`): `z` float32 (batch, latent_dim) → `{"images"}`
                 float32 (batch, H, W, C) in [-1, 1] (map with `(x + 1) * 127.5` for pixels).
             `sample`: `n` int32, `seed` int32 → `{"images"}` from z ~ N(0, I) (stateless, seeded).
-            `__call__` is not added; call `loaded.serve(z)["images"]` or use the signature.
+            `__call__`: `z` → images, so `tensorflow_hub.load(path)(z)` works as in the book's chapter 6.
 
         The result loads without keras_gans or Keras:
         `tf.saved_model.load(path).signatures["serving_default"](z=z)["images"]`, and in Keras with
