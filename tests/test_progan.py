@@ -350,14 +350,12 @@ def test_progan_grows_4_to_32_on_mnist_and_draws_digits():
     from helpers import digit_quality
 
     keras.utils.set_random_seed(0)
-    gan = ProGAN(4, 32, latent_dim=64, filters={4: 64, 8: 64, 16: 32, 32: 24}, ema_decay=0.99, seed=0)
-    # Half the paper's learning rate: these networks and batches are small.
-    gan.compile(d_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.0, beta_2=0.99),
-                g_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.0, beta_2=0.99))
+    gan = ProGAN(4, 32, latent_dim=64, filters={4: 64, 8: 64, 16: 32, 32: 16}, ema_decay=0.99, seed=0)
+    gan.compile()        # the paper's Adam(1e-3, β = (0, 0.99)); 5e-4 was worse (mean max-prob 0.35)
     data = kg.data.load("mnist-5k", batch_size=64, image_size=(32, 32), seed=0)
     schedule = ProGANSchedule(
         transition_images={8: 6_000, 16: 6_000, 32: 4_000},
-        stable_images={4: 4_000, 8: 6_000, 16: 6_000, 32: 12_000},
+        stable_images={4: 4_000, 8: 6_000, 16: 6_000, 32: 10_000},
         batch_sizes=32,
     )
     rows = []
@@ -372,7 +370,7 @@ def test_progan_grows_4_to_32_on_mnist_and_draws_digits():
         print(f"phase {resolution:>2} {kind:<10} {images:>6} images {seconds:7.1f} s wall {cpu:7.1f} s CPU")
     print(f"total {total:.1f} s wall, {time.process_time() - cpu_started:.1f} s CPU")
 
-    images = np.clip(gan.generate(1000, seed=1), -1.0, 1.0)
+    images = gan.generate(1000, seed=1)
     small = tf.image.resize(images, (28, 28), method="area").numpy()
     quality = digit_quality(small)
     print("digit quality:", {k: v for k, v in quality.items() if k != "predictions"})
