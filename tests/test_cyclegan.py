@@ -152,8 +152,8 @@ def test_translate_shapes_inputs_and_errors(trained, tiny_data):
     a = tiny_data[0]
     out = gan.translate(a[:3])
     assert out.shape == (3,) + SHAPE and out.dtype == np.float32 and np.abs(out).max() <= 1.0
-    np.testing.assert_allclose(gan.translate(a[0]), out[0], atol=1e-6)          # one image
-    np.testing.assert_allclose(gan.translate(a[:3].astype("float32") / 127.5 - 1), out, atol=1e-6)
+    np.testing.assert_allclose(gan.translate(a[0]), out[0], atol=1e-5)          # one image (batch-size round-off ~1e-6)
+    np.testing.assert_allclose(gan.translate(a[:3].astype("float32") / 127.5 - 1), out, atol=1e-5)
     assert gan.translate(a[:2], "b2a", output="uint8").dtype == np.uint8
     with pytest.raises(ValueError, match=r"shape \(16, 16, 3\).*resize"):
         gan.translate(np.zeros((2, 8, 8, 3), np.uint8))
