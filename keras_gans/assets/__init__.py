@@ -1,0 +1,1 @@
+"""Files shipped with keras_gans (the MNIST classifier weights and card)."""
