@@ -449,13 +449,10 @@ class CycleGAN(MultiNetworkGAN):
         network = self.generator_ab if direction == "a2b" else self.generator_ba
         batch, single = as_model_images(images, self.shape_a if direction == "a2b" else self.shape_b,
                                         f"{direction[0].upper()} images")
-        out = run_network(network, batch, batch_size)
-        if output == "uint8":
-            from keras_gans.utils.images import to_uint8
+        from keras_gans.utils.images import check_output, format_output
 
-            out = to_uint8(out)
-        elif output != "float":
-            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        check_output(output)
+        out = format_output(run_network(network, batch, batch_size), output)
         return out[0] if single else out
 
     def generate(self, n=16, seed=None, output="float", **kwargs):

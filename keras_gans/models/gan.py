@@ -303,19 +303,15 @@ class GAN(keras.Model):
         Returns:
             a numpy array `(n, H, W, C)`.
         """
-        if output not in ("float", "uint8"):
-            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        from keras_gans.utils.images import check_output, format_output
+
+        check_output(output)
         if z is None and int(n) < 0:
             raise ValueError(f"n (the number of images) must be ≥ 0; got {n}.")
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")
-        images = self.run_generator(z, batch_size=batch_size)
-        if output == "uint8":
-            from keras_gans.utils.images import to_uint8
-
-            return to_uint8(images)
-        return images
+        return format_output(self.run_generator(z, batch_size=batch_size), output)
 
     def run_generator(self, *inputs, batch_size=256):
         """Runs the generator on numpy inputs in batches (inference mode); returns numpy."""

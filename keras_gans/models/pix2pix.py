@@ -91,14 +91,6 @@ class Pix2Pix(MultiNetworkGAN):
         self.built = True
 
     @property
-    def g_weights(self):
-        return self.generator.trainable_variables
-
-    @property
-    def d_weights(self):
-        return self.discriminator.trainable_variables
-
-    @property
     def image_shape(self):
         return self.shape_a
 
@@ -129,13 +121,10 @@ class Pix2Pix(MultiNetworkGAN):
     def translate(self, images, batch_size=64, output="float"):
         """G(x) for uint8 or [-1, 1] float images x of the trained shape (one image or a batch)."""
         batch, single = as_model_images(images, self.shape_a, "input images")
-        out = run_network(self.generator, batch, batch_size)
-        if output == "uint8":
-            from keras_gans.utils.images import to_uint8
+        from keras_gans.utils.images import check_output, format_output
 
-            out = to_uint8(out)
-        elif output != "float":
-            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        check_output(output)
+        out = format_output(run_network(self.generator, batch, batch_size), output)
         return out[0] if single else out
 
     def generate(self, n=16, seed=None, output="float", **kwargs):

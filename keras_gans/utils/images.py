@@ -14,6 +14,18 @@ def to_uint8(images, value_range=(-1.0, 1.0)):
     return np.clip(np.round(scaled * 255.0), 0, 255).astype(np.uint8)
 
 
+def format_output(images, output):
+    """Returns float images in [-1, 1] as they are (`output="float"`) or as uint8 (`output="uint8"`)."""
+    check_output(output)
+    return to_uint8(images) if output == "uint8" else images
+
+
+def check_output(output):
+    """Raises a ValueError unless `output` is "float" or "uint8"."""
+    if output not in ("float", "uint8"):
+        raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+
+
 def make_grid(images, rows=None, padding=2, value_range=(-1.0, 1.0)):
     """Tiles a batch (N, H, W, C) into one uint8 image with `rows` rows (square by default)."""
     images = to_uint8(images, value_range)
