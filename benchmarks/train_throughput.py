@@ -4,8 +4,9 @@ The reference is written here, in the style of keras-io's "DCGAN overriding trai
 `keras.Model` whose `train_step` runs the discriminator on `concat([fake, real])` with 0/1 labels
 and BCE, then the generator through D. Both use the same networks, optimizers (Adam 2e-4, β1 0.5),
 batch and data pipeline, and both are driven by `fit`. Runs are interleaved (reference, ours,
-reference, ...) so that machine load affects both alike; the first epoch of each run (tracing) is
-not timed. Prints images/second for each configuration and its ratio to the reference.
+reference, ...) in rounds of one epoch each, so that machine load affects both alike; tracing is
+not timed. Prints images/second for each configuration and the median of its per-round ratios to
+the reference.
 
     python benchmarks/train_throughput.py                 # default comparison + options
     python benchmarks/train_throughput.py --quick         # fewer steps
@@ -66,7 +67,7 @@ class KerasIOStyleGAN(keras.Model):
         return {"d_loss": self.d_loss_metric.result(), "g_loss": self.g_loss_metric.result()}
 
 
-def make(kind, **compile_kwargs):
+def make(kind, d_batch="joint", **compile_kwargs):
     keras.utils.set_random_seed(0)
     g, d = networks.book_dcgan_generator(), networks.book_dcgan_discriminator()
     adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)  # noqa: E731
@@ -74,35 +75,34 @@ def make(kind, **compile_kwargs):
         m = KerasIOStyleGAN(d, g, 100)
         m.compile(adam(), adam(), keras.losses.BinaryCrossentropy(from_logits=True))
         return m
-    m = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=100, seed=0, update=kind)
+    m = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=100, seed=0, update=kind, d_batch=d_batch)
     m.compile(d_optimizer=adam(), g_optimizer=adam(), **compile_kwargs)
     return m
 
 
-def images_per_second(model, ds, steps, epochs, batch_size):
-    times = []
+def timed_epoch(model, ds, steps, batch_size):
+    """(images per wall second, images per CPU second) of one `fit` epoch of `steps` steps.
 
-    class Clock(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.t = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            times.append(time.perf_counter() - self.t)
-
-    model.fit(ds, epochs=epochs, steps_per_epoch=steps, verbose=0, callbacks=[Clock()])
-    timed = times[1:]  # epoch 1 includes tracing
-    return steps * batch_size * len(timed) / sum(timed)
+    CPU time is the process' user + system time over all threads: on a shared VM whose vCPUs are
+    sometimes taken by the host (steal time), wall time swings by 2x while CPU time measures the
+    work done.
+    """
+    t, c = time.perf_counter(), time.process_time()
+    model.fit(ds, epochs=1, steps_per_epoch=steps, verbose=0)
+    n = steps * batch_size
+    return n / (time.perf_counter() - t), n / (time.process_time() - c)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--steps", type=int, default=40, help="steps per timed epoch")
-    p.add_argument("--epochs", type=int, default=4, help="epochs per run (the first is not timed)")
-    p.add_argument("--repeats", type=int, default=2, help="interleaved repetitions of every configuration")
+    p.add_argument("--rounds", type=int, default=8, help="rounds of one timed epoch per configuration")
     p.add_argument("--quick", action="store_true")
-    p.add_argument("--configs", default="alternating,simultaneous,spe8,xla",
-                   help="comma list from: alternating, simultaneous, spe8 (steps_per_execution=8), xla (jit_compile)")
+    p.add_argument("--configs", default="alternating,simultaneous,separate,spe8,xla",
+                   help="comma list from: alternating, simultaneous (both with d_batch='joint', the default), "
+                        "separate (alternating, d_batch='separate'), simultaneous-separate, "
+                        "spe8 (steps_per_execution=8), xla (jit_compile)")
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--threads", default=None, metavar="INTRA,INTER",
                    help="TensorFlow intra-op and inter-op thread counts for the whole run (default: TF's own)")
@@ -112,10 +112,12 @@ def main():
         tf.config.threading.set_intra_op_parallelism_threads(intra)
         tf.config.threading.set_inter_op_parallelism_threads(inter)
     if args.quick:
-        args.steps, args.epochs, args.repeats = 15, 3, 1
+        args.steps, args.rounds = 15, 3
     ds = kg.data.load("mnist-5k", batch_size=args.batch_size, repeat=True)
     configs = {
         "alternating": ("alternating", {}),
+        "separate": ("alternating", {"d_batch": "separate"}),
+        "simultaneous-separate": ("simultaneous", {"d_batch": "separate"}),
         "simultaneous": ("simultaneous", {}),
         "spe8": ("alternating", {"steps_per_execution": 8}),
         "xla": ("alternating", {"jit_compile": True}),
@@ -125,24 +127,39 @@ def main():
     print(f"TF {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs, intra-op threads "
           f"{tf.config.threading.get_intra_op_parallelism_threads() or 'default'}, inter-op "
           f"{tf.config.threading.get_inter_op_parallelism_threads() or 'default'}; batch {args.batch_size}, "
-          f"{args.steps} steps x {args.epochs - 1} timed epochs x {args.repeats} repeats")
-    for r in range(args.repeats):
+          f"{args.steps} steps per timed epoch, {args.rounds} rounds")
+    models = {}
+    for c in chosen:  # build and trace every configuration first (not timed)
+        kind, kw = ("reference", {}) if c == "reference" else configs[c]
+        models[c] = make(kind, **kw)
+        models[c].fit(ds, epochs=1, steps_per_epoch=3, verbose=0)
+    # Rounds of one epoch per configuration, in a rotating order; each configuration's ratio is
+    # taken against the reference epoch of the same round (a paired design: load that drifts
+    # during the run affects both sides of a ratio alike).
+    rounds = args.rounds
+    ratios = {c: [] for c in chosen}
+    cpu_results, cpu_ratios = {c: [] for c in chosen}, {c: [] for c in chosen}
+    for r in range(rounds):
+        order = chosen[r % len(chosen):] + chosen[:r % len(chosen)]
+        measured = {c: timed_epoch(models[c], ds, args.steps, args.batch_size) for c in order}
         for c in chosen:
-            if c == "reference":
-                model = make("reference")
-            else:
-                kind, kw = configs[c]
-                model = make(kind, **kw)
-            ips = images_per_second(model, ds, args.steps, args.epochs, args.batch_size)
-            results[c].append(ips)
-            print(f"  repeat {r + 1}: {c:<13s} {ips:8.1f} images/s", flush=True)
-    ref = float(np.median(results["reference"]))
-    print("\nconfiguration   images/s   ratio vs keras-io-style reference")
+            (wall, cpu), (ref_wall, ref_cpu) = measured[c], measured["reference"]
+            results[c].append(wall)
+            ratios[c].append(wall / ref_wall)
+            cpu_results[c].append(cpu)
+            cpu_ratios[c].append(cpu / ref_cpu)
+        print(f"  round {r + 1}: " + ", ".join(f"{c} {measured[c][0]:.0f} ({measured[c][1]:.0f}/CPU-s)"
+                                              for c in chosen) + " images/s", flush=True)
+    print(f"\nmedians of {rounds} paired rounds (range of the per-round ratio in brackets)")
+    print(f"{'configuration':<22s} {'images/s':>9s} {'ratio':>17s}   {'images/CPU-s':>12s} {'CPU ratio':>17s}")
     summary = {}
     for c in chosen:
-        v = float(np.median(results[c]))
-        summary[c] = {"images_per_second": v, "ratio": v / ref}
-        print(f"{c:<15s} {v:8.1f}   {v / ref:5.2f}")
+        v, q, vc, qc = float(np.median(results[c])), ratios[c], float(np.median(cpu_results[c])), cpu_ratios[c]
+        summary[c] = {"images_per_second": v, "ratio": float(np.median(q)), "ratio_min": min(q), "ratio_max": max(q),
+                      "images_per_cpu_second": vc, "cpu_ratio": float(np.median(qc)),
+                      "cpu_ratio_min": min(qc), "cpu_ratio_max": max(qc)}
+        print(f"{c:<22s} {v:9.1f} {np.median(q):5.2f} ({min(q):.2f}-{max(q):.2f})   "
+              f"{vc:12.1f} {np.median(qc):5.2f} ({min(qc):.2f}-{max(qc):.2f})")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=1)

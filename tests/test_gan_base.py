@@ -195,3 +195,39 @@ def test_config_round_trip_keeps_architecture():
     assert clone.architecture == "radford"
     assert clone.generator.count_params() == gan.generator.count_params()
     assert [l.__class__ for l in clone.discriminator.layers] == [l.__class__ for l in gan.discriminator.layers]
+
+
+def _mlp_discriminator(batch_norm):
+    i = keras.Input((28, 28, 1))
+    y = keras.layers.Flatten()(i)
+    y = keras.layers.Dense(16)(y)
+    if batch_norm:
+        y = keras.layers.BatchNormalization()(y)
+    return keras.Model(i, keras.layers.Dense(1)(keras.layers.LeakyReLU(0.2)(y)))
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_d_batch_joint_matches_separate_only_without_batch_norm(batch_norm):
+    g, _ = __import__("conftest").tiny_networks()
+    d = _mlp_discriminator(batch_norm)
+    real = np.random.default_rng(0).uniform(-1, 1, (6, 28, 28, 1)).astype("float32")
+    fake = np.random.default_rng(1).uniform(-1, 1, (6, 28, 28, 1)).astype("float32") * 0.1
+    out = {}
+    for mode in ("joint", "separate"):
+        gan = kg.models.GAN(g, d, d_batch=mode)
+        r, f = gan.discriminate(real, fake)
+        assert r.shape == (6, 1) and f.shape == (6, 1)
+        out[mode] = np.concatenate([np.asarray(r), np.asarray(f)])
+    if batch_norm:  # batch statistics over real+fake differ from per-batch statistics
+        assert not np.allclose(out["joint"], out["separate"], atol=1e-4)
+    else:
+        np.testing.assert_allclose(out["joint"], out["separate"], atol=1e-5)
+
+
+def test_d_batch_is_validated_and_serialised():
+    g, d = __import__("conftest").tiny_networks()
+    with pytest.raises(ValueError, match="d_batch"):
+        kg.models.GAN(g, d, d_batch="mixed")
+    gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, d_batch="separate")
+    assert kg.models.DCGAN.from_config(gan.get_config()).d_batch == "separate"
+    assert kg.models.GAN(g, d).d_batch == "joint"

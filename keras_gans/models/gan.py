@@ -20,6 +20,7 @@ from keras_gans import losses as gan_losses
 from keras_gans.utils.io import atomic_path
 
 UPDATE_RULES = ("alternating", "simultaneous")
+D_BATCHES = ("joint", "separate")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -35,6 +36,12 @@ class GAN(keras.Model):
             fresh fakes, then a G step on new fakes) or `"simultaneous"` (one generator forward
             pass whose D output feeds both updates, as in the TensorFlow DCGAN tutorial:
             about a third less work per step).
+        d_batch: how the discriminator sees a step's real and fake images: `"joint"` (default;
+            one call on their concatenation, as keras-io's DCGAN does — one large batch is
+            cheaper on CPU) or `"separate"` (two calls, as the book's `train_on_batch(real)` /
+            `train_on_batch(fake)` and the "separate real and fake mini-batches" trick of
+            Salimans et al./ganhacks). The two differ only for discriminators with batch
+            normalisation, whose batch statistics then mix real and fake images or do not.
 
     Images are floats in [-1, 1] (a `tanh` generator output); see :mod:`keras_gans.data`.
 
@@ -52,10 +59,14 @@ class GAN(keras.Model):
     #: The loss `compile()` uses when none is given.
     default_loss = "non_saturating"
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating", **kwargs):
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating",
+                 d_batch="joint", **kwargs):
         super().__init__(**kwargs)
         if update not in UPDATE_RULES:
             raise ValueError(f"`update` must be one of {UPDATE_RULES}; got {update!r}.")
+        if d_batch not in D_BATCHES:
+            raise ValueError(f"`d_batch` must be one of {D_BATCHES}; got {d_batch!r}.")
+        self.d_batch = d_batch
         self.generator = generator
         self.discriminator = discriminator
         inferred = _latent_size(generator)
@@ -199,6 +210,14 @@ class GAN(keras.Model):
             data = data["images"]
         return data
 
+    def discriminate(self, real, fake, training=True):
+        """D's logits on a real and a fake batch: one call on both (`d_batch="joint"`) or two."""
+        if self.d_batch == "separate":
+            return self.discriminator(real, training=training), self.discriminator(fake, training=training)
+        n = ops.shape(real)[0]
+        logits = self.discriminator(ops.concatenate([real, ops.cast(fake, real.dtype)], axis=0), training=training)
+        return logits[:n], logits[n:]
+
     @staticmethod
     def accuracy(real_logits, fake_logits):
         """D's accuracy on real data (logit > 0) and on fakes (logit < 0)."""
@@ -222,8 +241,7 @@ class GAN(keras.Model):
         # 1. Discriminator step (the generator is only run forward).
         fake = self.generator(self.sample_latent(batch_size), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            real_logits, fake_logits = self.discriminate(real, fake)
             d_loss = self.gan_loss.discriminator(real_logits, fake_logits)
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
@@ -240,8 +258,7 @@ class GAN(keras.Model):
     def _simultaneous_step(self, real, batch_size):
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(self.sample_latent(batch_size), training=True)
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            real_logits, fake_logits = self.discriminate(real, fake)
             d_loss = self.gan_loss.discriminator(real_logits, fake_logits)
             g_loss = self.gan_loss.generator(fake_logits, real_logits)
         self.apply_update(self.d_optimizer, d_tape, d_loss, self.d_weights)
@@ -340,9 +357,10 @@ class GAN(keras.Model):
         image_shape = tuple(ds.element_spec.shape[1:])
         if cls is GAN:
             model = cls(networks.mlp_generator(args.latent_dim, image_shape), networks.mlp_discriminator(image_shape),
-                        seed=args.seed, update=args.update)
+                        seed=args.seed, update=args.update, d_batch=getattr(args, "d_batch", "joint"))
         else:
-            model = cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed, update=args.update)
+            model = cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed, update=args.update,
+                        d_batch=getattr(args, "d_batch", "joint"))
         return model, ds
 
     # ------------------------------------------------------------------ saving and export
@@ -425,6 +443,7 @@ class GAN(keras.Model):
             "latent_dim": self.latent_dim,
             "seed": self.seed,
             "update": self.update,
+            "d_batch": self.d_batch,
         }
         return config
 
