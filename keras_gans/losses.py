@@ -113,7 +113,8 @@ class GANLoss:
 
     @classmethod
     def get(cls, identifier):
-        """A :class:`GANLoss` from a name in :data:`LOSSES`, a `GANLoss`, or a `(d_fn, g_fn)` pair."""
+        """A :class:`GANLoss` from a name in :data:`LOSSES`, a `GANLoss`, a `(d_fn, g_fn)` pair,
+        or one Keras-style loss `fn(y_true, y_pred)` (see :class:`LabelledLoss`)."""
         if isinstance(identifier, GANLoss):
             return identifier
         if isinstance(identifier, str):
@@ -127,9 +128,11 @@ class GANLoss:
             return LOSSES[key]
         if isinstance(identifier, (tuple, list)) and len(identifier) == 2 and all(map(callable, identifier)):
             return GANLoss(identifier[0], identifier[1], name=None)
+        if callable(identifier) and not isinstance(identifier, type):
+            return LabelledLoss(identifier)
         raise ValueError(
-            f"`loss` must be a name in {sorted(LOSSES)}, a GANLoss or a (discriminator_fn, generator_fn) "
-            f"pair of callables; got {identifier!r}."
+            f"`loss` must be a name in {sorted(LOSSES)}, a GANLoss, a (discriminator_fn, generator_fn) "
+            f"pair of callables, or one Keras loss fn(y_true, y_pred); got {identifier!r}."
         )
 
     def get_config(self):
@@ -155,6 +158,46 @@ class GANLoss:
 
     def __repr__(self):
         return f"GANLoss({self.name or 'custom'})"
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class LabelledLoss(GANLoss):
+    """A GAN loss made of one Keras-style loss `fn(y_true, y_pred)` and 1/0 targets (the keras-io way).
+
+    D's loss is `fn(1, r) + fn(0, f)` (real → 1, fake → 0) and G's loss is `fn(1, f)` (fakes
+    called real: the non-saturating objective). With `keras.losses.BinaryCrossentropy(from_logits=True)`
+    this equals the built-in `"non_saturating"` loss; with `keras.losses.MeanSquaredError()` it is
+    LSGAN with a = 0, b = c = 1 (twice the `"least_squares"` loss). The discriminator outputs
+    logits, so probability losses need `from_logits=True`.
+
+    >>> import keras
+    >>> gan_loss = GANLoss.get(keras.losses.BinaryCrossentropy(from_logits=True))
+    >>> float(gan_loss.discriminator(keras.ops.zeros((4, 1)), keras.ops.zeros((4, 1))))  # 2·log 2
+    1.386...
+    """
+
+    def __init__(self, loss_fn, name=None):
+        self.loss_fn = loss_fn
+        super().__init__(self._discriminator_loss, self._generator_loss, name=None)
+
+    def _discriminator_loss(self, real_logits, fake_logits):
+        r, f = ops.cast(real_logits, "float32"), ops.cast(fake_logits, "float32")
+        return ops.cast(self.loss_fn(ops.ones_like(r), r), "float32") + ops.cast(
+            self.loss_fn(ops.zeros_like(f), f), "float32")
+
+    def _generator_loss(self, fake_logits, real_logits=None):
+        f = ops.cast(fake_logits, "float32")
+        return ops.cast(self.loss_fn(ops.ones_like(f), f), "float32")
+
+    def get_config(self):
+        return {"loss_fn": keras.saving.serialize_keras_object(self.loss_fn)}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(keras.saving.deserialize_keras_object(config["loss_fn"]))
+
+    def __repr__(self):
+        return f"LabelledLoss({self.loss_fn!r})"
 
 
 LOSSES = {

@@ -103,6 +103,8 @@ def model_cases():
                                            ValueError, r"latent_dim=7 does not match.*4")),
         ("unknown-update-rule", lambda c: (lambda: kg.models.GAN(c.gan.generator, c.gan.discriminator, update="async"),
                                            ValueError, r"`update` must be one of")),
+        ("unknown-d-batch", lambda c: (lambda: kg.models.GAN(c.gan.generator, c.gan.discriminator, d_batch="mixed"),
+                                       ValueError, r"`d_batch` must be one of \('joint', 'separate'\)")),
         ("compile-single-optimizer", lambda c: (lambda: c.gan.compile(optimizer="adam"), TypeError,
                                                 r"two optimizers: use d_optimizer= and g_optimizer=")),
         ("compile-shared-optimizer", lambda c: (c.shared_optimizer(), ValueError, r"two different optimizer objects")),
