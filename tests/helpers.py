@@ -72,3 +72,16 @@ def judge_accuracy():
     x, y = load_arrays("mnist-5k", "test")
     probs = digit_classifier().predict(x.astype("float32") / 127.5 - 1.0, verbose=0)
     return float((probs.argmax(1) == y).mean())
+
+
+def label_accuracy(images, labels):
+    """How often the judge reads each image as the label it was generated for (conditional GANs).
+
+    Returns {"accuracy": overall fraction, "per_class": {class: fraction}, "worst_class": min of those}.
+    """
+    labels = np.asarray(labels).reshape(-1)
+    pred = digit_quality(images)["predictions"]
+    if len(pred) != len(labels):
+        raise ValueError(f"label_accuracy needs one label per image; got {len(labels)} labels for {len(pred)} images")
+    per_class = {int(k): float((pred[labels == k] == k).mean()) for k in np.unique(labels)}
+    return {"accuracy": float((pred == labels).mean()), "per_class": per_class, "worst_class": min(per_class.values())}

@@ -37,12 +37,23 @@ class CGAN(TricksMixin, GAN):
         discriminator_dropout: dropout after each block of the built-in discriminator.
         matching_aware: also train D to reject real images paired with a wrong label
             (Reed et al. 2016's matching-aware D, "GAN-CLS"): D's fake term averages over
-            generated pairs and mismatched real pairs. Off in the book; it makes G follow the label sooner.
+            generated pairs and mismatched real pairs. **On by default; the book leaves it off**
+            (`matching_aware=False` is the chapter's D). Without it, D learns the label only as a
+            by-product and G follows labels slowly: on mnist-5k (batch 64, seed 0) after 4 epochs
+            the judge read 47% of samples as their label without it and 78% with it, and the
+            default reaches ≥ 90% in 8 epochs (tests/test_cgan_quality.py).
         **kwargs: `seed`, the tricks of :mod:`keras_gans.tricks` (`label_smoothing`, `d_steps`,
             `ema_decay`, ...) and Keras model arguments.
 
     Defaults: Adam(2e-4, β1 = 0.5) for both networks (the book's `Adam()` defaults also train);
-    non-saturating BCE loss.
+    non-saturating BCE loss; the matching-aware D (above).
+
+    Label embeddings start at unit scale (N(0, 1), see :func:`~keras_gans.networks.mnist_nets.cgan_generator`),
+    not Keras' default U(−0.05, 0.05) that the book's code inherits: with the default, z ⊙ e(y)
+    has a standard deviation of ~0.03, the first batch norm of G sees a variance (~4·10⁻⁶) far
+    below its ε (10⁻³) and scales it down instead of up, so G's output hardly depends on z or y.
+    Trained that way (before this fix) every sample was the same image for every z and label
+    after one epoch and D rejected 99.5–100% of fakes (a collapse, judge label accuracy 10%).
 
     Example:
 
@@ -56,7 +67,7 @@ class CGAN(TricksMixin, GAN):
     """
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, conditioning="embedding",
-                 generator=None, discriminator=None, discriminator_dropout=0.0, matching_aware=False, **kwargs):
+                 generator=None, discriminator=None, discriminator_dropout=0.0, matching_aware=True, **kwargs):
         if conditioning not in mnist_nets.CONDITIONINGS:
             raise ValueError(f"conditioning must be one of {mnist_nets.CONDITIONINGS}; got {conditioning!r}.")
         if int(num_classes) < 2:

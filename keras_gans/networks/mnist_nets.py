@@ -104,13 +104,19 @@ def cgan_generator(latent_dim=100, num_classes=10, image_shape=(28, 28, 1), cond
 
     `conditioning="embedding"` (GANs in Action ch. 8): Embedding(num_classes, latent_dim)(label) ⊙ z.
     `conditioning="one_hot"` (lecture; keras-io): concat(z, one_hot(label)).
+
+    The embedding starts at N(0, 1), so z ⊙ e(y) has unit variance like z. Keras' default
+    U(−0.05, 0.05) (the book's code) shrinks it ~35×; the variance reaching the body's first batch
+    norm is then far below its ε = 10⁻³, G's output barely depends on z and y, and training
+    collapses to one image (measured on mnist-5k; see :class:`~keras_gans.models.CGAN`).
     """
     if conditioning not in CONDITIONINGS:
         raise ValueError(f"conditioning must be one of {CONDITIONINGS}; got {conditioning!r}.")
     z = keras.Input((latent_dim,), name="z")
     label = _label_input()
     if conditioning == "embedding":
-        embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding")(label)
+        embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding",
+                                    embeddings_initializer=keras.initializers.RandomNormal(stddev=1.0))(label)
         h = layers.Multiply(name="z_times_label")([z, embedded])
         body_dim = latent_dim
     else:
@@ -130,6 +136,8 @@ def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="em
     LeakyReLU(0.01) → Conv(64, 3, s2) → BN → LeakyReLU → Conv(128, 3, s2) → BN → LeakyReLU →
     Flatten → Dense(1) (the book raises the first layer from 32 to 64 filters). `dropout` > 0 adds
     Dropout after each block (not in the book; it keeps D from overpowering G on small data).
+    The label plane's embedding starts at N(0, 1), on the scale of the image channel in [−1, 1]
+    (Keras' default U(−0.05, 0.05) makes the label ~20× fainter than the image, and D slower to use it).
     """
     if conditioning not in CONDITIONINGS:
         raise ValueError(f"conditioning must be one of {CONDITIONINGS}; got {conditioning!r}.")
@@ -137,7 +145,8 @@ def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="em
     image = keras.Input((h, w, c), name="images")
     label = _label_input()
     if conditioning == "embedding":
-        plane = layers.Embedding(num_classes, h * w, name="label_embedding")(label)
+        plane = layers.Embedding(num_classes, h * w, name="label_embedding",
+                                 embeddings_initializer=keras.initializers.RandomNormal(stddev=1.0))(label)
         plane = layers.Reshape((h, w, 1))(plane)
     else:
         plane = layers.Reshape((1, 1, num_classes))(OneHot(num_classes, name="one_hot")(label))
