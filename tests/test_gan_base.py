@@ -228,6 +228,6 @@ def test_d_batch_is_validated_and_serialised():
     g, d = __import__("conftest").tiny_networks()
     with pytest.raises(ValueError, match="d_batch"):
         kg.models.GAN(g, d, d_batch="mixed")
-    gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, d_batch="separate")
-    assert kg.models.DCGAN.from_config(gan.get_config()).d_batch == "separate"
-    assert kg.models.GAN(g, d).d_batch == "joint"
+    gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, d_batch="joint")
+    assert kg.models.DCGAN.from_config(gan.get_config()).d_batch == "joint"
+    assert kg.models.GAN(g, d).d_batch == "separate"

@@ -14,8 +14,8 @@ def add_arguments(p):
                    help="progan: final resolution, a power of two (default: 32); grows from 4")
     p.add_argument("--update", choices=["alternating", "simultaneous"], default="alternating",
                    help="D/G update rule (default: alternating)")
-    p.add_argument("--d-batch", choices=["joint", "separate"], default="joint",
-                   help="D sees real and fake images in one batch (default, as keras-io) or two (the book)")
+    p.add_argument("--d-batch", choices=["joint", "separate"], default="separate",
+                   help="D sees real and fake images in two batches (default, the book) or one (keras-io)")
     p.add_argument("--n-critic", type=int, default=None,
                    help="wgan, wgan-gp: critic updates per generator update (default: 5); batches hold n_critic × --batch-size")
     p.add_argument("--num-labeled", type=int, default=None,
