@@ -3,10 +3,18 @@
     keras-gans eval runs/dcgan/model.keras                      # FID-MNIST, KID-MNIST, IS-MNIST vs mnist-5k test
     keras-gans eval runs/dcgan/model.keras --metric fid -n 4500 --json scores.json
     keras-gans eval runs/dcgan/model.keras --extractor inception_v3   # needs InceptionV3's ImageNet weights
+    keras-gans eval runs/pix2pix/model.keras                    # image-to-image: FID/KID-MNIST-M, L1, digit accuracy
+
+Image-to-image models (anything with `translate`: Pix2Pix, CycleGAN) are scored on their
+translations of the held-out `--source` images (default: mnist-32 test digits) against real
+`--dataset` images (default for them: mnist-m test), in the MNIST-M classifier's feature space
+(`--extractor mnistm`, the default for them), with KID subsets of 250 of the 500 images.
 """
 import json
 
 METRIC_CHOICES = ("fid", "kid", "is")
+EXTRACTOR_CHOICES = ("mnist", "mnistm", "inception_v3")
+SUFFIX = {"mnist": "-MNIST", "mnistm": "-MNIST-M"}
 
 
 def add_arguments(p):
@@ -15,11 +23,18 @@ def add_arguments(p):
                    help="metric to compute; repeat for several (default: all three)")
     p.add_argument("-n", "--n-samples", type=int, default=4500,
                    help="generated images (default: 4500, the FID-MNIST protocol)")
-    p.add_argument("--dataset", default="mnist-5k", help="real images: a dataset name (default: mnist-5k)")
+    p.add_argument("--dataset", default=None,
+                   help="real images: a dataset name (default: mnist-5k; mnist-m for image-to-image models)")
     p.add_argument("--split", default="test", choices=("train", "test", "all"),
                    help="split of --dataset to compare with (default: the held-out 'test')")
-    p.add_argument("--extractor", default="mnist", choices=("mnist", "inception_v3"),
-                   help="feature extractor: the shipped MNIST classifier (offline) or ImageNet InceptionV3")
+    p.add_argument("--source", default="mnist-32",
+                   help="image-to-image models: the dataset whose --split images are translated (default: mnist-32)")
+    p.add_argument("--direction", default=None, choices=("a2b", "b2a"),
+                   help="CycleGAN: which generator to score (default: the model's own default, a2b)")
+    p.add_argument("--extractor", default=None, choices=EXTRACTOR_CHOICES,
+                   help="feature extractor: the shipped MNIST classifier (offline; default for generators), the "
+                        "shipped MNIST-M classifier (offline; default for image-to-image models) or ImageNet "
+                        "InceptionV3")
     p.add_argument("--seed", type=int, default=0, help="seed of the generated samples (default: 0)")
     p.add_argument("--json", metavar="FILE", help="also write the scores and their protocol as JSON")
 
@@ -32,19 +47,30 @@ def run(args):
     if args.n_samples < 2:
         raise ValueError("-n/--n-samples must be at least 2.")
     from keras_gans.cli_commands.common import load_gan
-    from keras_gans.metrics import evaluate_generator, format_protocol
+    from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 
     gan = load_gan(args.model_file)
-    metrics = tuple(dict.fromkeys(args.metric or METRIC_CHOICES))
-    scores = evaluate_generator(gan, metrics=metrics, reference=args.dataset, split=args.split,
-                                n_samples=args.n_samples, extractor=args.extractor, seed=args.seed)
-    suffix = "-MNIST" if args.extractor == "mnist" else ""
+    if hasattr(gan, "translate"):
+        extractor = args.extractor or "mnistm"
+        metrics = tuple(dict.fromkeys(args.metric or ("fid", "kid")))
+        scores = evaluate_translation(gan, source=args.source, reference=args.dataset or "mnist-m", split=args.split,
+                                      metrics=metrics, extractor=extractor, direction=args.direction, seed=args.seed)
+    else:
+        extractor = args.extractor or "mnist"
+        metrics = tuple(dict.fromkeys(args.metric or METRIC_CHOICES))
+        scores = evaluate_generator(gan, metrics=metrics, reference=args.dataset or "mnist-5k", split=args.split,
+                                    n_samples=args.n_samples, extractor=extractor, seed=args.seed)
+    suffix = SUFFIX.get(extractor, "")
     if "fid" in scores:
         print(f"FID{suffix}: {scores['fid']:.4f}")
     if "kid" in scores:
         print(f"KID{suffix}: {scores['kid']:.6f} ± {scores['kid_std']:.6f}")
     if "is" in scores:
         print(f"IS{suffix}: {scores['is']:.4f} ± {scores['is_std']:.4f}")
+    if "l1" in scores:
+        print(f"L1 (aligned pairs, [-1, 1] units): {scores['l1']:.4f}")
+    if "accuracy" in scores:
+        print(f"digit accuracy of the {extractor} classifier on the translations: {scores['accuracy']:.4f}")
     print(f"protocol: {format_protocol(scores['protocol'])}")
     if args.json:
         record = dict(scores, model_file=args.model_file)

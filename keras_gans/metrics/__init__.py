@@ -5,9 +5,13 @@
   (Bińkowski et al., 2018), :class:`InceptionScore` (Salimans et al., 2016).
 - Extractors: `"mnist"` — the small MNIST classifier shipped with the package (offline;
   "FID-MNIST", "IS-MNIST"), also usable as a plain digit classifier via :func:`mnist_classifier`;
+  `"mnistm"` — the MNIST-M classifier shipped with the package (offline; "FID-MNIST-M", for
+  image-to-image models that output MNIST-M-style colour digits), see :func:`mnistm_classifier`;
   `"inception_v3"` — Keras' ImageNet InceptionV3 (downloads its weights); or your own model.
 - Helpers: :func:`evaluate_generator` (a GAN against the held-out mnist-5k split by default),
-  :func:`evaluate_images`, :func:`real_baseline`; each result carries a `protocol` dict.
+  :func:`evaluate_translation` (an image-to-image model: digits → MNIST-M by default, FID-MNIST-M,
+  L1, digit accuracy), :func:`evaluate_images`, :func:`real_baseline`; each result carries a
+  `protocol` dict.
 
 >>> import keras_gans as kg
 >>> gan = kg.models.DCGAN()
@@ -18,6 +22,7 @@
 from keras_gans.metrics.evaluate import (
     evaluate_generator,
     evaluate_images,
+    evaluate_translation,
     format_protocol,
     real_baseline,
     reference_images,
@@ -27,10 +32,12 @@ from keras_gans.metrics.extractors import (
     FeatureExtractor,
     InceptionV3Extractor,
     MNISTExtractor,
+    MNISTMExtractor,
     get_extractor,
     prepare_images,
 )
 from keras_gans.metrics.mnist import build_mnist_classifier, mnist_classifier
+from keras_gans.metrics.mnistm import build_mnistm_classifier, mnistm_classifier
 from keras_gans.metrics.stats import (
     frechet_distance,
     frechet_distance_from_features,
@@ -46,8 +53,9 @@ IS = InceptionScore
 
 __all__ = [
     "FrechetInceptionDistance", "KernelInceptionDistance", "InceptionScore", "FID", "KID", "IS",
-    "FeatureExtractor", "MNISTExtractor", "InceptionV3Extractor", "CallableExtractor", "get_extractor",
-    "prepare_images", "mnist_classifier", "build_mnist_classifier",
+    "FeatureExtractor", "MNISTExtractor", "MNISTMExtractor", "InceptionV3Extractor", "CallableExtractor",
+    "get_extractor", "prepare_images", "mnist_classifier", "build_mnist_classifier", "mnistm_classifier",
+    "build_mnistm_classifier",
     "frechet_distance", "frechet_distance_from_features", "kernel_distance", "mmd2_unbiased", "inception_score",
-    "evaluate_generator", "evaluate_images", "real_baseline", "reference_images", "format_protocol",
+    "evaluate_generator", "evaluate_images", "evaluate_translation", "real_baseline", "reference_images", "format_protocol",
 ]

@@ -1,4 +1,4 @@
-"""Feature extractors for FID / KID / IS: the shipped MNIST classifier, InceptionV3, your own.
+"""Feature extractors for FID / KID / IS: the shipped MNIST and MNIST-M classifiers, InceptionV3, your own.
 
 An extractor turns a batch of images into feature vectors (`features`) and, if it is a
 classifier, into class probabilities (`probabilities`, for the Inception Score). It also
@@ -14,7 +14,7 @@ import numpy as np
 import keras
 from keras import ops
 
-from keras_gans.metrics import mnist
+from keras_gans.metrics import mnist, mnistm
 
 GREY_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601 luma (sums to 1: grey -> RGB -> grey is exact)
 
@@ -39,6 +39,11 @@ def prepare_images(images, size=None, channels=None, check_range=True):
         x = ops.cast(x, "float32") / 127.5 - 1.0
     x = ops.cast(x, "float32")
     if len(x.shape) == 3:
+        if x.shape[-1] in (3, 4) and x.shape[1] > 4:
+            raise ValueError(
+                f"Got one array of shape {tuple(x.shape)}: that looks like a single (H, W, C) image, not a batch. "
+                "Add a batch axis (images[None]); grey batches may be (N, H, W)."
+            )
         x = x[..., None]
     if len(x.shape) != 4 or x.shape[-1] not in (1, 3, 4):
         raise ValueError(
@@ -101,7 +106,7 @@ class FeatureExtractor:
         """(N, num_classes) float32 tensor of class probabilities (for the Inception Score)."""
         if not self.num_classes:
             raise ValueError(f"The {self.name!r} extractor is not a classifier; the Inception Score needs one "
-                             "(use 'mnist' or 'inception_v3').")
+                             "(use 'mnist', 'mnistm' or 'inception_v3').")
         return self._batched(images, batch_size)[1]
 
     def features_and_probabilities(self, images, batch_size=500):
@@ -173,6 +178,51 @@ class MNISTExtractor(FeatureExtractor):
         out.update(extractor="mnist_classifier (keras_gans; penultimate 128-d ReLU features, 10-way softmax)",
                    weights_sha256=_sha256(path)[:16] if os.path.exists(path) else None,
                    channels="grey (RGB -> BT.601 luma)")
+        return out
+
+
+class MNISTMExtractor(FeatureExtractor):
+    """The shipped MNIST-M classifier (offline): 128-d penultimate features, softmax over 10 digits.
+
+    Gives "FID-MNIST-M", "KID-MNIST-M" and "IS-MNIST-M", for image-to-image models whose outputs
+    are MNIST-M-style colour digits (pix2pix and CycleGAN on `mnist2mnistm-*`). Images are
+    brought to 32×32 RGB (grey channels repeated, bilinear resize, uint8 rescaled to [-1, 1])
+    before the classifier. Compare against real MNIST-M images, e.g. the 500 held-out
+    `load_arrays("mnist-m", split="test")` images (never used to train the classifier).
+    Numbers are only comparable with numbers from the same weights (the protocol records their sha256).
+
+    >>> ext = MNISTMExtractor()                               # or get_extractor("mnistm")
+    >>> images, _ = keras_gans.data.load_arrays("mnist-m", split="test")
+    >>> ext.features(images).shape
+    TensorShape([500, 128])
+    """
+
+    name = "mnistm"
+    feature_dim = mnistm.FEATURE_DIM
+    num_classes = mnistm.NUM_CLASSES
+    image_size = (32, 32)
+    channels = 3
+
+    def __init__(self, weights="shipped"):
+        self.weights = weights
+        classifier = (mnistm.shared_mnistm_classifier() if weights == "shipped"
+                      else mnistm.mnistm_classifier(weights))
+        self.classifier = classifier
+        self.model = keras.Model(classifier.inputs,
+                                 [classifier.get_layer(mnistm.FEATURES_LAYER).output, classifier.outputs[0]],
+                                 name="mnistm_features")
+
+    def _outputs(self, images):
+        f, p = self.model(images, training=False)
+        return f, p
+
+    @property
+    def protocol(self):
+        path = mnistm.weights_path() if self.weights == "shipped" else os.fspath(self.weights)
+        out = super().protocol
+        out.update(extractor="mnistm_classifier (keras_gans; penultimate 128-d ReLU features, 10-way softmax)",
+                   weights_sha256=_sha256(path)[:16] if os.path.exists(path) else None,
+                   channels="RGB (grey repeated)")
         return out
 
 
@@ -294,18 +344,21 @@ class CallableExtractor(FeatureExtractor):
                          "keras.Model or use 'mnist' / 'inception_v3'.")
 
 
-EXTRACTORS = {"mnist": MNISTExtractor, "inception_v3": InceptionV3Extractor}
+EXTRACTORS = {"mnist": MNISTExtractor, "mnistm": MNISTMExtractor, "inception_v3": InceptionV3Extractor}
+#: Other spellings accepted by :func:`get_extractor` (the dataset is registered as "mnist-m").
+ALIASES = {"mnist-m": "mnistm", "mnist_m": "mnistm"}
 _INSTANCES = {}
 
 
 def get_extractor(extractor="mnist"):
-    """An extractor from a name (`"mnist"`, `"inception_v3"`), an extractor, a keras.Model or a callable.
+    """An extractor from a name (`"mnist"`, `"mnistm"`, `"inception_v3"`), an extractor, a keras.Model or a callable.
 
-    Named extractors are built once per process and shared.
+    Named extractors are built once per process and shared. `"mnist-m"` is accepted for `"mnistm"`.
     """
     if isinstance(extractor, FeatureExtractor):
         return extractor
     if isinstance(extractor, str):
+        extractor = ALIASES.get(extractor, extractor)
         if extractor not in EXTRACTORS:
             raise ValueError(f"Unknown feature extractor {extractor!r}. Use one of {sorted(EXTRACTORS)}, "
                              "a keras.Model or a callable.")
@@ -318,7 +371,7 @@ def get_extractor(extractor="mnist"):
         return CallableExtractor(model, **config)
     if callable(extractor):
         return CallableExtractor(extractor)
-    raise ValueError(f"Cannot use {extractor!r} as a feature extractor. Use 'mnist', 'inception_v3', "
+    raise ValueError(f"Cannot use {extractor!r} as a feature extractor. Use 'mnist', 'mnistm', 'inception_v3', "
                      "a keras.Model or a callable.")
 
 

@@ -42,9 +42,9 @@ class _ExtractorMixin:
         if spec is None:
             return None
         if isinstance(spec, str):
-            from keras_gans.metrics.extractors import EXTRACTORS
+            from keras_gans.metrics.extractors import ALIASES, EXTRACTORS
 
-            return getattr(EXTRACTORS.get(spec), attribute, None)
+            return getattr(EXTRACTORS.get(ALIASES.get(spec, spec)), attribute, None)
         return getattr(self.extractor, attribute, None)
 
     def _features(self, images):
@@ -83,7 +83,8 @@ class FrechetInceptionDistance(_ExtractorMixin, keras.metrics.Metric):
     (the `protocol` dict of :func:`keras_gans.metrics.evaluate_images` records them).
 
     Args:
-        extractor: `"mnist"` (the shipped classifier, offline: FID-MNIST), `"inception_v3"`
+        extractor: `"mnist"` (the shipped classifier, offline: FID-MNIST), `"mnistm"` (the shipped
+            MNIST-M classifier, offline: FID-MNIST-M, for colour digits), `"inception_v3"`
             (ImageNet InceptionV3, downloads its weights), a `keras.Model`/callable, or None when
             the inputs already are (N, d) features.
         feature_dim: d, needed only for a callable whose output size cannot be read.
@@ -270,7 +271,7 @@ class InceptionScore(_ExtractorMixin, keras.metrics.Metric):
     `update_state(images)` scores `images`.
 
     Args:
-        extractor: a classifier extractor: `"mnist"` (IS-MNIST, offline), `"inception_v3"`, a
+        extractor: a classifier extractor: `"mnist"` (IS-MNIST, offline), `"mnistm"` (IS-MNIST-M), `"inception_v3"`, a
             `keras.Model` returning softmax probabilities, or None when the inputs already are
             probabilities.
         num_classes: needed only for a callable whose output size cannot be read.
