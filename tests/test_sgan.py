@@ -88,13 +88,16 @@ def test_training_reports_supervised_and_unsupervised_losses(trained):
     assert all(np.isfinite(v[-1]) for v in logs.values())
 
 
-def test_classifier_evaluates_and_is_the_discriminator(trained):
+def test_classifier_evaluates_and_is_the_averaged_discriminator(trained):
     sgan, _ = trained
     x, y = kg.data.load_arrays("mnist-5k", split="test")
     x = x[:64].astype("float32") / 127.5 - 1.0
     probs = sgan.classifier.predict(x, verbose=0)
     np.testing.assert_allclose(probs.sum(-1), 1.0, rtol=1e-5)
-    np.testing.assert_allclose(probs, keras.ops.softmax(sgan.discriminator(x, training=False)), atol=1e-6)
+    assert sgan.classifier_network is sgan.ema_discriminator                    # classifier_ema=0.99 by default
+    np.testing.assert_allclose(probs, keras.ops.softmax(sgan.ema_discriminator(x, training=False)), atol=1e-6)
+    plain = SGAN(latent_dim=8, classifier_ema=None)                              # the book: D is the classifier
+    assert plain.classifier_network is plain.discriminator and plain.ema_discriminator is None
     loss, accuracy = sgan.classifier.evaluate(x, y[:64], verbose=0)
     assert accuracy == pytest.approx(float((probs.argmax(-1) == y[:64]).mean()))
     assert sgan.classifier is sgan.classifier                                     # one object
@@ -141,9 +144,71 @@ def test_bad_inputs_are_refused():
 
 def test_supervised_baseline_is_the_same_network():
     base = supervised_baseline()
-    sgan = SGAN()
+    sgan = SGAN(dropout=0.5, input_noise=0.0, hidden_noise=0.0, d_normalization="batch")
     assert base.count_params() == sgan.classifier.count_params()
     assert [type(layer).__name__ for layer in base.layers] == [type(layer).__name__ for layer in sgan.classifier.layers]
+    # with the SGAN's defaults (whatever they are) on both sides
+    base, sgan = supervised_baseline(**{k: getattr(SGAN(), k) for k in NET_OPTIONS}), SGAN()
+    assert [type(layer).__name__ for layer in base.layers] == [type(layer).__name__ for layer in sgan.classifier.layers]
+
+
+NET_OPTIONS = ("dropout", "input_noise", "hidden_noise", "d_normalization", "translate")
+
+
+def test_discriminator_noise_and_normalization_options():
+    d = kg.networks.sgan_discriminator(input_noise=0.3, hidden_noise=0.5, normalization=None, dropout=0.0)
+    kinds = [type(layer).__name__ for layer in d.layers]
+    assert kinds.count("GaussianNoise") == 4 and "BatchNormalization" not in kinds and "Dropout" not in kinds
+    assert d.get_layer("input_noise").stddev == pytest.approx(0.3)
+    assert kinds.count("LayerNormalization") == 0
+    assert [type(layer).__name__ for layer in kg.networks.sgan_discriminator(normalization="layer").layers
+            ].count("LayerNormalization") == 2
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    # the noise is a training-time regulariser only: inference is deterministic, training is not
+    np.testing.assert_array_equal(d(x, training=False), d(x, training=False))
+    assert not np.allclose(d(x, training=True), d(x, training=False))
+    with pytest.raises(ValueError, match="normalization must be one of"):
+        kg.networks.sgan_discriminator(normalization="instance")
+
+
+def test_loss_weights_enter_the_discriminator_loss():
+    sgan = SGAN(latent_dim=8, seed=0, supervised_weight=2.0, unsupervised_weight=0.25)
+    sgan.compile()
+    logs = sgan.fit(semi_supervised_dataset("mnist-5k", num_labeled=10, batch_size=8, seed=0).take(1),
+                    epochs=1, verbose=0).history
+    expected = 2.0 * logs["supervised_loss"][0] + 0.25 * logs["unsupervised_loss"][0]
+    assert logs["d_loss"][0] == pytest.approx(expected, rel=1e-5)
+
+
+def test_classifier_ema_averages_the_discriminator_and_is_the_product(tmp_path):
+    sgan = SGAN(latent_dim=8, seed=0, classifier_ema=0.25, d_normalization=None)
+    sgan.compile()
+    before = [w.copy() for w in sgan.discriminator.get_weights()]
+    np.testing.assert_array_equal(sgan.ema_discriminator.get_weights()[0], before[0])
+    sgan.fit(semi_supervised_dataset("mnist-5k", num_labeled=10, batch_size=8, seed=0).take(1), epochs=1, verbose=0)
+    after = sgan.discriminator.get_weights()
+    assert not np.allclose(after[0], before[0])
+    for avg, w0, w1 in zip(sgan.ema_discriminator.get_weights(), before, after):   # one step: β·w₀ + (1 − β)·w₁
+        np.testing.assert_allclose(avg, 0.25 * w0 + 0.75 * w1, rtol=1e-5, atol=1e-6)
+    x, _ = kg.data.load_arrays("mnist-5k", split="test")
+    x = x[:8].astype("float32") / 127.5 - 1.0
+    np.testing.assert_allclose(sgan.classifier.predict(x, verbose=0),
+                               keras.ops.softmax(sgan.ema_discriminator(x, training=False)), atol=1e-6)
+    assert not np.allclose(sgan.classifier.predict(x, verbose=0),
+                           keras.ops.softmax(sgan.discriminator(x, training=False)), atol=1e-6)
+    path = str(tmp_path / "ema.keras")
+    sgan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.classifier_ema == 0.25 and loaded.d_normalization is None
+    np.testing.assert_allclose(loaded.classifier.predict(x, verbose=0), sgan.classifier.predict(x, verbose=0),
+                               atol=1e-6)
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(ValueError, match="classifier_ema must be in"):
+        SGAN(classifier_ema=1.0)
+    with pytest.raises(ValueError, match="must be ≥ 0"):
+        SGAN(unsupervised_weight=-1)
 
 
 def test_cli_uses_num_labeled():
@@ -155,3 +220,34 @@ def test_cli_uses_num_labeled():
     assert type(model) is SGAN and model.num_labeled == 50
     labels = np.concatenate([b["labels"].numpy() for b in ds.take(10)])
     assert np.bincount(labels, minlength=10).min() > 0
+
+
+def test_learning_rate_decays_linearly_to_zero_over_the_second_half():
+    from keras_gans.models.sgan import HalfLinearDecay
+
+    schedule = HalfLinearDecay(3e-3, 100)
+    got = [float(schedule(step)) for step in (0, 49, 50, 75, 100, 150)]
+    np.testing.assert_allclose(got, [3e-3, 3e-3, 3e-3, 1.5e-3, 0.0, 0.0], atol=1e-9)
+    sgan = SGAN(latent_dim=8, learning_rate=1e-3, lr_decay_steps=100)
+    sgan.compile()
+    assert isinstance(sgan.d_optimizer._learning_rate, HalfLinearDecay)
+    assert isinstance(sgan.g_optimizer._learning_rate, HalfLinearDecay)
+    assert float(sgan.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    restored = HalfLinearDecay.from_config(schedule.get_config())
+    assert float(restored(75)) == pytest.approx(1.5e-3)
+    constant = SGAN(latent_dim=8, learning_rate=5e-4)
+    constant.compile()
+    assert float(constant.d_optimizer.learning_rate) == pytest.approx(5e-4)
+    with pytest.raises(ValueError, match="lr_decay_steps"):
+        SGAN(lr_decay_steps=1)
+
+
+def test_cli_decays_the_learning_rate_over_the_whole_run():
+    from keras_gans.cli_commands.train import build_model
+
+    args = argparse.Namespace(model="sgan", dataset="mnist-5k", batch_size=32, image_size=None, latent_dim=16,
+                              seed=0, update="alternating", num_labeled=100, epochs=3, steps_per_epoch=None)
+    model, ds = build_model(args)
+    assert model.lr_decay_steps == 3 * ((4500 - 100) // 32) == 3 * int(ds.cardinality())
+    args.steps_per_epoch = 10
+    assert build_model(args)[0].lr_decay_steps == 30

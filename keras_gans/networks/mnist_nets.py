@@ -164,21 +164,46 @@ def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="em
 
 
 # ----------------------------------------------------------------------------- SGAN
-def sgan_discriminator(image_shape=(28, 28, 1), num_classes=10, dropout=0.5, name="sgan_discriminator"):
+SGAN_NORMALIZATIONS = ("batch", None, "layer")
+
+
+def sgan_discriminator(image_shape=(28, 28, 1), num_classes=10, dropout=0.5, input_noise=0.0, hidden_noise=0.0,
+                       normalization="batch", translate=0.0, name="sgan_discriminator"):
     """GANs in Action ch. 7's discriminator: images → `num_classes` logits.
 
-    Conv(32, 3, s2) → LeakyReLU(0.01) → Conv(64, 3, s2) → BN → LeakyReLU → Conv(128, 3, s2) → BN →
+    Conv(32, 3, s2) → LeakyReLU(0.01) → Conv(64, 3, s2) → [norm] → LeakyReLU → Conv(128, 3, s2) → [norm] →
     LeakyReLU → Dropout(`dropout`) → Flatten (layer "features") → Dense(num_classes) logits.
     Softmax of the logits is the classifier; Z/(Z + 1) with Z = Σ exp(logits) is P(real).
+
+    The defaults are the book's. Salimans et al. (2016, §5) regularise the semi-supervised D with
+    Gaussian noise instead, which these options add (active in training only):
+
+    - `input_noise=σ`: GaussianNoise(σ) on the input images (they use 0.3 on MNIST);
+    - `hidden_noise=σ`: GaussianNoise(σ) after each hidden LeakyReLU (they use 0.5);
+    - `normalization`: `"batch"` (the book), `"layer"` or None. SGAN runs D on labelled, unlabelled
+      and generated batches separately, so batch statistics differ between them (and from the
+      moving averages used at test time); per-example (`"layer"`) or no normalization avoids that.
+
+    Not from the paper: `translate=f` shifts every input by up to `f` of its height/width
+    (RandomTranslation, filled with -1 = background), a differentiable augmentation applied alike
+    to labelled, unlabelled and generated images, as in DiffAugment (Zhao et al. 2020).
     """
+    if normalization not in SGAN_NORMALIZATIONS:
+        raise ValueError(f"normalization must be one of {SGAN_NORMALIZATIONS}; got {normalization!r}.")
     image_shape = dcgan_nets._check_image_shape(image_shape)
     x_in = keras.Input(image_shape, name="images")
     x = x_in
+    if translate:
+        x = layers.RandomTranslation(translate, translate, fill_mode="constant", fill_value=-1.0, name="translate")(x)
+    if input_noise:
+        x = layers.GaussianNoise(input_noise, name="input_noise")(x)
     for i, filters in enumerate((32, 64, 128)):
         x = layers.Conv2D(filters, 3, strides=2, padding="same")(x)
         if i > 0:
-            x = layers.BatchNormalization()(x)
+            x = _normalize(x, normalization)
         x = layers.LeakyReLU(negative_slope=0.01)(x)
+        if hidden_noise:
+            x = layers.GaussianNoise(hidden_noise)(x)
     if dropout:
         x = layers.Dropout(dropout)(x)
     x = layers.Flatten(name="features")(x)
