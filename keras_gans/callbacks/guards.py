@@ -361,6 +361,8 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
         if os.path.exists(path):
             with open(path) as f:
                 meta = json.load(f)
+            if "weights" not in meta:
+                meta = self._keras_backup(meta)
             weights = os.path.join(self.backup_dir, meta["weights"])
             if not os.path.exists(weights):
                 raise FileNotFoundError(f"The backup in {self.backup_dir!r} names {meta['weights']!r}, which is "
@@ -373,6 +375,18 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
                 for _ in range(self._epoch * self._iterators_per_epoch()):
                     iter(self.dataset)  # each new iterator draws the next reshuffling seed
         self._wrap_train_function()
+
+    def _keras_backup(self, meta):
+        """The metadata of a backup written by `keras.callbacks.BackupAndRestore` (this package's CLI
+        used it before this callback; the two share `training_metadata.json`, but Keras' names no
+        weights file: it is `latest.weights.h5`). Resumed as Keras would: its epoch restarts from
+        its first batch."""
+        if "epoch" not in meta or not os.path.exists(os.path.join(self.backup_dir, "latest.weights.h5")):
+            raise ValueError(f"The backup in {self.backup_dir!r} is not one this callback or "
+                             "keras.callbacks.BackupAndRestore wrote; delete the folder to start over.")
+        print(f"Resuming from a keras.callbacks.BackupAndRestore backup in {self.backup_dir!r}: epoch "
+              f"{int(meta['epoch']) + 1} restarts from its first batch.")
+        return {"epoch": int(meta["epoch"]), "batch": 0, "step": 0, "weights": "latest.weights.h5"}
 
     def _iterators_per_epoch(self):
         """How many iterators `fit` makes over the dataset per epoch (Keras 3.15, `EpochIterator`).

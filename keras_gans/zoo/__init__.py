@@ -30,7 +30,8 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
 
     z is `np.random.default_rng(seed).standard_normal((n, latent_dim))`, the same z that
     `GAN.generate(n, seed=seed)` uses, so a preset reproduces its trainer's samples. Conditional
-    presets take `labels` (ints; default: 0, 1, 2, ... cycling over the classes).
+    presets take `labels` (ints in [0, num_classes), one per image or one for all; default:
+    0, 1, 2, ... cycling over the classes, as `CGAN.generate`).
     """
     if model is None:
         model = load(name_or_path_or_url)
@@ -47,8 +48,16 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
     for spec in metadata["inputs"][1:]:
         classes = metadata.get("num_classes") or spec["shape"][-1] or 10
         y = _np.arange(n) % classes if labels is None else _np.asarray(labels)
+        if y.ndim == 0:  # one class for every image
+            y = _np.full((n,), y)
+        if y.ndim != 1 or not _np.issubdtype(y.dtype, _np.integer):
+            raise ValueError(f"labels must be int class indices, one per image (shape ({n},)); got {y.dtype} "
+                             f"{y.shape}. One-hot labels? Pass labels.argmax(-1).")
         if len(y) != n:
             raise ValueError(f"labels must have {n} entries; got {len(y)}.")
+        if y.size and (y.min() < 0 or y.max() >= classes):
+            raise ValueError(f"Label {int(y[(y < 0) | (y >= classes)][0])} is out of range: the preset "
+                             f"{metadata['name']!r} has {classes} classes, so labels must be in [0, {classes - 1}].")
         if spec["dtype"].startswith("int"):
             inputs.append(y.reshape([n] + [1] * (len(spec["shape"]) - 1)).astype(spec["dtype"]))
         else:

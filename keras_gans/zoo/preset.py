@@ -95,7 +95,9 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
     if contents in ("gan", "generator") and not is_gan:
         raise ValueError(f"contents={contents!r} needs a keras_gans GAN; got a {type(model).__name__}. "
                          "Use contents='model' for other Keras models.")
-    stored = _fresh_copy(model.generator if contents == "generator" else model)
+    # the network generate() samples from: the EMA copy when the model keeps one (keras_gans.tricks)
+    sampler = getattr(model, "sampling_generator", None) or getattr(model, "generator", None)
+    stored = _fresh_copy(sampler if contents == "generator" else model)
 
     inputs = _input_contract(model, stored, is_gan)
     if task is None:
@@ -258,9 +260,14 @@ def _samples(model, is_gan, samples, value_range):
     if samples is None:
         if not is_gan:
             return None
+        classes = getattr(model, "num_classes", None)
         try:
+            if classes:  # conditional: labels 0, 1, ..., K-1 along each row, so each column is one class
+                rows = max(1, 64 // int(classes))
+                samples = model.generate(rows * int(classes), seed=0)
+                return make_grid(np.asarray(samples), rows=rows, value_range=tuple(value_range))
             samples = model.generate(64, seed=0)
-        except Exception:  # conditional models need labels; their publishers pass samples=
+        except Exception:  # models whose generate() needs inputs; their publishers pass samples=
             return None
     return make_grid(np.asarray(samples), value_range=tuple(value_range))
 
@@ -313,6 +320,14 @@ def model_card(metadata, has_samples=True):
                   f"z = np.random.default_rng(0).standard_normal((16, {m['latent_dim']})).astype('float32')",
                   "images = model.predict(z)      # "
                   f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]"]
+    elif m["task"] == "noise_to_image" and len(m["inputs"]) == 2 and m["inputs"][1]["dtype"].startswith("int"):
+        k = m.get("num_classes") or 10
+        lines += ["import numpy as np",
+                  f"z = np.random.default_rng(0).standard_normal((16, {m['latent_dim']})).astype('float32')",
+                  f"labels = np.arange(16) % {k}                  # one int class in [0, {k - 1}] per image",
+                  "images = model.predict([z, labels])     # "
+                  f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]",
+                  f"images = kg.zoo.sample({m['name']!r}, 16, seed=0, labels=labels)   # the same, seeded"]
     elif m["task"] == "image_to_label":
         lines += ["probabilities = model.predict(images)   # images (N, "
                   f"{', '.join(str(d) for d in m['resolution'])}) in [-1, 1]"]
