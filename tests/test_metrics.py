@@ -335,3 +335,17 @@ def test_fid_mnist_falls_as_the_book_dcgan_trains():
     fid_after = history.history["fid"][-1]
     assert fid_after < 0.5 * before["fid"], (before["fid"], fid_after)
     assert history.history["inception_score"][-1] > before["is"] + 0.1
+
+
+def test_cli_eval_scores_a_generator_only_zoo_preset(tmp_path, capsys):
+    from keras_gans.cli import main
+
+    out = str(tmp_path / "scores.json")
+    assert main(["eval", "dcgan_mnist", "--metric", "fid", "-n", "300", "--json", out]) == 0
+    record = json.load(open(out))
+    assert "FID-MNIST" in capsys.readouterr().out
+    # the same z as kg.zoo.sample(seed=0), scored by the library call directly
+    expected = kg.metrics.evaluate_generator(lambda n: kg.zoo.sample("dcgan_mnist", n, seed=0),
+                                             metrics=("fid",), n_samples=300)
+    assert record["fid"] == pytest.approx(expected["fid"], rel=1e-5)
+    assert record["fid"] < 60  # a trained generator: the untrained network is far above this

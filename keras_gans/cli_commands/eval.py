@@ -4,6 +4,7 @@
     keras-gans eval runs/dcgan/model.keras --metric fid -n 4500 --json scores.json
     keras-gans eval runs/dcgan/model.keras --extractor inception_v3   # needs InceptionV3's ImageNet weights
     keras-gans eval runs/pix2pix/model.keras                    # image-to-image: FID/KID-MNIST-M, L1, digit accuracy
+    keras-gans eval dcgan_mnist                                 # a zoo preset (generator-only presets too)
 
 Image-to-image models (anything with `translate`: Pix2Pix, CycleGAN) are scored on their
 translations of the held-out `--source` images (default: mnist-32 test digits) against real
@@ -18,7 +19,7 @@ SUFFIX = {"mnist": "-MNIST", "mnistm": "-MNIST-M"}
 
 
 def add_arguments(p):
-    p.add_argument("model_file", help="a .keras file saved by keras_gans")
+    p.add_argument("model_file", help="a .keras file saved by keras_gans, or a zoo preset name")
     p.add_argument("--metric", action="append", choices=METRIC_CHOICES,
                    help="metric to compute; repeat for several (default: all three)")
     p.add_argument("-n", "--n-samples", type=int, default=4500,
@@ -39,6 +40,33 @@ def add_arguments(p):
     p.add_argument("--json", metavar="FILE", help="also write the scores and their protocol as JSON")
 
 
+def _preset_sampler(name, seed):
+    """`n -> images in [-1, 1]` for a generator-only noise-to-image zoo preset; None for anything else.
+
+    Samples use `kg.zoo.sample`'s z (seed `seed`) and, for conditional presets, labels cycling
+    over the classes, so the scores equal those on the preset's card.
+    """
+    import os
+
+    if os.path.exists(name) or os.sep in name or name.endswith(".keras"):
+        return None
+    from keras_gans import zoo
+
+    if name not in [p["name"] for p in zoo.list()]:
+        return None
+    metadata = zoo.info(name)
+    if metadata.get("contents") == "gan" or metadata.get("task") != "noise_to_image":
+        return None  # whole GANs load through load_gan; other tasks get its error
+    model = zoo.load(name)
+    low, high = metadata.get("output_range") or (-1.0, 1.0)
+
+    def sampler(n):
+        images = zoo.sample(name, n, seed=seed, model=model)
+        return (images - low) / (high - low) * 2.0 - 1.0  # to [-1, 1], what the extractors expect
+
+    return sampler
+
+
 def run(args):
     from keras_gans.utils.io import atomic_path, check_parent_dir
 
@@ -49,7 +77,7 @@ def run(args):
     from keras_gans.cli_commands.common import load_gan
     from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 
-    gan = load_gan(args.model_file)
+    gan = _preset_sampler(args.model_file, args.seed) or load_gan(args.model_file)
     if hasattr(gan, "translate"):
         extractor = args.extractor or "mnistm"
         metrics = tuple(dict.fromkeys(args.metric or ("fid", "kid")))
