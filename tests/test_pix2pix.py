@@ -106,12 +106,32 @@ def test_pix2pix_errors():
         kg.models.Pix2Pix.from_cli(args)
 
 
+def test_from_cli_lambda_l1_depends_on_the_dataset():
+    """MNIST-M backgrounds are unpredictable from the digit: the CLI uses λ = 10 there, the paper's 100 elsewhere."""
+    import argparse
+
+    from keras_gans.models.pix2pix import MNISTM_LAMBDA_L1
+
+    def built(dataset, image_size=None, **extra):
+        args = argparse.Namespace(dataset=dataset, batch_size=8, image_size=image_size, seed=0, **extra)
+        return kg.models.Pix2Pix.from_cli(args)[0].lambda_l1
+
+    assert MNISTM_LAMBDA_L1 == 10.0
+    assert built("mnist2mnistm-paired") == 10.0
+    assert built(None) == 10.0                          # the default dataset is mnist2mnistm-paired
+    assert built("mnist2negative-paired", image_size=32) == 100.0      # the target is a function of the input: the paper's λ
+    assert built("mnist2mnistm-paired", lambda_l1=3.0) == 3.0
+
+
 @pytest.mark.slow
 def test_pix2pix_mnist_to_mnistm_keeps_labels(tmp_path):
-    """Bounded run of benchmarks/translation_quality.py: pix2pix only, 2,000 steps of batch 32.
+    """Bounded run of benchmarks/translation_quality.py: pix2pix only, λ = 10, 2,000 steps of batch 32.
 
-    Reference (shared 2-core machine, 1,961 steps in 643 s): L1 0.49 → 0.38, A→B label kept 54.4 %
-    by the MNIST-M judge (84.4 % on real MNIST-M). The benchmark's goal (≥ 95 %) is not reached yet.
+    Judged by the shipped MNIST-M classifier (96.8 % on real MNIST-M test images). It also reads 98.6 % of the
+    *untranslated* digits, so accuracy alone would pass the identity map: FID-MNIST-M checks that the outputs
+    are in the MNIST-M domain (the untrained-like muddy λ = 100 outputs: 55 at 800 steps).
+    Reference (2026-11-23, shared 2-core CPU, 2,000 steps in 327 s): label kept 81.0 % (per epoch:
+    10 % at epoch 1, 47 % at 5, then 72–88 % over epochs 7–15), FID-MNIST-M 25.2, test L1 0.61. The benchmark's goal (≥ 95 %) is not reached yet.
     """
     import importlib.util
     import os
@@ -120,8 +140,10 @@ def test_pix2pix_mnist_to_mnistm_keeps_labels(tmp_path):
     spec = importlib.util.spec_from_file_location("translation_quality", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    results = bench.main(["--model", "pix2pix", "--pix2pix-minutes", "120", "--max-steps", "2000", "--judge-epochs", "8",
-                          "--out", str(tmp_path)])
+    results = bench.main(["--model", "pix2pix", "--pix2pix-minutes", "120", "--max-steps", "2000",
+                          "--lambda-l1", "10", "--out", str(tmp_path)])
     print(results["judges"], results["pix2pix"]["final"])
-    assert results["pix2pix"]["per_epoch"][-1]["l1_loss"] < results["pix2pix"]["per_epoch"][0]["l1_loss"]
-    assert results["pix2pix"]["final"]["a2b_acc"] >= 0.45
+    assert results["judges"]["mnistm_judge_on_mnistm_test"] > 0.95      # the shipped judge, not a weak local one
+    final = results["pix2pix"]["final"]
+    assert final["a2b_acc"] >= 0.70                # λ = 100 reached 27 % at 800 steps
+    assert final["fid_mnistm"] < 40.0
