@@ -12,7 +12,24 @@ then report both accuracies on the fixed mnist-5k *test* split (500 images, neve
 with the mean and the spread (sample standard deviation, min–max) over seeds. The book reports
 ≈89% (SGAN) vs ≈70% (supervised) with 100 labels on full MNIST.
 
-    .venv/bin/python benchmarks/sgan_accuracy.py --seeds 0 1 2 --steps 1500 --out runs/sgan_accuracy.json
+The supervised baseline is the SGAN's own network with the same options (noise, dropout,
+normalization, translation); only the unlabelled images and the generator are missing. Every option
+of :class:`~keras_gans.models.SGAN` not given here keeps its default; `--lr-decay on` (default) sets
+`lr_decay_steps` to the number of steps.
+
+    TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1 \
+    .venv/bin/python benchmarks/sgan_accuracy.py --seeds 0 1 2 --steps 3000 --generator small --out runs/sgan_accuracy.json
+
+Measured (shared 2-core CPU, ~5 min per SGAN run, mean ± sample std over seeds 0 1 2, 500 test digits):
+
+- defaults, 3,000 steps (≈ 22 epochs), batch 32: SGAN 0.957 ± 0.006 (seeds: 0.954, 0.952, 0.964),
+  supervised 0.894 ± 0.021 (0.896, 0.872, 0.914); SGAN − supervised +0.063.
+- before this recipe (book D with batch norm and no noise, book ch. 4 G, feature matching,
+  Adam(2e-4, β1 0.5), 1,500 steps): SGAN 0.804 ± 0.032, supervised 0.763.
+
+One-seed probes (seed 0, 1,500 steps, small G) showing what each change adds: no batch norm + input noise
+0.3 + EMA 0.99 at a constant lr 2e-4: 0.820 (supervised 0.796); + hidden noise 0.3: 0.794; lr 1e-3 decaying:
+0.868; lr 3e-3 decaying (Salimans et al.'s): 0.904; + translate 0.1: 0.942 (supervised 0.888).
 """
 import argparse
 import json
@@ -42,8 +59,9 @@ def parse_args(argv=None):
     p.add_argument("--classifier-ema", type=float, default=None, help="EMA decay of the classifier (0: off)")
     p.add_argument("--objective", choices=["non_saturating", "feature_matching"], default="feature_matching",
                    help="SGAN generator objective (the book: non_saturating; Salimans et al.: feature_matching)")
-    p.add_argument("--generator", choices=["book", "small"], default="book",
-                   help="book: the ch. 4 DCGAN generator; small: a 4× cheaper one (faster on CPU)")
+    p.add_argument("--generator", choices=["book", "small"], default="small",
+                   help="small: SGAN's default (kg.networks.sgan_generator, ~10× cheaper on CPU); "
+                        "book: the ch. 4 DCGAN generator")
     p.add_argument("--out", default=None, help="write the results as JSON here")
     return p.parse_args(argv)
 
@@ -87,8 +105,8 @@ def run(args):
     for seed in args.seeds:
         keras.utils.set_random_seed(seed)
         generator = None
-        if args.generator == "small":
-            generator = kg.networks.wgan_generator(100, (28, 28, 1), filters=64)
+        if args.generator == "book":
+            generator = kg.networks.book_dcgan_generator(100, (28, 28, 1))
         t0 = time.time()
         sgan = SGAN(num_labeled=args.num_labeled, generator=generator, generator_objective=args.objective, seed=seed,
                     lr_decay_steps=args.steps if args.lr_decay == "on" else None, **options)

@@ -4,7 +4,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from keras_gans.models.gan import GAN
-from keras_gans.networks import dcgan_nets, mnist_nets
+from keras_gans.networks import mnist_nets
 from keras_gans.tricks import TricksMixin, ema_update
 
 GENERATOR_OBJECTIVES = ("non_saturating", "feature_matching")
@@ -88,8 +88,10 @@ class SGAN(TricksMixin, GAN):
         num_labeled: the number of labelled examples the model is meant for (recorded in the
             config and used by `keras-gans train sgan`).
         generator, discriminator: optional networks (D: images → `num_classes` logits). The
-            default G is the book's chapter 4 DCGAN generator; the default D is the book's
-            chapter 7 network (:func:`keras_gans.networks.sgan_discriminator`) with the options below.
+            default G is :func:`keras_gans.networks.sgan_generator`, 10× cheaper than the book's
+            chapter 4 DCGAN generator (pass `generator=kg.networks.book_dcgan_generator(latent_dim)`
+            for the book's); the default D is the book's chapter 7 network
+            (:func:`keras_gans.networks.sgan_discriminator`) with the options below.
         dropout: dropout before D's last layer (0.5, the book).
         input_noise, hidden_noise: std of the Gaussian noise D adds to its input images and after
             each hidden layer in training (Salimans et al. §5: 0.3 and 0.5 on MNIST). Default 0.3 and 0.
@@ -111,7 +113,8 @@ class SGAN(TricksMixin, GAN):
             number of training steps). `keras-gans train sgan` sets it from `--epochs`.
         **kwargs: `seed`, tricks (`label_smoothing`, `instance_noise`, `ema_decay`) and Keras arguments.
 
-    The book's chapter 7 network and objective are `SGAN(d_normalization="batch", input_noise=0,
+    The book's chapter 7 networks and objective are `SGAN(generator=book_dcgan_generator(100),
+    d_normalization="batch", input_noise=0,
     translate=0, classifier_ema=None, generator_objective="non_saturating")` (the book trains with
     Adam() at 1e-3; this class's earlier defaults used Adam(2e-4, β1 = 0.5)). The measured effect
     of the defaults, on mnist-5k with 100 labels, is in `benchmarks/sgan_accuracy.py`'s docstring.
@@ -147,7 +150,7 @@ class SGAN(TricksMixin, GAN):
             raise ValueError("SGAN takes one discriminator step per generator step; d_steps must be 1.")
         image_shape = tuple(int(d) for d in image_shape)
         if generator is None:
-            generator = dcgan_nets.book_dcgan_generator(latent_dim, image_shape)
+            generator = mnist_nets.sgan_generator(latent_dim, image_shape)
         if discriminator is None:
             discriminator = mnist_nets.sgan_discriminator(image_shape, num_classes, dropout=dropout,
                                                           input_noise=input_noise, hidden_noise=hidden_noise,

@@ -11,6 +11,7 @@ from keras_gans.networks.mnist_nets import (  # noqa: E402
     cgan_discriminator,
     cgan_generator,
     sgan_discriminator,
+    sgan_generator,
     wgan_critic,
     wgan_generator,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "cgan_discriminator",
     "cgan_generator",
     "sgan_discriminator",
+    "sgan_generator",
     "wgan_critic",
     "wgan_generator",
     "cogan_discriminators",
