@@ -349,3 +349,11 @@ def test_cli_eval_scores_a_generator_only_zoo_preset(tmp_path, capsys):
                                              metrics=("fid",), n_samples=300)
     assert record["fid"] == pytest.approx(expected["fid"], rel=1e-5)
     assert record["fid"] < 60  # a trained generator: the untrained network is far above this
+
+
+def test_cli_eval_scores_an_image_to_image_zoo_preset(capsys):
+    from keras_gans.cli import main
+
+    assert main(["eval", "pix2pix_mnist_mnistm", "--metric", "fid"]) == 0
+    printed = capsys.readouterr().out
+    assert "FID-MNIST-M" in printed and "digit accuracy" in printed and "L1" in printed

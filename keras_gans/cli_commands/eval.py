@@ -40,11 +40,12 @@ def add_arguments(p):
     p.add_argument("--json", metavar="FILE", help="also write the scores and their protocol as JSON")
 
 
-def _preset_sampler(name, seed):
-    """`n -> images in [-1, 1]` for a generator-only noise-to-image zoo preset; None for anything else.
+def _preset_scorable(name, seed):
+    """What `evaluate_*` can score for a generator-only zoo preset; None for anything else.
 
-    Samples use `kg.zoo.sample`'s z (seed `seed`) and, for conditional presets, labels cycling
-    over the classes, so the scores equal those on the preset's card.
+    Noise-to-image presets give a sampler `n -> images in [-1, 1]` with `kg.zoo.sample`'s z
+    (seed `seed`; conditional presets cycle their labels), so the scores equal the card's.
+    Image-to-image presets give the generator itself, a `keras.Model` on images in [-1, 1].
     """
     import os
 
@@ -55,15 +56,18 @@ def _preset_sampler(name, seed):
     if name not in [p["name"] for p in zoo.list()]:
         return None
     metadata = zoo.info(name)
-    if metadata.get("contents") == "gan" or metadata.get("task") != "noise_to_image":
+    if metadata.get("contents") == "gan" or metadata.get("task") not in ("noise_to_image", "image_to_image"):
         return None  # whole GANs load through load_gan; other tasks get its error
     model = zoo.load(name)
+    if metadata["task"] == "image_to_image":
+        return model
     low, high = metadata.get("output_range") or (-1.0, 1.0)
 
     def sampler(n):
         images = zoo.sample(name, n, seed=seed, model=model)
         return (images - low) / (high - low) * 2.0 - 1.0  # to [-1, 1], what the extractors expect
 
+    sampler.task = "noise_to_image"
     return sampler
 
 
@@ -77,8 +81,8 @@ def run(args):
     from keras_gans.cli_commands.common import load_gan
     from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 
-    gan = _preset_sampler(args.model_file, args.seed) or load_gan(args.model_file)
-    if hasattr(gan, "translate"):
+    gan = _preset_scorable(args.model_file, args.seed) or load_gan(args.model_file)
+    if hasattr(gan, "translate") or getattr(gan, "_zoo_metadata", {}).get("task") == "image_to_image":
         extractor = args.extractor or "mnistm"
         metrics = tuple(dict.fromkeys(args.metric or ("fid", "kid")))
         scores = evaluate_translation(gan, source=args.source, reference=args.dataset or "mnist-m", split=args.split,
