@@ -115,7 +115,7 @@ for WANTED in "$@"; do
       train_and_publish sgan_mnist_100labels "sgan --dataset mnist-5k --epochs 22 --batch-size 32" classifier \
         "Semi-supervised GAN classifier (book ch. 7 + Salimans et al. 2016) trained with 100 labels" ;;
     pix2pix_mnist_mnistm)
-      train_and_publish pix2pix_mnist_mnistm "pix2pix --dataset mnist2mnistm-paired --epochs 12 --batch-size 32" generator \
+      train_and_publish pix2pix_mnist_mnistm "pix2pix --dataset mnist2mnistm-paired --epochs 25 --batch-size 32" generator \
         "pix2pix (book ch. 9 companion): a 32x32 digit to its MNIST-M version (U-Net, PatchGAN)" ;;
     mnist_classifier)
       publish_mnist_classifier ;;
