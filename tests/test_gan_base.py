@@ -231,3 +231,16 @@ def test_d_batch_is_validated_and_serialised():
     gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, d_batch="joint")
     assert kg.models.DCGAN.from_config(gan.get_config()).d_batch == "joint"
     assert kg.models.GAN(g, d).d_batch == "separate"
+
+
+def test_loss_plot_puts_gradient_norms_in_their_own_panel(tmp_path):
+    import matplotlib.image
+
+    from keras_gans.callbacks import plot_history
+
+    history = {"d_loss": [0.7, 0.6, 0.5], "g_loss": [0.8, 0.9, 1.0], "d_acc_real": [0.5, 0.7, 0.9]}
+    plain = plot_history(history, str(tmp_path / "plain.png"))
+    with_norms = plot_history(dict(history, d_grad_norm=[3.0, 60.0, 40.0]), str(tmp_path / "norms.png"))
+    h_plain = matplotlib.image.imread(plain).shape[0]
+    h_norms = matplotlib.image.imread(with_norms).shape[0]
+    assert h_norms > h_plain  # a second panel below the losses (6 in tall instead of 4)

@@ -11,26 +11,33 @@ from keras_gans.utils.io import atomic_path
 def plot_history(history, path, title="Training losses"):
     """Plots every numeric series of `history` (a dict of lists, e.g. `fit(...).history`) to a PNG.
 
-    Losses go on the left axis, accuracies (names containing "acc") on a right axis.
+    Losses go on the left axis, accuracies (names containing "acc") on a right axis, and
+    gradient norms (names ending in "grad_norm", logged by `DivergenceGuard`) in a panel of their
+    own below, so their scale does not flatten the loss curves.
     """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    series = {name: [float(v) for v in values] for name, values in history.items() if len(values)}
+    norms = {name: v for name, v in series.items() if name.endswith("grad_norm")}
+    if norms:
+        fig, (ax, norm_ax) = plt.subplots(2, 1, figsize=(7, 6), dpi=100, sharex=True,
+                                          gridspec_kw={"height_ratios": [2, 1]})
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
     acc_ax = None
-    for name, values in history.items():
-        values = [float(v) for v in values]
-        if not values:
-            continue
+    for name, values in series.items():
         epochs = np.arange(1, len(values) + 1)
-        if "acc" in name:
+        marker = "o" if len(values) < 30 else None
+        if name in norms:
+            norm_ax.plot(epochs, values, marker=marker, label=name)
+        elif "acc" in name:
             acc_ax = acc_ax or ax.twinx()
             acc_ax.plot(epochs, values, "--", label=name, alpha=0.7)
         else:
-            ax.plot(epochs, values, marker="o" if len(values) < 30 else None, label=name)
-    ax.set_xlabel("epoch")
+            ax.plot(epochs, values, marker=marker, label=name)
     ax.set_ylabel("loss")
     ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
@@ -41,6 +48,13 @@ def plot_history(history, path, title="Training losses"):
         handles, labels = handles + h2, labels + l2
     ax.legend(handles, labels, loc="best", fontsize=8)
     ax.grid(alpha=0.3)
+    if norms:
+        norm_ax.set_ylabel("gradient norm")
+        norm_ax.set_xlabel("epoch")
+        norm_ax.legend(loc="best", fontsize=8)
+        norm_ax.grid(alpha=0.3)
+    else:
+        ax.set_xlabel("epoch")
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png")
