@@ -37,7 +37,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from keras_gans.data import load_arrays  # noqa: E402
-from keras_gans.data.mnistm import MNISTM_SEED, background_photos, blend_mnistm, pad_to_32  # noqa: E402
+from keras_gans.data.mnistm import MNISTM_SEED, blend_mnistm, pad_to_32  # noqa: E402
 from keras_gans.metrics.mnistm import WEIGHTS_FILE, build_mnistm_classifier  # noqa: E402
 from keras_gans.utils.io import atomic_path  # noqa: E402
 
@@ -52,24 +52,8 @@ def shifted(digits, rng, max_shift=2):
 
 
 def render(digits, seed):
-    """`blend_mnistm(digits, seed)` and, for each image, the index of the photo its background comes from.
-
-    Mirrors blend_mnistm's draws (photo indices first, then one crop per image); the images are
-    checked against blend_mnistm itself, so a change there fails loudly instead of mislabelling.
-    """
-    photos = background_photos()
-    n, h, w, _ = digits.shape
-    rng = np.random.default_rng(seed)
-    which = rng.integers(0, len(photos), n)
-    out = np.empty((n, h, w, 3), np.uint8)
-    for i in range(n):
-        photo = photos[which[i]]
-        y = rng.integers(0, photo.shape[0] - h + 1)
-        x = rng.integers(0, photo.shape[1] - w + 1)
-        out[i] = np.abs(photo[y:y + h, x:x + w].astype(np.int16) - digits[i].astype(np.int16)).astype(np.uint8)
-    if not np.array_equal(out, blend_mnistm(digits, seed=seed)):
-        raise RuntimeError("render() no longer matches keras_gans.data.mnistm.blend_mnistm; update it.")
-    return out, which.astype("int32")
+    """`blend_mnistm(digits, seed)` and, for each image, the index of the photo its background comes from."""
+    return blend_mnistm(digits, seed=seed, return_photo_ids=True)
 
 
 def fixed_renderings():

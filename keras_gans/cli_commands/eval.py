@@ -67,7 +67,6 @@ def _preset_scorable(name, seed):
         images = zoo.sample(name, n, seed=seed, model=model)
         return (images - low) / (high - low) * 2.0 - 1.0  # to [-1, 1], what the extractors expect
 
-    sampler.task = "noise_to_image"
     return sampler
 
 

@@ -58,16 +58,17 @@ def pad_to_32(digits):
     return np.pad(digits, ((0, 0), (2, 2), (2, 2), (0, 0)))
 
 
-def blend_mnistm(digits, seed=MNISTM_SEED, photos=None):
+def blend_mnistm(digits, seed=MNISTM_SEED, photos=None, return_photo_ids=False):
     """MNIST-M renderings of `digits`: `|crop − digit|` per channel with a random photo crop each.
 
     Args:
         digits: uint8 (N, H, W) or (N, H, W, 1) grey digits (white strokes on black).
         seed: seed of the photo and crop choices (same seed and digits → same images).
         photos: sequence of uint8 RGB photos (default: :func:`background_photos`).
+        return_photo_ids: also return, per image, the index of the photo its background is cut from.
 
     Returns:
-        uint8 array (N, H, W, 3).
+        uint8 array (N, H, W, 3); with `return_photo_ids`, also an int32 array (N,).
     """
     digits = np.asarray(digits)
     if digits.ndim == 3:
@@ -85,7 +86,7 @@ def blend_mnistm(digits, seed=MNISTM_SEED, photos=None):
         x = rng.integers(0, photo.shape[1] - w + 1)
         crop = photo[y:y + h, x:x + w].astype(np.int16)
         out[i] = np.abs(crop - digits[i].astype(np.int16)).astype(np.uint8)
-    return out
+    return (out, which.astype("int32")) if return_photo_ids else out
 
 
 def grey_to_rgb(images):

@@ -67,15 +67,20 @@ def mnist_classifier(weights="shipped"):
     >>> float((probs.argmax(-1) == labels).mean()) >= 0.98
     True
     """
-    model = build_mnist_classifier()
+    return load_classifier(build_mnist_classifier(), weights, weights_path(), "MNIST",
+                           "scripts/train_mnist_classifier.py")
+
+
+def load_classifier(model, weights, shipped_path, name, script):
+    """`model` with `weights` loaded and frozen: `"shipped"` (`shipped_path`), a file, or None (untrained)."""
     if weights is None:
         return model
-    path = weights_path() if weights == "shipped" else os.fspath(weights)
+    path = shipped_path if weights == "shipped" else os.fspath(weights)
     if not os.path.exists(path):
         if weights == "shipped":
             raise FileNotFoundError(
-                f"The shipped MNIST classifier weights are missing ({path}). Reinstall keras-gans, or rebuild them "
-                "with `python scripts/train_mnist_classifier.py`."
+                f"The shipped {name} classifier weights are missing ({path}). Reinstall keras-gans, or rebuild them "
+                f"with `python {script}`."
             )
         raise FileNotFoundError(f"No weights file {path!r}. Pass 'shipped' or an existing .weights.h5 file.")
     model.load_weights(path)

@@ -84,20 +84,10 @@ def mnistm_classifier(weights="shipped"):
     >>> float((probs.argmax(-1) == labels).mean()) >= 0.9
     True
     """
-    model = build_mnistm_classifier()
-    if weights is None:
-        return model
-    path = weights_path() if weights == "shipped" else os.fspath(weights)
-    if not os.path.exists(path):
-        if weights == "shipped":
-            raise FileNotFoundError(
-                f"The shipped MNIST-M classifier weights are missing ({path}). Reinstall keras-gans, or rebuild them "
-                "with `python scripts/train_mnistm_classifier.py`."
-            )
-        raise FileNotFoundError(f"No weights file {path!r}. Pass 'shipped' or an existing .weights.h5 file.")
-    model.load_weights(path)
-    model.trainable = False
-    return model
+    from keras_gans.metrics.mnist import load_classifier
+
+    return load_classifier(build_mnistm_classifier(), weights, weights_path(), "MNIST-M",
+                           "scripts/train_mnistm_classifier.py")
 
 
 def shared_mnistm_classifier():

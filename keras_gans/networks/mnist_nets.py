@@ -174,19 +174,10 @@ def sgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=64, name="sg
     The SGAN's default generator: about 10× fewer multiply-adds than the book's chapter 4 DCGAN
     generator. In a semi-supervised GAN the generator only has to give D informative fakes (with
     feature matching its samples are not even meant to look good, Salimans et al. 2016 §5), so
-    the CPU time goes to more discriminator/classifier updates instead.
+    the CPU time goes to more discriminator/classifier updates instead. The layout is
+    :func:`wgan_generator`'s, at 64 filters.
     """
-    h, w, c = _check_image_shape(image_shape)
-    z = keras.Input((latent_dim,), name="z")
-    x = layers.Dense((h // 4) * (w // 4) * filters, use_bias=False)(z)
-    x = layers.BatchNormalization()(x)
-    x = layers.ReLU()(x)
-    x = layers.Reshape((h // 4, w // 4, filters))(x)
-    x = layers.Conv2DTranspose(filters // 2, 4, strides=2, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
-    x = layers.ReLU()(x)
-    x = layers.Conv2DTranspose(c, 4, strides=2, padding="same", activation="tanh")(x)
-    return keras.Model(z, x, name=name)
+    return wgan_generator(latent_dim, image_shape, filters=filters, name=name)
 
 
 def sgan_discriminator(image_shape=(28, 28, 1), num_classes=10, dropout=0.5, input_noise=0.0, hidden_noise=0.0,
