@@ -6,7 +6,7 @@ mnist-5k train split. A CGAN is trained on those 200 images only, then the same 
 trained (1) on the 200 real images and (2) on the 200 real plus 2,000 CGAN images with the
 labels they were generated for; both are scored on the held-out split.
 
-    python examples/ch11_augmentation.py            # CGAN 6,000 iterations, classifiers 30 epochs
+    python examples/ch11_augmentation.py            # CGAN 2,000 iterations, classifiers 30 epochs
     python examples/ch11_augmentation.py --quick
 """
 import os
@@ -33,7 +33,7 @@ def small_cnn(seed):
 def main(argv=None):
     p = parser(__doc__.splitlines()[0], "ch11_augmentation")
     p.add_argument("--per-class", type=int, default=20)
-    p.add_argument("--iterations", type=int, default=6_000)
+    p.add_argument("--iterations", type=int, default=2_000)
     args = p.parse_args(argv)
     start = setup(args)
     import tensorflow as tf
@@ -47,7 +47,7 @@ def main(argv=None):
     x_test = x_test.astype("float32") / 127.5 - 1.0
 
     iterations = 5 if args.quick else args.iterations
-    per_epoch = min(1_000, iterations)
+    per_epoch = min(500, iterations)
     ds = (tf.data.Dataset.from_tensor_slices((x_small, y_small)).shuffle(len(x_small), seed=args.seed)
           .repeat().batch(32, drop_remainder=True))
     cgan = kg.models.CGAN(num_classes=10, seed=args.seed)
