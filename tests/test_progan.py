@@ -13,6 +13,7 @@ import keras_gans as kg
 from keras_gans.callbacks import FadeInScheduler
 from keras_gans.layers import EqualizedConv2D, EqualizedDense, FadeIn, MinibatchStdDev, PixelNormalization
 from keras_gans.models import ProGAN, ProGANSchedule
+from keras_gans.models.progan import MNIST_32_RECIPE
 
 TINY = dict(latent_dim=8, filters={4: 8, 8: 8, 16: 4})
 
@@ -340,6 +341,31 @@ def test_cli_builds_a_progan_with_a_schedule():
         train.build_model(args)
 
 
+def test_cli_uses_the_mnist_32_recipe():
+    """`--dataset mnist-5k --target-resolution 32` builds the slow test's model and schedule."""
+    from keras_gans.cli_commands import train
+
+    recipe = MNIST_32_RECIPE
+    parser = argparse.ArgumentParser()
+    train.add_arguments(parser)
+    args = parser.parse_args(["progan", "--dataset", "mnist-5k", "--target-resolution", "32", "--out", "x",
+                              "--epochs", str(recipe["epochs"]), "--batch-size", str(recipe["batch_size"]),
+                              "--latent-dim", str(recipe["latent_dim"])])
+    gan, _ = train.build_model(args)
+    assert gan.filters == recipe["filters"] and gan.ema_decay == recipe["ema_decay"] and gan.latent_dim == 64
+    expected = ProGANSchedule(recipe["transition_images"], recipe["stable_images"], recipe["batch_size"])
+    assert gan.phases() == expected.phases(4, 32)
+    assert sum(p.images for p in gan.phases()) == recipe["epochs"] * 4480       # --epochs passes in total
+    args.epochs = recipe["epochs"] + 2                                       # the extra passes go to the last phase
+    longer = train.build_model(args)[0].phases()
+    assert longer[:-1] == gan.phases()[:-1] and longer[-1].images == gan.phases()[-1].images + 2 * 4480
+    args.epochs = 3
+    with pytest.raises(ValueError, match="too short"):
+        train.build_model(args)
+    args.epochs, args.target_resolution = recipe["epochs"], 16               # no recipe: equal phases
+    assert len({p.images for p in train.build_model(args)[0].phases()}) == 1
+
+
 # ---------------------------------------------------------------------------- real training
 @pytest.mark.slow
 def test_progan_grows_4_to_32_on_mnist_and_draws_digits():
@@ -349,15 +375,14 @@ def test_progan_grows_4_to_32_on_mnist_and_draws_digits():
     """
     from helpers import digit_quality
 
+    recipe = MNIST_32_RECIPE      # what `keras-gans train progan --dataset mnist-5k --target-resolution 32` uses
     keras.utils.set_random_seed(0)
-    gan = ProGAN(4, 32, latent_dim=64, filters={4: 64, 8: 64, 16: 48, 32: 32}, ema_decay=0.99, seed=0)
+    gan = ProGAN(4, 32, latent_dim=recipe["latent_dim"], filters=recipe["filters"], ema_decay=recipe["ema_decay"],
+                 seed=0)
     gan.compile()        # the paper's Adam(1e-3, β = (0, 0.99)); 5e-4 was worse (mean max-prob 0.35)
     data = kg.data.load("mnist-5k", batch_size=64, image_size=(32, 32), seed=0)
-    schedule = ProGANSchedule(
-        transition_images={8: 6_000, 16: 6_000, 32: 6_000},
-        stable_images={4: 4_000, 8: 6_000, 16: 8_000, 32: 24_000},
-        batch_sizes=32,
-    )
+    schedule = ProGANSchedule(transition_images=recipe["transition_images"], stable_images=recipe["stable_images"],
+                              batch_sizes=recipe["batch_size"])
     rows = []
     started, cpu_started = time.perf_counter(), time.process_time()
     z = gan.latent(10, seed=0)
