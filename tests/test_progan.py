@@ -295,6 +295,19 @@ def test_schedule_with_fit_alpha_save_reload_and_continue(tmp_path):
     assert images.shape == (3, 8, 8, 3) and np.isfinite(images).all()
 
 
+def test_fit_schedule_split_into_epochs_shows_each_phase_its_images():
+    """epochs_per_phase that does not divide a phase's steps: the phase still ends on its own image count."""
+    gan = ProGAN(4, 8, seed=0, **TINY)
+    gan.compile(run_eagerly=True)      # a few steps: cheaper than tracing
+    data = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
+    recorder = AlphaRecorder()
+    schedule = ProGANSchedule(transition_images=80, stable_images=48, batch_sizes=16)    # 3, 5, 3 steps
+    gan.fit_schedule(data, schedule, epochs_per_phase=2, callbacks=[recorder], verbose=0)
+    assert [t[3] for t in gan.phase_times] == [48, 80, 48]          # not 64, 96, 64 (2 epochs × ceil(steps / 2))
+    assert [p for _, p, _ in recorder.seen] == ["stable"] * 3 + ["transition"] * 5 + ["stable"] * 3
+    assert gan.schedule_done() and not gan.stop_training
+
+
 def test_fade_in_scheduler_with_plain_fit():
     gan = ProGAN(4, 8, seed=0, **TINY)
     gan.compile(run_eagerly=True)      # a few steps: cheaper than tracing

@@ -501,10 +501,15 @@ class ProGAN(GAN):
                 if phase.kind == "transition" and not any(isinstance(c, FadeInScheduler) for c in callbacks):
                     phase_callbacks.insert(0, FadeInScheduler(phase.images))
                 epochs = min(int(epochs_per_phase), steps)
+                # epochs × ceil(steps / epochs) can exceed the phase: stop at its last step
+                phase_end = _PhaseEnd(phase.images)
+                phase_callbacks.append(phase_end)
                 dataset = make_dataset(phase.resolution, phase.batch_size)
                 started, cpu_started = time.perf_counter(), time.process_time()
                 result = GAN.fit(self, dataset, epochs=epochs, steps_per_epoch=math.ceil(steps / epochs),
                                  shuffle=False, callbacks=phase_callbacks, verbose=verbose)
+                if phase_end.reached and not phase_end.stopped_by_others:
+                    self.stop_training = False
                 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
                 self.phase_times.append((phase.resolution, phase.kind, seconds, int(self.phase_images.numpy()), cpu))
                 for key, values in result.history.items():
@@ -661,6 +666,21 @@ class ProGAN(GAN):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+class _PhaseEnd(keras.callbacks.Callback):
+    """Stops `fit` at the step that completes the phase (`phase_images` ≥ `images`), mid-epoch if need be."""
+
+    def __init__(self, images):
+        super().__init__()
+        self.images, self.reached, self.stopped_by_others = int(images), False, False
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.stop_training and not self.reached:
+            self.stopped_by_others = True          # e.g. TerminateOnNaN: fit_schedule stops too
+        if int(self.model.phase_images.numpy()) >= self.images:
+            self.reached = True
+            self.model.stop_training = True
 
 
 class _History:
