@@ -96,7 +96,8 @@ PY
 }
 
 if [ $# -eq 0 ]; then
-  set -- dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm mnist_classifier
+  set -- dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm cyclegan_mnist_mnistm \
+    mnist_classifier
 fi
 for WANTED in "$@"; do
   case $WANTED in
@@ -117,6 +118,9 @@ for WANTED in "$@"; do
     pix2pix_mnist_mnistm)
       train_and_publish pix2pix_mnist_mnistm "pix2pix --dataset mnist2mnistm-paired --epochs 25 --batch-size 32" generator \
         "pix2pix (book ch. 9 companion): a 32x32 digit to its MNIST-M version (U-Net, PatchGAN)" ;;
+    cyclegan_mnist_mnistm)  # the whole CycleGAN (both generators: A->B and B->A); --eval scores both directions
+      train_and_publish cyclegan_mnist_mnistm "cyclegan --dataset mnist2mnistm-unpaired --epochs 10 --batch-size 8" gan \
+        "CycleGAN (book ch. 9): unpaired 32x32 digits <-> MNIST-M, both directions (ResNet generators, PatchGAN)" ;;
     mnist_classifier)
       publish_mnist_classifier ;;
     *)

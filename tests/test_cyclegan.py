@@ -8,7 +8,7 @@ import tensorflow as tf
 
 import keras_gans as kg
 from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
-from keras_gans.models.cyclegan import ImageHistoryPool, cycle_consistency_loss, identity_loss
+from keras_gans.models.cyclegan import ImageHistoryPool, LinearDecay, cycle_consistency_loss, identity_loss
 
 SHAPE = (16, 16, 3)
 
@@ -147,6 +147,20 @@ def test_train_step_reports_every_term(trained):
     assert logs["g_loss"] == pytest.approx(expected, rel=1e-4)
 
 
+def test_cycle_noise_only_touches_the_way_back(tiny_data):
+    gan = tiny_cyclegan(pool_size=0, seed=0, cycle_noise=0.5)
+    x = tf.zeros((2,) + SHAPE)
+    noisy = gan.noisy(x).numpy()
+    assert 0.3 < noisy.std() < 0.7 and not np.array_equal(noisy, gan.noisy(x).numpy())  # fresh noise each call
+    np.testing.assert_array_equal(tiny_cyclegan(seed=0).noisy(x).numpy(), 0.0)  # 0: the paper's plain cycle
+    gan.compile(run_eagerly=True)
+    logs = gan.fit(tiny_data[2], epochs=1, steps_per_epoch=1, verbose=0).history
+    assert np.isfinite(logs["cycle_loss"][-1])
+    assert kg.models.CycleGAN.from_config(gan.get_config()).cycle_noise == 0.5
+    with pytest.raises(ValueError, match="cycle_noise"):
+        tiny_cyclegan(cycle_noise=-0.1)
+
+
 def test_translate_shapes_inputs_and_errors(trained, tiny_data):
     gan, _ = trained
     a = tiny_data[0]
@@ -220,6 +234,21 @@ def test_keras_round_trip_restores_networks_pool_and_optimizers(trained, tiny_da
     assert loaded.gan_loss.name == "least_squares"
 
 
+def test_whole_cyclegan_preset_keeps_each_network_its_own_weights(trained, tiny_data, tmp_path):
+    """Both generators (and both discriminators) come from one builder, so their variables share paths;
+    publishing must still store each network's own weights (it once gave both generators generator_ba's)."""
+    gan, _ = trained
+    path = kg.zoo.publish(gan, str(tmp_path / "preset"), dataset="tiny", contents="gan", seed=0,
+                          training_command="(test)", samples=False)
+    loaded = kg.zoo.load(path, part="gan")
+    a, b = tiny_data[0][:4], tiny_data[1][:4]
+    np.testing.assert_array_equal(loaded.translate(a, "a2b"), gan.translate(a, "a2b"))
+    np.testing.assert_array_equal(loaded.translate(b, "b2a"), gan.translate(b, "b2a"))
+    for name in ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b"):
+        for mine, theirs in zip(getattr(gan, name).weights, getattr(loaded, name).weights):
+            np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+
+
 def test_export_image_to_image_signature(trained, tiny_data, tmp_path):
     gan, _ = trained
     path = str(tmp_path / "serving")
@@ -255,6 +284,28 @@ def test_cli_translate_and_from_cli(trained, tiny_data, tmp_path, capsys):
     assert model.generate(4).shape == (4, 32, 32, 3)
 
 
+def test_linear_decay_schedule_and_the_cli_learning_rate():
+    schedule = LinearDecay(2e-4, constant_steps=100, decay_steps=50)
+    lrs = [float(schedule(step)) for step in (0, 100, 125, 150, 400)]
+    np.testing.assert_allclose(lrs, [2e-4, 2e-4, 1e-4, 0.0, 0.0], atol=1e-10)
+    assert LinearDecay.from_config(schedule.get_config()).get_config() == schedule.get_config()
+    with pytest.raises(ValueError, match="decay_steps"):
+        LinearDecay(2e-4, 10, 0)
+    # `keras-gans train cyclegan` decays over the second half of the run (epochs × batches per epoch) ...
+    args = argparse.Namespace(dataset="mnist-5k", batch_size=8, image_size=None, seed=0, latent_dim=100, epochs=4,
+                              steps_per_epoch=None)
+    model, ds = kg.models.MODELS["cyclegan"].from_cli(args)
+    model.compile()
+    total = 4 * int(ds.cardinality())
+    assert model.g_optimizer._learning_rate.get_config() == {"learning_rate": 2e-4, "constant_steps": total - total // 2,
+                                                             "decay_steps": total // 2}
+    assert model.d_optimizer._learning_rate.get_config() == model.g_optimizer._learning_rate.get_config()
+    # ... while the class on its own keeps a constant 2e-4.
+    plain = tiny_cyclegan()
+    plain.compile()
+    assert float(plain.g_optimizer.learning_rate) == pytest.approx(2e-4)
+
+
 # ---------------------------------------------------------------------------- slow: real training
 def _benchmark():
     import importlib.util
@@ -281,17 +332,24 @@ def test_cli_train_cyclegan_then_translate(tmp_path):
 
 @pytest.mark.slow
 def test_cyclegan_mnist_to_mnistm_keeps_labels(tmp_path):
-    """Bounded run of benchmarks/translation_quality.py: CycleGAN only, 400 steps of batch 32.
+    """Bounded run of benchmarks/translation_quality.py with the CLI's recipe for digits ↔ MNIST-M: batch 8,
+    1,200 steps, the learning rate 2e-4 for 600 steps and then linearly to 0 (about 6 CPU-minutes).
+    Measured through pytest (2026-11-23): A→B 87.8 %, B→A 54.6 %; 792 s wall, 377 CPU s of training.
 
-    Reference (a shared 2-core machine, 404 steps, 25 min): A→B 71.8 %, B→A 49.4 %, against 38.2 % for the
-    MNIST judge on untranslated MNIST-M. The benchmark's goal (≥ 90 % both ways) needs a longer run.
+    Reference, the same recipe stretched to 2,400 steps (benchmark docstring): after 1,124 steps A→B 87.8 % and
+    B→A 57.2 % (still at the constant rate); 91.0 % / 60.8 % at the end. Untranslated MNIST-M images are read
+    by the MNIST judge only 12.6 % of the time. Bars: A→B ≥ 80 %, B→A ≥ 50 % — about 7 points below what a
+    working run gives at this length (the per-epoch scores move by ±5 points), far above a broken one
+    (10–40 %). The benchmark's goal of 90 % both ways is not reached by B→A (see docs/tutorials/cyclegan.md).
     """
     bench = _benchmark()
-    results = bench.main(["--model", "cyclegan", "--cyclegan-minutes", "120", "--max-steps", "400",
-                          "--out", str(tmp_path)])
-    first, final = results["cyclegan"]["per_epoch"][0], results["cyclegan"]["final"]
-    print(results["judges"], final)
-    assert results["cyclegan"]["per_epoch"][-1]["cycle_loss"] < first["cycle_loss"]
-    assert final["a2b_acc"] >= 0.6
-    # B→A must beat reading the untranslated MNIST-M images with the MNIST judge.
-    assert final["b2a_acc"] > results["judges"]["mnist_judge_on_untranslated_mnistm"]
+    results = bench.main(["--model", "cyclegan", "--batch-size", "8", "--max-steps", "1200", "--decay", "0.5",
+                          "--cyclegan-minutes", "120", "--out", str(tmp_path)])
+    run, judges = results["cyclegan"], results["judges"]
+    first, final = run["per_epoch"][0], run["final"]
+    print(judges, final, run["steps"], "steps", run["training_seconds"], "s", run["training_cpu_seconds"], "CPU s")
+    assert run["steps"] == 1200
+    assert run["per_epoch"][-1]["cycle_loss"] < first["cycle_loss"]
+    assert final["a2b_acc"] >= 0.80
+    assert final["b2a_acc"] >= 0.50
+    assert final["b2a_acc"] > judges["mnist_judge_on_untranslated_mnistm"] + 0.3

@@ -184,6 +184,8 @@ def _evaluate(gan, model, args):
 
     from keras_gans import metrics as kgm
 
+    if model is gan and hasattr(gan, "generator_ba") and str(args.dataset).startswith("mnist2mnistm"):
+        return _evaluate_cyclegan_mnistm(gan)
     if model is gan and len(gan.generator.input_shape) == 4:
         return _evaluate_translation(gan.generator, args.eval_pairs)
     if model is gan:
@@ -204,6 +206,31 @@ def _evaluate(gan, model, args):
     acc = float((np.argmax(probs, -1) == y).mean())
     return {"test_accuracy": {"value": acc, "protocol": f"top-1 accuracy on the {args.dataset} test split "
                               f"({len(y)} images, keras_gans.data.load_arrays(..., 'test'), pixels / 127.5 - 1)"}}
+
+
+def _evaluate_cyclegan_mnistm(gan):
+    """A CycleGAN on digits ↔ MNIST-M: label preservation both ways and FID of each direction, on the 500
+    held-out test digits and their MNIST-M renderings (`keras-gans eval` reproduces each number)."""
+    from keras_gans import metrics as kgm
+
+    a2b = kgm.evaluate_translation(gan, metrics=("fid",), direction="a2b")
+    b2a = kgm.evaluate_translation(gan, source="mnist-m", reference="mnist-32", metrics=("fid",), extractor="mnist",
+                                   direction="b2a")
+    how_a2b = ("the 500 mnist-32 test digits translated A->B (generator_ab), judged by the shipped MNIST-M classifier "
+               "(keras_gans.metrics, extractor 'mnistm'); `keras-gans eval PRESET`")
+    how_b2a = ("their 500 MNIST-M renderings (mnist-m test) translated B->A (generator_ba), judged by the shipped MNIST "
+               "classifier (extractor 'mnist': grey, resized to 28x28); `keras-gans eval PRESET --direction b2a "
+               "--source mnist-m --dataset mnist-32 --extractor mnist`")
+    return {
+        "a2b_accuracy": {"value": a2b["accuracy"], "protocol": "fraction of " + how_a2b + " in which the classifier "
+                         "reads the source digit's label"},
+        "b2a_accuracy": {"value": b2a["accuracy"], "protocol": "fraction of " + how_b2a + " in which the classifier "
+                         "reads the source digit's label"},
+        "fid_mnistm": {"value": a2b["fid"], "protocol": "FID-MNIST-M of " + how_a2b.split(", judged")[0] + " vs the "
+                       "500 mnist-m test images: " + kgm.format_protocol(a2b["protocol"])},
+        "fid_mnist_b2a": {"value": b2a["fid"], "protocol": "FID-MNIST of " + how_b2a.split(", judged")[0] + " vs the "
+                          "500 mnist-32 test digits: " + kgm.format_protocol(b2a["protocol"])},
+    }
 
 
 def _evaluate_translation(generator, pairs):

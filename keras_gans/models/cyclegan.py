@@ -30,6 +30,37 @@ def identity_loss(real, same):
     return ops.mean(ops.abs(ops.cast(real, "float32") - ops.cast(same, "float32")))
 
 
+# ---------------------------------------------------------------------------- learning-rate schedule
+@keras.saving.register_keras_serializable(package="keras_gans")
+class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """The CycleGAN paper's schedule (Zhu et al. 2017, §4): `learning_rate` for `constant_steps`
+    optimizer steps, then linearly down to 0 over the next `decay_steps` (0 from then on).
+
+    The paper counts epochs (100 constant + 100 decaying at batch 1); give the equivalent steps.
+
+    >>> schedule = LinearDecay(2e-4, constant_steps=500, decay_steps=500)
+    >>> round(float(schedule(750)), 8)       # half-way through the decay
+    0.0001
+    """
+
+    def __init__(self, learning_rate, constant_steps, decay_steps):
+        if float(learning_rate) <= 0 or int(constant_steps) < 0 or int(decay_steps) < 1:
+            raise ValueError(f"LinearDecay needs learning_rate > 0, constant_steps ≥ 0 and decay_steps ≥ 1; got "
+                             f"{learning_rate}, {constant_steps}, {decay_steps}.")
+        self.learning_rate = float(learning_rate)
+        self.constant_steps = int(constant_steps)
+        self.decay_steps = int(decay_steps)
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32")
+        done = ops.clip((step - self.constant_steps) / float(self.decay_steps), 0.0, 1.0)
+        return self.learning_rate * (1.0 - done)
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "constant_steps": self.constant_steps,
+                "decay_steps": self.decay_steps}
+
+
 # ---------------------------------------------------------------------------- history pool
 @keras.saving.register_keras_serializable(package="keras_gans")
 class ImageHistoryPool(keras.layers.Layer):
@@ -153,7 +184,8 @@ def export_image_to_image(model, endpoints, filepath, verbose=True):
     """Writes a SavedModel whose endpoints map images to images.
 
     Args:
-        endpoints: `{endpoint_name: network}`; the first one is also `serve` / `serving_default`.
+        endpoints: `{endpoint_name: network}`; the first one is also `serve` / `serving_default`,
+            and the loaded object's `__call__` (images in, images out, no dict).
             Each takes `images` float32 (any batch, the network's trained size, values in [-1, 1])
             and returns `{"images": ...}` in [-1, 1].
     """
@@ -166,9 +198,16 @@ def export_image_to_image(model, endpoints, filepath, verbose=True):
 
         fn = tf.function(_endpoint(network), input_signature=[spec])
         archive.add_endpoint(name, fn)
-        first = first or fn
+        if first is None:
+            first, first_network, first_spec = fn, network, spec
     if "serve" not in endpoints:
         archive.add_endpoint("serve", first)
+
+    @tf.function(input_signature=[first_spec])
+    def call(images):
+        return first_network(images, training=False)
+
+    archive.add_endpoint("__call__", call)
     filepath = os.fspath(filepath)
     with atomic_path(filepath) as tmp:
         archive.write_out(tmp, verbose=False)
@@ -302,7 +341,14 @@ class CycleGAN(MultiNetworkGAN):
         lambda_cycle: weight λ_cyc of the cycle-consistency loss.
         lambda_identity: weight λ_id of the identity loss (absolute, not a fraction of λ_cyc); 0 skips it.
         pool_size: history pool size; 0 disables the pool.
-        seed: seed of the pools' random choices.
+        cycle_noise: standard deviation of Gaussian noise added to each translation before it is
+            translated back in the cycle-consistency terms (training only; 0, the paper's choice, adds
+            none). CycleGAN can satisfy the cycle loss by hiding what it needs to reconstruct the
+            input in low-amplitude patterns of the translation ("a master of steganography", Chu,
+            Zhmoginov & Sandler 2017), e.g. keep the original digit hidden under a different visible
+            one; noise well above such patterns but well below the visible contrast makes the round
+            trip rely on what the translation visibly shows.
+        seed: seed of the pools' and the cycle noise's random choices.
 
     Example (32×32 digits ↔ MNIST-M, offline):
 
@@ -322,13 +368,15 @@ class CycleGAN(MultiNetworkGAN):
     def __init__(self, generator_ab=None, generator_ba=None, discriminator_a=None, discriminator_b=None,
                  image_shape=(256, 256, 3), generator="resnet", filters=64, num_residual_blocks=9,
                  discriminator_filters=64, discriminator_downsampling=3, lambda_cycle=10.0, lambda_identity=5.0,
-                 pool_size=50, seed=None, **kwargs):
+                 pool_size=50, cycle_noise=0.0, seed=None, **kwargs):
         from keras_gans import networks
 
         if generator not in GENERATORS:
             raise ValueError(f"generator must be one of {GENERATORS}; got {generator!r}.")
         if lambda_cycle < 0 or lambda_identity < 0:
             raise ValueError(f"lambda_cycle and lambda_identity must be ≥ 0; got {lambda_cycle}, {lambda_identity}.")
+        if float(cycle_noise) < 0:
+            raise ValueError(f"cycle_noise is a standard deviation (≥ 0; 0 adds none); got {cycle_noise}.")
         image_shape = tuple(int(d) for d in image_shape)
 
         def build_generator(name):
@@ -374,6 +422,10 @@ class CycleGAN(MultiNetworkGAN):
         self.pool_b = ImageHistoryPool(pool_size, seed=None if seed is None else seed + 1, name="pool_b")
         self.pool_a.build((None,) + self.shape_a)
         self.pool_b.build((None,) + self.shape_b)
+        self.cycle_noise = float(cycle_noise)
+        # only with noise, so that models saved without it keep their list of seed states
+        self.noise_seed_generator = keras.random.SeedGenerator(
+            None if seed is None else seed + 2) if self.cycle_noise else None
         self.built = True
 
     @property
@@ -397,8 +449,8 @@ class CycleGAN(MultiNetworkGAN):
         with tf.GradientTape() as tape:
             fake_b = self.generator_ab(real_a, training=True)
             fake_a = self.generator_ba(real_b, training=True)
-            cycled_a = self.generator_ba(fake_b, training=True)
-            cycled_b = self.generator_ab(fake_a, training=True)
+            cycled_a = self.generator_ba(self.noisy(fake_b), training=True)
+            cycled_b = self.generator_ab(self.noisy(fake_a), training=True)
             adv_ab = self.gan_loss.generator(self.discriminator_b(fake_b, training=True))
             adv_ba = self.gan_loss.generator(self.discriminator_a(fake_a, training=True))
             cycle = cycle_consistency_loss(real_a, cycled_a) + cycle_consistency_loss(real_b, cycled_b)
@@ -423,6 +475,12 @@ class CycleGAN(MultiNetworkGAN):
 
         return self.track(d_loss=d_loss, g_loss=g_loss, d_a_loss=d_a_loss, d_b_loss=d_b_loss, adv_ab_loss=adv_ab,
                           adv_ba_loss=adv_ba, cycle_loss=cycle, identity_loss=same)
+
+    def noisy(self, images):
+        """`images` plus N(0, cycle_noise²) noise (unchanged when `cycle_noise` is 0): the input of the way back."""
+        if not self.cycle_noise:
+            return images
+        return images + self.cycle_noise * keras.random.normal(ops.shape(images), seed=self.noise_seed_generator)
 
     def call(self, images, training=False):
         """A → B translation (`generator_ab`)."""
@@ -483,15 +541,31 @@ class CycleGAN(MultiNetworkGAN):
         return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose)
 
     # ------------------------------------------------------------------ command line and config
+    def default_optimizers(self):
+        """Adam(β1 = 0.5) for both sides at 2e-4, or on `self.learning_rate_schedule` when one is set
+        (:meth:`from_cli` sets the paper's :class:`LinearDecay` over the run's length)."""
+        schedule = getattr(self, "learning_rate_schedule", None)
+        if schedule is None:
+            return super().default_optimizers()
+        return keras.optimizers.Adam(schedule, beta_1=0.5), keras.optimizers.Adam(schedule, beta_1=0.5)
+
     @classmethod
     def from_cli(cls, args):
-        """`keras-gans train cyclegan`: mnist ↔ MNIST-M by default, small networks for ≤ 64 px."""
+        """`keras-gans train cyclegan`: mnist ↔ MNIST-M by default, small networks for ≤ 64 px.
+
+        The learning rate follows the paper's schedule over the run: 2e-4 for the first half of the
+        steps (`--epochs` × steps per epoch), then linearly down to 0 (:class:`LinearDecay`).
+        """
         ds, shape = _cli_pair_dataset(args, "mnist2mnistm-unpaired")
         small = shape[0] <= 64
         model = cls(image_shape=shape, generator="resnet", filters=16 if small else 64,
                     num_residual_blocks=3 if small else (6 if shape[0] <= 128 else 9),
                     discriminator_filters=16 if small else 64, discriminator_downsampling=2 if small else 3,
                     seed=args.seed)
+        per_epoch = getattr(args, "steps_per_epoch", None) or int(ds.cardinality())
+        if per_epoch > 0:
+            total = int(args.epochs) * per_epoch
+            model.learning_rate_schedule = LinearDecay(2e-4, total - total // 2, max(1, total // 2))
         model.set_preview(*MultiNetworkGAN._preview_from_dataset(ds))
         return model, ds
 
@@ -512,6 +586,7 @@ class CycleGAN(MultiNetworkGAN):
             "lambda_cycle": self.lambda_cycle,
             "lambda_identity": self.lambda_identity,
             "pool_size": self.pool_size,
+            "cycle_noise": self.cycle_noise,
             "seed": self.seed,
         }
 

@@ -195,7 +195,19 @@ def _fresh_copy(model):
     """An uncompiled copy of `model` with the same weights (no optimizer state in the preset)."""
     import keras
 
-    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
+    config = keras.saving.serialize_keras_object(model)
+    config.pop("compile_config", None)  # else the copy is compiled and its optimizers' slots fill the weights file
+    copy = keras.saving.deserialize_keras_object(config)
+    paths = [v.path for v in model.weights]
+    if len(set(paths)) < len(paths):
+        # Networks built by one builder share layer names, hence variable paths (a CycleGAN's two
+        # generators both have "in_conv/kernel"): match by position, which the rebuilt copy keeps.
+        if len(copy.weights) != len(model.weights) or any(
+                tuple(a.shape) != tuple(b.shape) for a, b in zip(model.weights, copy.weights)):
+            raise ValueError(f"Could not copy the weights of {model.name!r} for publishing.")
+        for v, w in zip(copy.weights, model.weights):
+            v.assign(w)
+        return copy
     source = {v.path: v for v in model.weights}
     for v in copy.weights:
         if v.path not in source:
