@@ -563,7 +563,7 @@ class CycleGAN(MultiNetworkGAN):
                     discriminator_filters=16 if small else 64, discriminator_downsampling=2 if small else 3,
                     seed=args.seed)
         per_epoch = getattr(args, "steps_per_epoch", None) or int(ds.cardinality())
-        if per_epoch > 0:
+        if per_epoch > 0 and getattr(args, "epochs", None):  # the run's length is known: decay over its second half
             total = int(args.epochs) * per_epoch
             model.learning_rate_schedule = LinearDecay(2e-4, total - total // 2, max(1, total // 2))
         model.set_preview(*MultiNetworkGAN._preview_from_dataset(ds))
