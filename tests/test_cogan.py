@@ -10,7 +10,7 @@ SHAPE = (12, 12, 1)
 
 
 def test_shared_layers_are_the_same_variables():
-    g_a, g_b = kg.networks.cogan_generators(latent_dim=8, image_shape=(28, 28, 1), filters=4)
+    g_a, g_b = kg.networks.cogan_generators(latent_dim=8, image_shape=(28, 28, 1), filters=4, private_layers=2)
     assert g_a.output_shape == g_b.output_shape == (None, 28, 28, 1)
     for name in ("shared_dense", "shared_convT", "shared_bn1"):
         assert g_a.get_layer(name) is g_b.get_layer(name)
@@ -24,8 +24,35 @@ def test_shared_layers_are_the_same_variables():
     ids_b = {id(v) for v in g_b.trainable_variables}
     shared = ids_a & ids_b
     assert len(shared) == 6          # dense kernel, transposed-conv kernel, two batch norms × (γ, β)
-    model = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=8, filters=4)
+    model = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=8, filters=4, generator_private_layers=2)
     assert len(model.g_weights) == len(ids_a | ids_b)   # each shared variable updated once
+
+
+def test_default_generators_share_all_but_the_output_layer():
+    g_a, g_b = kg.networks.cogan_generators(latent_dim=8, image_shape=(28, 28, 1), filters=4)
+    assert g_a.get_layer("shared_convT2") is g_b.get_layer("shared_convT2")
+    ids_a = {id(v) for v in g_a.trainable_variables}
+    ids_b = {id(v) for v in g_b.trainable_variables}
+    assert len(ids_a - ids_b) == 2 and len(ids_b - ids_a) == 2      # each domain's a_out / b_out kernel and bias
+    assert len(ids_a & ids_b) == 9          # dense and two transposed-conv kernels, three batch norms × (γ, β)
+    assert {layer.name for layer in g_a.layers if layer.name.startswith("a_")} == {"a_out"}
+    model = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=8, filters=4)
+    assert model.get_config()["generator_private_layers"] == 1
+    old = model.get_config()
+    del old["generator_private_layers"]                     # a model saved before the option: two private layers
+    assert kg.models.CoGAN.from_config(old).generator_a.get_layer("a_convT") is not None
+    with pytest.raises(ValueError, match="private_layers"):
+        kg.networks.cogan_generators(latent_dim=8, private_layers=3)
+
+
+def test_pair_generator_is_what_a_preset_stores():
+    model = kg.models.CoGAN(image_shape=(12, 12, 1), latent_dim=8, filters=4, seed=0)
+    pairs = model.sampling_generator
+    assert pairs.output_shape == (None, 12, 24, 1)
+    assert {id(v) for v in pairs.weights} == {id(v) for v in model.generator_a.weights + model.generator_b.weights}
+    z = model.latent(3, seed=2)
+    a, b = model.generate_pair(z=z)
+    np.testing.assert_allclose(pairs(z, training=False).numpy(), np.concatenate([a, b], axis=2), atol=1e-6)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +128,17 @@ def test_mismatched_domains_error(data):
 def test_cogan_pairs_correspond_on_digits_and_negatives():
     """After training on *unpaired* digits and negative digits, G_A(z) and 255 − G_B(z) show the same digit.
 
-    Measured (15 epochs, shared 2-core CPU, 479 s): agreement 76.2 % (chance 10 %), mean confidence 0.708.
+    Two checks: the classifier reads the same digit in both images (agreement; chance 10 %), and the pair
+    is pixel-for-pixel the same picture — mean |G_A(z) − (−G_B(z))| far below that of mismatched pairs.
+    Disagreements are ambiguous samples, not different digits: in the seed-0 run every pair whose two
+    images the classifier reads with probability > 0.9 agreed, and the disagreeing pairs are the same
+    malformed shape twice (mean max-probability 0.62 against 0.85 on agreeing pairs).
+
+    Measured (15 epochs of batch 64, shared 2-core CPU, ≈ 230 CPU s): generators sharing all but the output
+    layer (the default): seed 0 agreement 84.4 % (mean confidence 0.816, pixel L1 0.052 vs 0.339 for
+    mismatched pairs), seed 1 (the cogan_mnist preset's run) 84.6 % (0.801, 0.059 vs 0.378). The earlier
+    layout with two private generator layers: 76.2 % (seed 0; twice, the run is deterministic), which
+    is why the bar had been lowered to 0.7.
     """
     from helpers import digit_classifier
 
@@ -116,5 +153,10 @@ def test_cogan_pairs_correspond_on_digits_and_negatives():
     pb = judge.predict(-b, verbose=0)                     # undo the negative: 255 − x is −x in [-1, 1]
     agree = float(np.mean(pa.argmax(1) == pb.argmax(1)))
     confident = float(np.mean(pa.max(1)))
-    print(f"CoGAN pair agreement {agree:.3f}, mean confidence {confident:.3f}")
-    assert agree >= 0.7 and confident >= 0.6
+    pixel_l1 = float(np.mean(np.abs(a + b)))              # |G_A(z) − (−G_B(z))|
+    mismatched_l1 = float(np.mean(np.abs(a + np.roll(b, 1, axis=0))))
+    print(f"CoGAN pair agreement {agree:.3f}, mean confidence {confident:.3f}, digits read in A "
+          f"{len(set(pa.argmax(1).tolist()))}, pixel L1 {pixel_l1:.3f} (mismatched pairs {mismatched_l1:.3f})")
+    assert len(set(pa.argmax(1).tolist())) >= 8          # varied digits: a collapsed pair agrees trivially
+    assert pixel_l1 < 0.5 * mismatched_l1
+    assert agree >= 0.8 and confident >= 0.6

@@ -31,6 +31,9 @@ class CoGAN(MultiNetworkGAN):
         latent_dim: size of z.
         filters: width of the built-in networks.
         discriminator_dropout: dropout before the shared logit layer.
+        generator_private_layers: layers each generator keeps for itself: 1 (default, as in the paper)
+            only its output layer; 2 also its last up-sampling block (the layout before 2026-11-23, which
+            models saved without this key get). See :func:`keras_gans.networks.cogan_generators`.
         seed: seed of z during training.
 
     Example (digits and their edges, offline):
@@ -46,10 +49,10 @@ class CoGAN(MultiNetworkGAN):
     metric_names = ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "g_a_loss", "g_b_loss")
     default_loss = "non_saturating"
 
-    def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=32, discriminator_dropout=0.0, seed=None,
-                 **kwargs):
+    def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=32, discriminator_dropout=0.0,
+                 generator_private_layers=1, seed=None, **kwargs):
         image_shape = tuple(int(d) for d in image_shape)
-        generator_a, generator_b = cogan_generators(latent_dim, image_shape, filters)
+        generator_a, generator_b = cogan_generators(latent_dim, image_shape, filters, generator_private_layers)
         discriminator_a, discriminator_b = cogan_discriminators(image_shape, filters, discriminator_dropout)
         # GAN's `generator` / `discriminator` are domain A's.
         super().__init__(generator_a, discriminator_a, latent_dim=latent_dim, seed=seed, **kwargs)
@@ -59,6 +62,7 @@ class CoGAN(MultiNetworkGAN):
         self.latent_dim = int(latent_dim)
         self.filters = int(filters)
         self.discriminator_dropout = float(discriminator_dropout)
+        self.generator_private_layers = int(generator_private_layers)
         self.built = True
 
     @property
@@ -139,6 +143,27 @@ class CoGAN(MultiNetworkGAN):
             raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
         return images
 
+    def pair_generator(self):
+        """A single `keras.Model` z → `[G_A(z) | G_B(z)]`, each pair side by side (N, H, 2W, C), as `generate()`.
+
+        It reuses the two generators' layers (the shared ones once), so it has no weights of its own; zoo
+        presets store it (`sampling_generator`), so `kg.zoo.load(...)` of a CoGAN preset returns pairs.
+        """
+        z = keras.Input((self.latent_dim,), name="z")
+        branches = {}
+        for domain, generator in (("a", self.generator_a), ("b", self.generator_b)):
+            x = z
+            for layer in generator.layers[1:]:          # a chain: shared layers, then the domain's own
+                x = layer(x)
+            branches[domain] = x
+        pairs = keras.layers.Concatenate(axis=2, name="pair")([branches["a"], branches["b"]])
+        return keras.Model(z, pairs, name="cogan_pair_generator")
+
+    @property
+    def sampling_generator(self):
+        """The network zoo presets store: :meth:`pair_generator` (built on each access, not tracked)."""
+        return self.pair_generator()
+
     def preview_rows(self, images_a=None, images_b=None, n=8, seed=0):
         """Rows for a sample grid: G_A(z) and G_B(z) for the same `n` latent vectors."""
         return list(self.generate_pair(n, seed))
@@ -189,9 +214,12 @@ class CoGAN(MultiNetworkGAN):
             "latent_dim": self.latent_dim,
             "filters": self.filters,
             "discriminator_dropout": self.discriminator_dropout,
+            "generator_private_layers": self.generator_private_layers,
             "seed": self.seed,
         }
 
     @classmethod
     def from_config(cls, config):
+        config = dict(config)
+        config.setdefault("generator_private_layers", 2)     # saved before the option existed
         return cls(**config)
