@@ -7,6 +7,8 @@ crop the digit cannot predict, so a strong L1 term pulls it to the mean colour, 
 colour-inverted strokes vanish; the example uses keras_gans.models.pix2pix.MNISTM_LAMBDA_L1, as
 `keras-gans train pix2pix` does. Reported: label preservation (the shipped MNIST-M classifier reads
 G(a) for the 500 held-out digits), FID-MNIST-M, and the L1 error against the true paired targets.
+Translations come from an exponential moving average of the generator's weights (decay 0.99), which
+read 86.6% against 81.0% for the plain generator in 2,000-step probes (docs/tutorials/pix2pix.md).
 
     python examples/ch09_pix2pix.py            # 8 epochs of batch 16 (2,250 steps)
     python examples/ch09_pix2pix.py --quick
@@ -28,7 +30,7 @@ def main(argv=None):
     ds = kg.data.load_pair("mnist2mnistm-paired", batch_size=16, seed=args.seed)
     p2p = kg.models.Pix2Pix(image_shape=(32, 32, 3), filters=16 if args.quick else 32,
                             discriminator_filters=16 if args.quick else 32, discriminator_downsampling=2,
-                            lambda_l1=kg.models.pix2pix.MNISTM_LAMBDA_L1, seed=args.seed)
+                            lambda_l1=kg.models.pix2pix.MNISTM_LAMBDA_L1, ema_decay=0.99, seed=args.seed)
     p2p.compile()
     a, b = next(iter(kg.data.load_pair("mnist2mnistm-test", batch_size=64, shuffle=False)))
     a, b = a.numpy(), b.numpy()
