@@ -133,3 +133,22 @@ def test_cli_errors_are_clear(argv, match, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "error:" in err and __import__("re").search(match, err), err
     assert not (tmp_path / "g.png").exists() and not (tmp_path / "sm").exists()
+
+
+def test_cli_ema_decay_builds_an_ema_generator_or_refuses():
+    """`--ema-decay` gives models with the tricks an EMA generator; others refuse with a clear error."""
+    import argparse
+
+    from keras_gans.cli_commands import train
+
+    parser = argparse.ArgumentParser()
+    train.add_arguments(parser)
+    args = parser.parse_args(["wgan-gp", "--ema-decay", "0.99", "--out", "x", "--steps-per-epoch", "1"])
+    gan, _ = train.build_model(args)
+    assert gan.ema_decay == 0.99 and gan.ema_generator is not None
+    assert gan.ema_generator is not gan.generator
+    args = parser.parse_args(["wgan-gp", "--out", "x"])
+    assert train.build_model(args)[0].ema_generator is None
+    args = parser.parse_args(["dcgan", "--ema-decay", "0.99", "--out", "x"])
+    with pytest.raises(ValueError, match="--ema-decay is not available for 'dcgan'"):
+        train.build_model(args)

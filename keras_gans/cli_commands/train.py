@@ -22,6 +22,9 @@ def add_arguments(p):
                    help="sgan: labelled examples, balanced per class (default: 100); the rest are unlabelled")
     p.add_argument("--conditioning", choices=["embedding", "one_hot"], default=None,
                    help="cgan: label embedding (the book, default) or one-hot (the lecture)")
+    p.add_argument("--ema-decay", type=float, default=None,
+                   help="keep an exponential moving average of the generator's weights with this decay (e.g. 0.99); "
+                        "samples, the saved model's generate and presets use it (wgan, wgan-gp, cgan, pix2pix)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
     p.add_argument("--every", type=int, default=1, help="write a sample grid every N epochs (default: 1)")
@@ -91,7 +94,12 @@ def build_model(args):
     name = args.model.lower().replace("-", "_")
     if name not in models.MODELS:
         raise KeyError(f"Unknown model {args.model!r}. Choose one of {sorted(models.MODELS)}.")
-    return models.MODELS[name].from_cli(args)
+    model, ds = models.MODELS[name].from_cli(args)
+    wanted = getattr(args, "ema_decay", None)
+    if wanted is not None and getattr(model, "ema_decay", None) != wanted:
+        raise ValueError(f"--ema-decay is not available for {args.model!r} from the command line; it works for "
+                         "wgan, wgan-gp, cgan and pix2pix (progan keeps its own EMA, see its recipe).")
+    return model, ds
 
 
 def run(args):

@@ -227,7 +227,8 @@ class CGAN(TricksMixin, GAN):
                        with_labels=True)
         image_shape = tuple(ds.element_spec[0].shape[1:])
         model = cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
-                    conditioning=getattr(args, "conditioning", None) or "embedding")
+                    conditioning=getattr(args, "conditioning", None) or "embedding",
+                    ema_decay=getattr(args, "ema_decay", None))
         return model, ds
 
     def get_config(self):

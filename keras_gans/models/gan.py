@@ -356,12 +356,14 @@ class GAN(keras.Model):
         image_size = (args.image_size, args.image_size) if args.image_size else None
         ds = data.load(args.dataset, batch_size=args.batch_size, image_size=image_size, seed=args.seed)
         image_shape = tuple(ds.element_spec.shape[1:])
+        options = dict(seed=args.seed, update=args.update, d_batch=getattr(args, "d_batch", "joint"))
+        if getattr(args, "ema_decay", None) is not None and hasattr(cls, "update_ema"):  # models with the tricks
+            options["ema_decay"] = args.ema_decay
         if cls is GAN:
             model = cls(networks.mlp_generator(args.latent_dim, image_shape), networks.mlp_discriminator(image_shape),
-                        seed=args.seed, update=args.update, d_batch=getattr(args, "d_batch", "joint"))
+                        **options)
         else:
-            model = cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed, update=args.update,
-                        d_batch=getattr(args, "d_batch", "joint"))
+            model = cls(image_shape=image_shape, latent_dim=args.latent_dim, **options)
         return model, ds
 
     # ------------------------------------------------------------------ saving and export

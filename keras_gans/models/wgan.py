@@ -125,7 +125,8 @@ class WGAN(TricksMixin, GAN):
         image_size = (args.image_size, args.image_size) if args.image_size else None
         ds = data.load(args.dataset, batch_size=args.batch_size * n_critic, image_size=image_size, seed=args.seed)
         image_shape = tuple(ds.element_spec.shape[1:])
-        model = cls(image_shape=image_shape, latent_dim=args.latent_dim, n_critic=n_critic, seed=args.seed)
+        model = cls(image_shape=image_shape, latent_dim=args.latent_dim, n_critic=n_critic, seed=args.seed,
+                    ema_decay=getattr(args, "ema_decay", None))
         return model, ds
 
     def get_config(self):
