@@ -11,6 +11,7 @@ steps each, take most of the time); `--steps 3000` trains longer.
 
     python examples/ch05_losses.py                 # 500 generator steps each
     python examples/ch05_losses.py --quick
+    python examples/ch05_losses.py --setups wgan_gp   # one setup (or a comma-separated few)
 """
 import os
 
@@ -20,6 +21,8 @@ from _common import fid_mnist, parser, report, save_grid, setup
 def main(argv=None):
     p = parser(__doc__.splitlines()[0], "ch05_losses")
     p.add_argument("--steps", type=int, default=500, help="generator updates per setup")
+    p.add_argument("--setups", default="minimax,non_saturating,wgan,wgan_gp",
+                   help="comma-separated setups to train (default: all four)")
     args = p.parse_args(argv)
     start = setup(args)
     import keras_gans as kg
@@ -33,8 +36,13 @@ def main(argv=None):
         "wgan": lambda: (kg.models.WGAN(seed=args.seed), {}, 5 * batch),
         "wgan_gp": lambda: (kg.models.WGANGP(seed=args.seed), {}, 5 * batch),
     }
+    chosen = [name.strip() for name in args.setups.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(setups))
+    if unknown or not chosen:
+        p.error(f"--setups: unknown {unknown or 'empty list'}; choose from {', '.join(setups)}")
     results, rows = {}, []
-    for name, make in setups.items():
+    for name in chosen:
+        make = setups[name]
         gan, compile_args, batch_size = make()
         gan.compile(**compile_args)
         ds = kg.data.load("mnist-5k", batch_size=batch_size, seed=args.seed, repeat=True)
