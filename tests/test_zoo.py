@@ -420,3 +420,15 @@ def test_card_fid_is_reproduced_from_the_preset(name):
     assert scores["fid"] == pytest.approx(card["fid_mnist"]["value"], rel=1e-3)
     if "kid_mnist" in card:
         assert scores["kid"] == pytest.approx(card["kid_mnist"]["value"], rel=1e-3)
+
+
+def test_the_keras_gans_command_loads_presets_with_package_layers(tmp_path):
+    """The `keras-gans` command imports the package lazily; a preset built from the package's own layers
+    (ProGAN's PixelNormalization, EqualizedDense) must still load there, e.g. for `export`."""
+    command = os.path.join(os.path.dirname(sys.executable), "keras-gans")
+    out = tmp_path / "progan"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    res = subprocess.run([command, "export", "progan_mnist_32", str(out)], capture_output=True, text=True,
+                         timeout=600, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert (out / "saved_model.pb").exists()

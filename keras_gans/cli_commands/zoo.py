@@ -116,9 +116,12 @@ def _publish(args):
     command = args.training_command or _command_from_run(run_dir)
     if args.dataset is None:
         args.dataset = _run_args(run_dir).get("dataset") or "mnist-5k"
-    epochs = _epochs_from_run(run_dir)
-    steps = int(gan.g_optimizer.iterations.numpy()) if getattr(gan, "compiled", False) and hasattr(
-        gan, "g_optimizer") else None
+    epochs = _run_args(run_dir).get("epochs") or _epochs_from_run(run_dir)
+    if hasattr(gan, "phases"):  # ProGAN: its optimizers restart at each phase; count the whole schedule's steps
+        steps = sum(-(-phase.images // phase.batch_size) for phase in gan.phases())
+    else:
+        steps = int(gan.g_optimizer.iterations.numpy()) if getattr(gan, "compiled", False) and hasattr(
+            gan, "g_optimizer") else None
     if args.part in ("generator", "gan"):
         model, contents, task = gan, args.part, None
     else:

@@ -198,21 +198,16 @@ def _fresh_copy(model):
     config = keras.saving.serialize_keras_object(model)
     config.pop("compile_config", None)  # else the copy is compiled and its optimizers' slots fill the weights file
     copy = keras.saving.deserialize_keras_object(config)
-    paths = [v.path for v in model.weights]
-    if len(set(paths)) < len(paths):
-        # Networks built by one builder share layer names, hence variable paths (a CycleGAN's two
-        # generators both have "in_conv/kernel"): match by position, which the rebuilt copy keeps.
-        if len(copy.weights) != len(model.weights) or any(
-                tuple(a.shape) != tuple(b.shape) for a, b in zip(model.weights, copy.weights)):
-            raise ValueError(f"Could not copy the weights of {model.name!r} for publishing.")
-        for v, w in zip(copy.weights, model.weights):
-            v.assign(w)
-        return copy
-    source = {v.path: v for v in model.weights}
-    for v in copy.weights:
-        if v.path not in source:
-            raise ValueError(f"Could not copy weight {v.path!r} of {model.name!r} for publishing.")
-        v.assign(source[v.path])
+    # Match by position, as Keras' own weight files do: the rebuilt copy keeps the order. Variable
+    # paths are no key: networks from one builder share layer names (a CycleGAN's two generators both
+    # have "in_conv/kernel"), and layers with generated names get new suffixes when rebuilt
+    # ("equalized_dense" → "equalized_dense_3" in a ProGAN generator).
+    if len(copy.weights) != len(model.weights) or any(
+            tuple(a.shape) != tuple(b.shape) for a, b in zip(model.weights, copy.weights)):
+        raise ValueError(f"Could not copy the weights of {model.name!r} for publishing: its rebuilt copy has "
+                         f"{len(copy.weights)} variables where it has {len(model.weights)}, or other shapes.")
+    for v, w in zip(copy.weights, model.weights):
+        v.assign(w)
     return copy
 
 
@@ -437,8 +432,9 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
     """
     import keras
 
-    import keras_gans  # noqa: F401  (registers the package's classes)
+    import keras_gans
 
+    keras_gans.import_all()  # registers the package's classes (the `keras-gans` command imports them lazily)
     folder = resolve(name_or_path_or_url, sha256=sha256)
     metadata = read_metadata(folder)
     if check:
