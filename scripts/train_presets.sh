@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 KG=${KG:-.venv/bin/keras-gans}
 mkdir -p runs zoo
 
-train_and_publish() {  # NAME "TRAIN ARGS" PART "DESCRIPTION"
-  local name=$1 train_args=$2 part=$3 description=$4
+train_and_publish() {  # NAME "TRAIN ARGS" PART "DESCRIPTION" ["NOTES"]
+  local name=$1 train_args=$2 part=$3 description=$4 notes=${5:-}
   local cmd="keras-gans train $train_args --out runs/$name"
   echo "== $name: $cmd"
   local start end
@@ -24,14 +24,14 @@ train_and_publish() {  # NAME "TRAIN ARGS" PART "DESCRIPTION"
   $KG train $train_args --out "runs/$name" --verbose 2
   end=$(date +%s)
   echo "$((end - start))" > "runs/$name/train_seconds.txt"
-  publish "$name" "$cmd" "$part" "$description"
+  publish "$name" "$cmd" "$part" "$description" "$notes"
 }
 
-publish() {  # NAME "TRAINING COMMAND" PART "DESCRIPTION"  (call alone to re-publish an existing run)
-  local name=$1 cmd=$2 part=$3 description=$4
+publish() {  # NAME "TRAINING COMMAND" PART "DESCRIPTION" ["NOTES"]  (call alone to re-publish an existing run)
+  local name=$1 cmd=$2 part=$3 description=$4 notes=${5:-}
   $KG zoo publish "runs/$name/model.keras" "zoo/$name" --overwrite --eval --part "$part" \
       --training-command "$cmd" --training-time "$(cat "runs/$name/train_seconds.txt")" \
-      --description "$description"
+      --description "$description" ${notes:+--notes "$notes"}
 }
 
 publish_mnist_classifier() {  # the metric classifier of keras_gans.metrics (trained by its own script)
@@ -97,7 +97,7 @@ PY
 
 if [ $# -eq 0 ]; then
   set -- dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm cogan_mnist cyclegan_mnist_mnistm \
-    mnist_classifier
+    progan_mnist_32 mnist_classifier
 fi
 for WANTED in "$@"; do
   case $WANTED in
@@ -110,8 +110,8 @@ for WANTED in "$@"; do
       echo "$(($(date +%s) - start))" > runs/cgan_mnist/train_seconds.txt
       publish_cgan_mnist "keras-gans train cgan --dataset mnist-5k --epochs 10 --out runs/cgan_mnist" ;;
     wgan_gp_mnist)
-      train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 15" generator \
-        "WGAN-GP (Gulrajani et al. 2017) on mnist-5k, 5 critic steps per generator step" ;;
+      train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 80 --ema-decay 0.99" generator \
+        "WGAN-GP (Gulrajani et al. 2017) on mnist-5k, 5 critic steps per generator step, EMA generator (0.99)" ;;
     sgan_mnist_100labels)
       train_and_publish sgan_mnist_100labels "sgan --dataset mnist-5k --epochs 22 --batch-size 32" classifier \
         "Semi-supervised GAN classifier (book ch. 7 + Salimans et al. 2016) trained with 100 labels" ;;
@@ -131,6 +131,11 @@ for WANTED in "$@"; do
     cyclegan_mnist_mnistm)  # the whole CycleGAN (both generators: A->B and B->A); --eval scores both directions
       train_and_publish cyclegan_mnist_mnistm "cyclegan --dataset mnist2mnistm-unpaired --epochs 10 --batch-size 8" gan \
         "CycleGAN (book ch. 9): unpaired 32x32 digits <-> MNIST-M, both directions (ResNet generators, PatchGAN)" ;;
+    progan_mnist_32)  # MNIST_32_RECIPE (keras_gans/models/progan.py): 4 -> 32 px, 98,560 images, EMA generator
+      train_and_publish progan_mnist_32 \
+        "progan --dataset mnist-5k --target-resolution 32 --epochs 22 --batch-size 32 --latent-dim 64" generator \
+        "ProGAN (Karras et al. 2018, book ch. 6): progressive growing 4 -> 32 px on mnist-5k, EMA generator" \
+        "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]: mnist-5k digits resized to 32x32. Steps count every phase (4 stable; 8, 16, 32 transition and stable) at batch 32; the optimizers restart at each phase, as in the paper." ;;
     mnist_classifier)
       publish_mnist_classifier ;;
     *)
