@@ -152,3 +152,26 @@ def test_cli_ema_decay_builds_an_ema_generator_or_refuses():
     args = parser.parse_args(["dcgan", "--ema-decay", "0.99", "--out", "x"])
     with pytest.raises(ValueError, match="--ema-decay is not available for 'dcgan'"):
         train.build_model(args)
+
+
+def test_cli_filters_sets_the_width_of_image_to_image_models_or_refuses():
+    """`--filters` widens pix2pix and CycleGAN networks (G and D); other models and 0 are refused."""
+    import argparse
+
+    from keras_gans.cli_commands import train
+
+    parser = argparse.ArgumentParser()
+    train.add_arguments(parser)
+    default = train.build_model(parser.parse_args(["pix2pix", "--out", "x", "--steps-per-epoch", "1"]))[0]
+    wide = train.build_model(parser.parse_args(["pix2pix", "--filters", "32", "--out", "x",
+                                                "--steps-per-epoch", "1"]))[0]
+    assert (default.filters, default.discriminator_filters) == (16, 16)
+    assert (wide.filters, wide.discriminator_filters) == (32, 32)
+    assert wide.generator.count_params() > 3 * default.generator.count_params()
+    cycle = train.build_model(parser.parse_args(["cyclegan", "--filters", "8", "--out", "x", "--epochs", "1",
+                                                 "--steps-per-epoch", "1"]))[0]
+    assert cycle.filters == 8
+    with pytest.raises(ValueError, match="--filters 32 is not available for 'dcgan'"):
+        train.build_model(parser.parse_args(["dcgan", "--filters", "32", "--out", "x"]))
+    with pytest.raises(ValueError, match="--filters 0 is not available for 'pix2pix': it takes a positive"):
+        train.build_model(parser.parse_args(["pix2pix", "--filters", "0", "--out", "x"]))

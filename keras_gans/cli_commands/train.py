@@ -25,6 +25,9 @@ def add_arguments(p):
     p.add_argument("--ema-decay", type=float, default=None,
                    help="keep an exponential moving average of the generator's weights with this decay (e.g. 0.99); "
                         "samples, the saved model's generate and presets use it (wgan, wgan-gp, cgan, pix2pix)")
+    p.add_argument("--filters", type=int, default=None,
+                   help="pix2pix, cyclegan: base filters of the generator and the discriminator "
+                        "(default: 16 for images of at most 64 px, 64 above)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
     p.add_argument("--every", type=int, default=1, help="write a sample grid every N epochs (default: 1)")
@@ -99,6 +102,10 @@ def build_model(args):
     if wanted is not None and getattr(model, "ema_decay", None) != wanted:
         raise ValueError(f"--ema-decay is not available for {args.model!r} from the command line; it works for "
                          "wgan, wgan-gp, cgan and pix2pix (progan keeps its own EMA, see its recipe).")
+    filters = getattr(args, "filters", None)
+    if filters is not None and (filters < 1 or getattr(model, "filters", None) != filters):
+        raise ValueError(f"--filters {filters} is not available for {args.model!r}: it takes a positive "
+                         "number and works for pix2pix and cyclegan.")
     return model, ds
 
 

@@ -186,12 +186,13 @@ class Pix2Pix(MultiNetworkGAN):
         """
         ds, shape = _cli_pair_dataset(args, "mnist2mnistm-paired", paired=True)
         small = shape[0] <= 64
+        filters = getattr(args, "filters", None) or (16 if small else 64)
         name = args.dataset if args.dataset not in (None, "mnist-5k") else "mnist2mnistm-paired"
         lambda_l1 = getattr(args, "lambda_l1", None)
         if lambda_l1 is None:
             lambda_l1 = MNISTM_LAMBDA_L1 if str(name).startswith("mnist2mnistm") else 100.0
         ema_decay = getattr(args, "ema_decay", None)
-        model = cls(image_shape=shape, filters=16 if small else 64, discriminator_filters=16 if small else 64,
+        model = cls(image_shape=shape, filters=filters, discriminator_filters=filters,
                     discriminator_downsampling=2 if small else 3, lambda_l1=lambda_l1, ema_decay=ema_decay,
                     seed=args.seed)
         model.set_preview(*MultiNetworkGAN._preview_from_dataset(ds))
