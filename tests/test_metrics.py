@@ -351,9 +351,15 @@ def test_cli_eval_scores_a_generator_only_zoo_preset(tmp_path, capsys):
     assert record["fid"] < 60  # a trained generator: the untrained network is far above this
 
 
-def test_cli_eval_scores_an_image_to_image_zoo_preset(capsys):
+def test_cli_eval_scores_an_image_to_image_zoo_preset(tmp_path, capsys):
+    """`keras-gans eval` on the pix2pix preset reproduces the digit accuracy and FID-MNIST-M of its card."""
     from keras_gans.cli import main
 
-    assert main(["eval", "pix2pix_mnist_mnistm", "--metric", "fid"]) == 0
+    out = str(tmp_path / "scores.json")
+    assert main(["eval", "pix2pix_mnist_mnistm", "--metric", "fid", "--json", out]) == 0
     printed = capsys.readouterr().out
     assert "FID-MNIST-M" in printed and "digit accuracy" in printed and "L1" in printed
+    record, card = json.load(open(out)), kg.zoo.info("pix2pix_mnist_mnistm")["metrics"]
+    assert record["accuracy"] == pytest.approx(card["accuracy"]["value"], abs=0.005)
+    assert record["fid"] == pytest.approx(card["fid_mnistm"]["value"], rel=0.05)
+    assert card["accuracy"]["value"] > 0.5  # trained: the untrained network reads 0.100 (docs/metrics.md)

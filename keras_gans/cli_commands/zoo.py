@@ -130,6 +130,8 @@ def _publish(args):
             raise KeyError(f"{type(gan).__name__} has no network {args.part!r}. Use generator, gan or an attribute "
                            "such as classifier.")
         contents, task = "model", None
+    if args.eval and args.weights_dtype == "float16":
+        _round_to_float16(gan)  # score what the preset ships, not the float32 weights it came from
     metrics = _evaluate(gan, model, args) if args.eval else None
     path = publish(model, args.directory.rstrip("/"), name=args.name, dataset=args.dataset,
                    training_command=command, metrics=metrics, description=args.description, contents=contents,
@@ -181,6 +183,15 @@ def _epochs_from_run(run_dir):
     return len(rows) or None
 
 
+def _round_to_float16(gan):
+    """Rounds every float32 weight of `gan` (and its EMA copies) to the nearest float16 value, in place."""
+    import numpy as np
+
+    for variable in gan.weights:
+        if str(variable.dtype) == "float32":
+            variable.assign(np.asarray(variable.numpy(), "float16").astype("float32"))
+
+
 def _evaluate(gan, model, args):
     """FID/KID/IS-MNIST of a generator, or the test accuracy of a classifier, with their protocol."""
     import numpy as np
@@ -191,7 +202,11 @@ def _evaluate(gan, model, args):
         return _evaluate_cyclegan_mnistm(gan)
     if model is gan and len(gan.generator.input_shape) == 4:
         # the network the preset stores (pix2pix with ema_decay: the averaged generator)
-        return _evaluate_translation(getattr(gan, "sampling_generator", None) or gan.generator, args.eval_pairs)
+        generator = getattr(gan, "sampling_generator", None) or gan.generator
+        out = _evaluate_translation(generator, args.eval_pairs)
+        if str(args.eval_pairs).startswith("mnist2mnistm"):
+            out.update(_evaluate_mnistm_translator(generator))
+        return out
     if model is gan and hasattr(gan, "generate_pair"):
         return _evaluate_coupled(gan, args)
     if model is gan:
@@ -271,6 +286,21 @@ def _evaluate_cyclegan_mnistm(gan):
                        "500 mnist-m test images: " + kgm.format_protocol(a2b["protocol"])},
         "fid_mnist_b2a": {"value": b2a["fid"], "protocol": "FID-MNIST of " + how_b2a.split(", judged")[0] + " vs the "
                           "500 mnist-32 test digits: " + kgm.format_protocol(b2a["protocol"])},
+    }
+
+
+def _evaluate_mnistm_translator(generator):
+    """Digits → MNIST-M (pix2pix): label preservation and FID-MNIST-M on the 500 held-out test digits."""
+    from keras_gans import metrics as kgm
+
+    scores = kgm.evaluate_translation(generator, metrics=("fid",))
+    how = ("the 500 mnist-32 test digits translated by the stored generator, judged by the shipped MNIST-M classifier "
+           "(keras_gans.metrics, extractor 'mnistm'); `keras-gans eval PRESET`")
+    return {
+        "accuracy": {"value": scores["accuracy"], "protocol": "fraction of " + how + " in which the classifier reads "
+                     "the source digit's label"},
+        "fid_mnistm": {"value": scores["fid"], "protocol": "FID-MNIST-M of " + how.split(", judged")[0] + " vs the 500 "
+                       "mnist-m test images: " + kgm.format_protocol(scores["protocol"])},
     }
 
 
