@@ -110,7 +110,7 @@ for WANTED in "$@"; do
       echo "$(($(date +%s) - start))" > runs/cgan_mnist/train_seconds.txt
       publish_cgan_mnist "keras-gans train cgan --dataset mnist-5k --epochs 10 --out runs/cgan_mnist" ;;
     wgan_gp_mnist)
-      train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 80 --ema-decay 0.99" generator \
+      train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 240 --ema-decay 0.99" generator \
         "WGAN-GP (Gulrajani et al. 2017) on mnist-5k, 5 critic steps per generator step, EMA generator (0.99)" ;;
     sgan_mnist_100labels)
       train_and_publish sgan_mnist_100labels "sgan --dataset mnist-5k --epochs 22 --batch-size 32" classifier \
