@@ -453,3 +453,20 @@ def test_the_keras_gans_command_loads_presets_with_package_layers(tmp_path):
                          timeout=600, env=env)
     assert res.returncode == 0, res.stderr[-2000:]
     assert (out / "saved_model.pb").exists()
+
+
+@pytest.mark.slow
+def test_cyclegan_card_is_reproduced_by_keras_gans_eval(tmp_path):
+    """Both directions of the CycleGAN preset's card come back from `keras-gans eval`, run as the card says."""
+    from keras_gans.cli import main
+
+    card = zoo.info("cyclegan_mnist_mnistm")["metrics"]
+    a2b, b2a = str(tmp_path / "a2b.json"), str(tmp_path / "b2a.json")
+    assert main(["eval", "cyclegan_mnist_mnistm", "--metric", "fid", "--json", a2b]) == 0
+    assert main(["eval", "cyclegan_mnist_mnistm", "--metric", "fid", "--direction", "b2a", "--source", "mnist-m",
+                 "--dataset", "mnist-32", "--extractor", "mnist", "--json", b2a]) == 0
+    a2b, b2a = json.load(open(a2b)), json.load(open(b2a))
+    assert a2b["accuracy"] == pytest.approx(card["a2b_accuracy"]["value"], abs=1e-9)
+    assert b2a["accuracy"] == pytest.approx(card["b2a_accuracy"]["value"], abs=1e-9)
+    assert a2b["fid"] == pytest.approx(card["fid_mnistm"]["value"], rel=1e-3)
+    assert b2a["fid"] == pytest.approx(card["fid_mnist_b2a"]["value"], rel=1e-3)
