@@ -175,3 +175,17 @@ def test_cli_filters_sets_the_width_of_image_to_image_models_or_refuses():
         train.build_model(parser.parse_args(["dcgan", "--filters", "32", "--out", "x"]))
     with pytest.raises(ValueError, match="--filters 0 is not available for 'pix2pix': it takes a positive"):
         train.build_model(parser.parse_args(["pix2pix", "--filters", "0", "--out", "x"]))
+
+
+def test_cli_cogan_trains_on_digits_and_their_negatives_by_default():
+    """`keras-gans train cogan` without --dataset pairs digits (dark ground) with negatives (light ground)."""
+    import argparse
+
+    from keras_gans.cli_commands import train
+
+    parser = argparse.ArgumentParser()
+    train.add_arguments(parser)
+    _, ds = train.build_model(parser.parse_args(["cogan", "--out", "x", "--batch-size", "32"]))
+    a, b = next(iter(ds))
+    assert a.shape == b.shape == (32, 28, 28, 1)
+    assert float(np.mean(a)) < -0.5 < 0.5 < float(np.mean(b))

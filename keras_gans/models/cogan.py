@@ -36,14 +36,14 @@ class CoGAN(MultiNetworkGAN):
             models saved without this key get). See :func:`keras_gans.networks.cogan_generators`.
         seed: seed of z during training.
 
-    Example (digits and their edges, offline):
+    Example (digits and their negatives, offline; "mnist2edges-unpaired" pairs them with edge maps):
 
     >>> import keras_gans as kg
-    >>> ds = kg.data.load_pair("mnist2edges-unpaired", batch_size=64)
+    >>> ds = kg.data.load_pair("mnist2negative-unpaired", batch_size=64)
     >>> cogan = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=64)
     >>> cogan.compile()
-    >>> cogan.fit(ds, epochs=10)
-    >>> digits, edges = cogan.generate_pair(16, seed=0)     # same digit, two domains
+    >>> cogan.fit(ds, epochs=15)
+    >>> digits, negatives = cogan.generate_pair(16, seed=0)     # same digit, two domains
     """
 
     metric_names = ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "g_a_loss", "g_b_loss")
@@ -202,8 +202,12 @@ class CoGAN(MultiNetworkGAN):
 
     @classmethod
     def from_cli(cls, args):
-        """`keras-gans train cogan`: digits and edge digits (unpaired) by default."""
-        ds, shape = _cli_pair_dataset(args, "mnist2edges-unpaired")
+        """`keras-gans train cogan`: digits and negative digits (unpaired) by default.
+
+        Negatives, not edge maps: on edges G_B drew filled blobs and only 20.3 % of the pairs read as the same
+        digit after 30 epochs, against 75.6 % on negatives after 15 (docs/tutorials/cogan.md).
+        """
+        ds, shape = _cli_pair_dataset(args, "mnist2negative-unpaired")
         return cls(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed), ds
 
     def get_config(self):
