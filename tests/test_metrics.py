@@ -363,3 +363,44 @@ def test_cli_eval_scores_an_image_to_image_zoo_preset(tmp_path, capsys):
     assert record["accuracy"] == pytest.approx(card["accuracy"]["value"], abs=0.005)
     assert record["fid"] == pytest.approx(card["fid_mnistm"]["value"], rel=0.05)
     assert card["accuracy"]["value"] > 0.5  # trained: the untrained network reads 0.100 (docs/metrics.md)
+
+
+@pytest.mark.parametrize("name", ["sgan_mnist_100labels", "mnist_classifier"])
+def test_cli_eval_reproduces_a_classifier_presets_card(name, tmp_path, capsys):
+    """A classifier preset is scored by its test accuracy, exactly the number on its card."""
+    from keras_gans.cli import main
+
+    out = str(tmp_path / "scores.json")
+    assert main(["eval", name, "--json", out]) == 0
+    assert "test accuracy" in capsys.readouterr().out
+    card = kg.zoo.info(name)["metrics"]["test_accuracy"]
+    record = json.load(open(out))
+    assert record["test_accuracy"] == card["value"]
+    assert "mnist-5k test split (500 images" in record["protocol"] and "mnist-5k test split (500 images" in card["protocol"]
+
+
+def test_cli_eval_scores_one_domain_of_a_cogan_preset(tmp_path):
+    """A CoGAN preset stores pairs side by side; eval scores domain A (left) or B (right), not the pairs."""
+    from keras_gans.cli import main
+
+    scores = {}
+    for domain in ("a", "b"):
+        out = str(tmp_path / f"{domain}.json")
+        assert main(["eval", "cogan_mnist", "--metric", "fid", "-n", "300", "--domain", domain, "--json", out]) == 0
+        scores[domain] = json.load(open(out))["fid"]
+    pairs = kg.zoo.sample("cogan_mnist", 300, seed=0)
+    assert pairs.shape == (300, 28, 56, 1)
+    expected = kg.metrics.evaluate_generator(lambda n: pairs[:n, :, :28], metrics=("fid",), n_samples=300)
+    assert scores["a"] == pytest.approx(expected["fid"], rel=1e-5)
+    assert scores["b"] > 2 * scores["a"]  # negatives are far from the real (dark-ground) digits
+
+
+@pytest.mark.slow
+def test_cli_eval_reproduces_the_cogan_presets_card(tmp_path):
+    from keras_gans.cli import main
+
+    out = str(tmp_path / "a.json")
+    assert main(["eval", "cogan_mnist", "--json", out]) == 0
+    record, card = json.load(open(out)), kg.zoo.info("cogan_mnist")["metrics"]
+    assert record["fid"] == pytest.approx(card["fid_mnist_a"]["value"], rel=1e-3)
+    assert record["kid"] == pytest.approx(card["kid_mnist_a"]["value"], rel=1e-3)

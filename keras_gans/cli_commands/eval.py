@@ -5,6 +5,8 @@
     keras-gans eval runs/dcgan/model.keras --extractor inception_v3   # needs InceptionV3's ImageNet weights
     keras-gans eval runs/pix2pix/model.keras                    # image-to-image: FID/KID-MNIST-M, L1, digit accuracy
     keras-gans eval dcgan_mnist                                 # a zoo preset (generator-only presets too)
+    keras-gans eval cogan_mnist                                 # a CoGAN: domain A's samples (--domain b)
+    keras-gans eval sgan_mnist_100labels                        # a classifier preset: its test accuracy
 
 Image-to-image models (anything with `translate`: Pix2Pix, CycleGAN) are scored on their
 translations of the held-out `--source` images (default: mnist-32 test digits) against real
@@ -36,11 +38,29 @@ def add_arguments(p):
                    help="feature extractor: the shipped MNIST classifier (offline; default for generators), the "
                         "shipped MNIST-M classifier (offline; default for image-to-image models) or ImageNet "
                         "InceptionV3")
+    p.add_argument("--domain", default="a", choices=("a", "b"),
+                   help="CoGAN (a model or a preset of its pairs): which domain's samples to score (default: a)")
     p.add_argument("--seed", type=int, default=0, help="seed of the generated samples (default: 0)")
     p.add_argument("--json", metavar="FILE", help="also write the scores and their protocol as JSON")
 
 
-def _preset_scorable(name, seed):
+def _preset_classifier(name):
+    """(model, dataset) for a classifier zoo preset (task image_to_label); None for anything else."""
+    import os
+
+    if os.path.exists(name) or os.sep in name or name.endswith(".keras"):
+        return None
+    from keras_gans import zoo
+
+    if name not in [p["name"] for p in zoo.list()]:
+        return None
+    metadata = zoo.info(name)
+    if metadata.get("task") != "image_to_label":
+        return None
+    return zoo.load(name, part="model"), metadata["dataset"]
+
+
+def _preset_scorable(name, seed, domain="a"):
     """What `evaluate_*` can score for a generator-only zoo preset; None for anything else.
 
     Noise-to-image presets give a sampler `n -> images in [-1, 1]` with `kg.zoo.sample`'s z
@@ -63,8 +83,13 @@ def _preset_scorable(name, seed):
         return model
     low, high = metadata.get("output_range") or (-1.0, 1.0)
 
+    pairs = metadata.get("model") == "CoGAN"  # a CoGAN preset draws [G_A(z) | G_B(z)] side by side
+
     def sampler(n):
         images = zoo.sample(name, n, seed=seed, model=model)
+        if pairs:
+            width = images.shape[2] // 2
+            images = images[:, :, :width] if domain == "a" else images[:, :, width:]
         return (images - low) / (high - low) * 2.0 - 1.0  # to [-1, 1], what the extractors expect
 
     return sampler
@@ -80,7 +105,15 @@ def run(args):
     from keras_gans.cli_commands.common import load_gan
     from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 
-    gan = _preset_scorable(args.model_file, args.seed) or load_gan(args.model_file)
+    classifier = _preset_classifier(args.model_file)
+    if classifier is not None:
+        return _report_classifier(args, *classifier)
+    gan = _preset_scorable(args.model_file, args.seed, args.domain) or load_gan(args.model_file)
+    if hasattr(gan, "generate_pair"):  # a saved CoGAN: one domain's samples, the same z as generate(seed=...)
+        cogan = gan
+
+        def gan(n):
+            return cogan.generate(n, seed=args.seed, domain=args.domain)
     if hasattr(gan, "translate") or getattr(gan, "_zoo_metadata", {}).get("task") == "image_to_image":
         extractor = args.extractor or "mnistm"
         metrics = tuple(dict.fromkeys(args.metric or ("fid", "kid")))
@@ -108,5 +141,22 @@ def run(args):
         with atomic_path(args.json) as tmp:
             with open(tmp, "w") as f:
                 json.dump(record, f, indent=2, default=str)
+        print(f"Wrote {args.json}")
+    return 0
+
+
+def _report_classifier(args, model, dataset):
+    """A classifier preset: top-1 accuracy on the test split of its dataset, as its card reports it."""
+    from keras_gans.cli_commands.zoo import classifier_accuracy
+    from keras_gans.utils.io import atomic_path
+
+    scores = classifier_accuracy(model, args.dataset or dataset)["test_accuracy"]
+    print(f"test accuracy: {scores['value']:.4f}")
+    print(f"protocol: {scores['protocol']}")
+    if args.json:
+        with atomic_path(args.json) as tmp:
+            with open(tmp, "w") as f:
+                json.dump(dict(test_accuracy=scores["value"], protocol=scores["protocol"], model_file=args.model_file),
+                          f, indent=2)
         print(f"Wrote {args.json}")
     return 0

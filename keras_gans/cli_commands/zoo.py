@@ -194,8 +194,6 @@ def _round_to_float16(gan):
 
 def _evaluate(gan, model, args):
     """FID/KID/IS-MNIST of a generator, or the test accuracy of a classifier, with their protocol."""
-    import numpy as np
-
     from keras_gans import metrics as kgm
 
     if model is gan and hasattr(gan, "generator_ba") and str(args.dataset).startswith("mnist2mnistm"):
@@ -220,12 +218,20 @@ def _evaluate(gan, model, args):
         if "is" in scores:
             out["is_mnist"] = {"value": scores["is"], "std": float(scores["is_std"]), "protocol": "IS-MNIST: " + protocol}
         return out
+    return classifier_accuracy(model, args.dataset)
+
+
+def classifier_accuracy(model, dataset):
+    """`{"test_accuracy": {...}}`: top-1 accuracy of an image classifier on `dataset`'s test split, with its protocol
+    (what a classifier preset's card reports and `keras-gans eval` reproduces)."""
+    import numpy as np
+
     from keras_gans.data import load_arrays
 
-    x, y = load_arrays(args.dataset, "test")
+    x, y = load_arrays(dataset, "test")
     probs = model.predict(x.astype("float32") / 127.5 - 1.0, batch_size=256, verbose=0)
     acc = float((np.argmax(probs, -1) == y).mean())
-    return {"test_accuracy": {"value": acc, "protocol": f"top-1 accuracy on the {args.dataset} test split "
+    return {"test_accuracy": {"value": acc, "protocol": f"top-1 accuracy on the {dataset} test split "
                               f"({len(y)} images, keras_gans.data.load_arrays(..., 'test'), pixels / 127.5 - 1)"}}
 
 
