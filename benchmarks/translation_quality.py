@@ -185,6 +185,7 @@ def cyclegan_config(args):
                 num_residual_blocks=args.res_blocks, discriminator_filters=args.filters,
                 discriminator_downsampling=args.d_downsampling, lambda_cycle=args.lambda_cycle,
                 lambda_identity=args.lambda_identity, pool_size=args.pool_size, cycle_noise=args.cycle_noise,
+                lambda_cycle_b=args.lambda_cycle_b,
                 seed=args.seed)
 
 
@@ -237,6 +238,22 @@ def run_cyclegan(args, judge_a, judge_b, test):
             "parameters": int(sum(np.prod(v.shape) for v in model.g_weights + model.d_weights))}
 
 
+def paired_training_data(args):
+    """The paired train split with `--renderings` MNIST-M versions of every digit (fresh photo crops; the
+    first is the shipped one) and, with `--load-size`, the paper's paired jitter (resize, random crop)."""
+    from keras_gans.data.mnistm import MNISTM_SEED, blend_mnistm, translation_arrays
+    from keras_gans.data.translation import paired_pipeline
+
+    arrays = translation_arrays("mnist-m", "paired")
+    a, b = [arrays["a"]], [arrays["b"]]
+    for k in range(1, args.renderings):
+        a.append(arrays["a"])
+        b.append(blend_mnistm(arrays["a"][..., :1], seed=MNISTM_SEED + 1000 + k))
+    size = (args.load_size, args.load_size) if args.load_size else None
+    return paired_pipeline(np.concatenate(a), np.concatenate(b), batch_size=args.batch_size, seed=args.seed,
+                           image_size=(32, 32) if size else None, load_size=size)
+
+
 def run_pix2pix(args, judge_a, judge_b, test):
     import keras
 
@@ -244,9 +261,12 @@ def run_pix2pix(args, judge_a, judge_b, test):
     from keras_gans.utils import make_grid, save_image
 
     keras.utils.set_random_seed(args.seed)
-    ds = kg.data.load_pair("mnist2mnistm-paired", batch_size=args.batch_size, seed=args.seed)
+    if args.renderings > 1 or args.load_size:
+        ds = paired_training_data(args)
+    else:
+        ds = kg.data.load_pair("mnist2mnistm-paired", batch_size=args.batch_size, seed=args.seed)
     config = dict(image_shape=(32, 32, 3), filters=args.filters, discriminator_filters=args.filters,
-                  discriminator_downsampling=2, lambda_l1=args.lambda_l1,
+                  discriminator_downsampling=args.d_downsampling, lambda_l1=args.lambda_l1,
                   ema_decay=args.ema_decay or None, seed=args.seed)
     model = kg.models.Pix2Pix(**config)
     model.compile()
@@ -305,11 +325,13 @@ def main(argv=None):
     p.add_argument("--res-blocks", type=int, default=3)
     p.add_argument("--lambda-identity", type=float, default=5.0, help="CycleGAN λ_id (default 5, the paper's)")
     p.add_argument("--lambda-cycle", type=float, default=10.0, help="CycleGAN λ_cyc (default 10, the paper's)")
+    p.add_argument("--lambda-cycle-b", type=float, default=None,
+                   help="CycleGAN weight of the B -> A -> B round trip alone (default: --lambda-cycle)")
     p.add_argument("--generator", choices=["resnet", "unet"], default="resnet", help="CycleGAN generator")
     p.add_argument("--pool-size", type=int, default=50, help="CycleGAN history pool (0: off)")
     p.add_argument("--cycle-noise", type=float, default=0.0,
                    help="CycleGAN: std of the noise added to translations on the cycle's way back (0: none)")
-    p.add_argument("--d-downsampling", type=int, default=2, help="CycleGAN PatchGAN stride-2 blocks")
+    p.add_argument("--d-downsampling", type=int, default=2, help="PatchGAN stride-2 blocks (CycleGAN and pix2pix)")
     p.add_argument("--rows-every-epoch", action="store_true",
                    help="CycleGAN: also save the A, G(A), F(G(A)), B, F(B), G(F(B)) rows after every epoch")
     p.add_argument("--lr", type=float, default=2e-4, help="CycleGAN Adam learning rate (β1 = 0.5)")
@@ -319,6 +341,10 @@ def main(argv=None):
                    help=f"pix2pix L1 weight (default {LAMBDA_L1:g}; the paper's 100 gives a mean background here)")
     p.add_argument("--ema-decay", type=float, default=EMA_DECAY,
                    help=f"pix2pix: decay of the EMA generator that is scored (default {EMA_DECAY:g}; 0: the plain generator)")
+    p.add_argument("--renderings", type=int, default=1,
+                   help="pix2pix: MNIST-M renderings of each train digit (fresh photo crops; 1: the shipped set)")
+    p.add_argument("--load-size", type=int, default=0,
+                   help="pix2pix: resize pairs to this size, then random-crop 32 (the paper's jitter; 0: off)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="runs/translation_quality")
     p.add_argument("--max-steps", type=int, default=0, help="also stop each model after this many steps (0: time only)")

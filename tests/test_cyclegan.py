@@ -147,6 +147,21 @@ def test_train_step_reports_every_term(trained):
     assert logs["g_loss"] == pytest.approx(expected, rel=1e-4)
 
 
+def test_lambda_cycle_b_weighs_the_b_round_trip_alone(tiny_data):
+    gan = tiny_cyclegan(pool_size=0, seed=0, lambda_cycle_b=2.0)
+    gan.compile(run_eagerly=True)
+    logs = {k: v[-1] for k, v in gan.fit(tiny_data[2], epochs=1, steps_per_epoch=2, verbose=0).history.items()}
+    assert logs["cycle_loss"] == pytest.approx(logs["cycle_a_loss"] + logs["cycle_b_loss"], rel=1e-5)
+    assert logs["cycle_a_loss"] > 0 and logs["cycle_b_loss"] > 0
+    expected = (logs["adv_ab_loss"] + logs["adv_ba_loss"] + 10.0 * logs["cycle_a_loss"] + 2.0 * logs["cycle_b_loss"]
+                + 5.0 * logs["identity_loss"])
+    assert logs["g_loss"] == pytest.approx(expected, rel=1e-4)
+    assert kg.models.CycleGAN.from_config(gan.get_config()).lambda_cycle_b == 2.0
+    assert tiny_cyclegan().lambda_cycle_b is None            # default: lambda_cycle for both round trips
+    with pytest.raises(ValueError, match="lambda_cycle_b"):
+        tiny_cyclegan(lambda_cycle_b=-1.0)
+
+
 def test_cycle_noise_only_touches_the_way_back(tiny_data):
     gan = tiny_cyclegan(pool_size=0, seed=0, cycle_noise=0.5)
     x = tf.zeros((2,) + SHAPE)

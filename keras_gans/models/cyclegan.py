@@ -338,7 +338,12 @@ class CycleGAN(MultiNetworkGAN):
             (book: :func:`keras_gans.networks.unet_generator`).
         filters: generator width (64 in the paper, 32 in the book); `num_residual_blocks`: 9 or 6 in
             the paper; `discriminator_filters`, `discriminator_downsampling`: PatchGAN width and depth.
-        lambda_cycle: weight λ_cyc of the cycle-consistency loss.
+        lambda_cycle: weight λ_cyc of the cycle-consistency loss (of both round trips, unless
+            `lambda_cycle_b` is given).
+        lambda_cycle_b: weight of the B → A → B round trip ‖G(F(b)) − b‖₁ alone (default: `lambda_cycle`;
+            the official code's `lambda_A` / `lambda_B` split). When B carries detail that A cannot
+            hold (a photo behind a digit), that round trip can only be kept by hiding the detail in
+            F(b); a smaller weight lets F draw a clean A image, which then learns from F(G(a)) ≈ a.
         lambda_identity: weight λ_id of the identity loss (absolute, not a fraction of λ_cyc); 0 skips it.
         pool_size: history pool size; 0 disables the pool.
         cycle_noise: standard deviation of Gaussian noise added to each translation before it is
@@ -363,18 +368,19 @@ class CycleGAN(MultiNetworkGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "adv_ab_loss", "adv_ba_loss", "cycle_loss",
-                    "identity_loss")
+                    "cycle_a_loss", "cycle_b_loss", "identity_loss")
 
     def __init__(self, generator_ab=None, generator_ba=None, discriminator_a=None, discriminator_b=None,
                  image_shape=(256, 256, 3), generator="resnet", filters=64, num_residual_blocks=9,
                  discriminator_filters=64, discriminator_downsampling=3, lambda_cycle=10.0, lambda_identity=5.0,
-                 pool_size=50, cycle_noise=0.0, seed=None, **kwargs):
+                 pool_size=50, cycle_noise=0.0, lambda_cycle_b=None, seed=None, **kwargs):
         from keras_gans import networks
 
         if generator not in GENERATORS:
             raise ValueError(f"generator must be one of {GENERATORS}; got {generator!r}.")
-        if lambda_cycle < 0 or lambda_identity < 0:
-            raise ValueError(f"lambda_cycle and lambda_identity must be ≥ 0; got {lambda_cycle}, {lambda_identity}.")
+        if lambda_cycle < 0 or lambda_identity < 0 or (lambda_cycle_b is not None and lambda_cycle_b < 0):
+            raise ValueError(f"lambda_cycle, lambda_cycle_b and lambda_identity must be ≥ 0; got {lambda_cycle}, "
+                             f"{lambda_cycle_b}, {lambda_identity}.")
         if float(cycle_noise) < 0:
             raise ValueError(f"cycle_noise is a standard deviation (≥ 0; 0 adds none); got {cycle_noise}.")
         image_shape = tuple(int(d) for d in image_shape)
@@ -411,6 +417,7 @@ class CycleGAN(MultiNetworkGAN):
         self.filters, self.num_residual_blocks = int(filters), int(num_residual_blocks)
         self.discriminator_filters, self.discriminator_downsampling = int(discriminator_filters), int(discriminator_downsampling)
         self.lambda_cycle = float(lambda_cycle)
+        self.lambda_cycle_b = None if lambda_cycle_b is None else float(lambda_cycle_b)
         self.lambda_identity = float(lambda_identity)
         if lambda_identity and self.shape_a != self.shape_b:
             raise ValueError(
@@ -453,13 +460,17 @@ class CycleGAN(MultiNetworkGAN):
             cycled_b = self.generator_ab(self.noisy(fake_a), training=True)
             adv_ab = self.gan_loss.generator(self.discriminator_b(fake_b, training=True))
             adv_ba = self.gan_loss.generator(self.discriminator_a(fake_a, training=True))
-            cycle = cycle_consistency_loss(real_a, cycled_a) + cycle_consistency_loss(real_b, cycled_b)
+            cycle_a = cycle_consistency_loss(real_a, cycled_a)
+            cycle_b = cycle_consistency_loss(real_b, cycled_b)
+            cycle = cycle_a + cycle_b
             if self.lambda_identity:
                 same = identity_loss(real_a, self.generator_ba(real_a, training=True)) + \
                     identity_loss(real_b, self.generator_ab(real_b, training=True))
             else:
                 same = ops.zeros(())
-            g_loss = adv_ab + adv_ba + self.lambda_cycle * cycle + self.lambda_identity * same
+            lambda_b = self.lambda_cycle if self.lambda_cycle_b is None else self.lambda_cycle_b
+            g_loss = (adv_ab + adv_ba + self.lambda_cycle * cycle_a + lambda_b * cycle_b
+                      + self.lambda_identity * same)
         self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
 
         # 2. Discriminators: real images towards "real", fakes from the history pools towards "fake".
@@ -474,7 +485,8 @@ class CycleGAN(MultiNetworkGAN):
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
         return self.track(d_loss=d_loss, g_loss=g_loss, d_a_loss=d_a_loss, d_b_loss=d_b_loss, adv_ab_loss=adv_ab,
-                          adv_ba_loss=adv_ba, cycle_loss=cycle, identity_loss=same)
+                          adv_ba_loss=adv_ba, cycle_loss=cycle, cycle_a_loss=cycle_a, cycle_b_loss=cycle_b,
+                          identity_loss=same)
 
     def noisy(self, images):
         """`images` plus N(0, cycle_noise²) noise (unchanged when `cycle_noise` is 0): the input of the way back."""
@@ -588,6 +600,7 @@ class CycleGAN(MultiNetworkGAN):
             "lambda_identity": self.lambda_identity,
             "pool_size": self.pool_size,
             "cycle_noise": self.cycle_noise,
+            "lambda_cycle_b": self.lambda_cycle_b,
             "seed": self.seed,
         }
 
