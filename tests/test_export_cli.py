@@ -177,6 +177,23 @@ def test_cli_filters_sets_the_width_of_image_to_image_models_or_refuses():
         train.build_model(parser.parse_args(["pix2pix", "--filters", "0", "--out", "x"]))
 
 
+def test_cli_lambda_cycle_b_reaches_cyclegan_or_is_refused():
+    """`--lambda-cycle-b` sets CycleGAN's B round-trip weight; other models and negative values are refused."""
+    import argparse
+
+    from keras_gans.cli_commands import train
+
+    parser = argparse.ArgumentParser()
+    train.add_arguments(parser)
+    common = ["--out", "x", "--epochs", "1", "--steps-per-epoch", "1", "--filters", "4"]
+    assert train.build_model(parser.parse_args(["cyclegan", *common]))[0].lambda_cycle_b is None
+    assert train.build_model(parser.parse_args(["cyclegan", "--lambda-cycle-b", "0", *common]))[0].lambda_cycle_b == 0.0
+    with pytest.raises(ValueError, match="--lambda-cycle-b 1.0 is not available for 'pix2pix'"):
+        train.build_model(parser.parse_args(["pix2pix", "--lambda-cycle-b", "1", *common]))
+    with pytest.raises(ValueError, match="lambda_cycle_b"):
+        train.build_model(parser.parse_args(["cyclegan", "--lambda-cycle-b", "-1", *common]))
+
+
 def test_cli_cogan_trains_on_digits_and_their_negatives_by_default():
     """`keras-gans train cogan` without --dataset pairs digits (dark ground) with negatives (light ground)."""
     import argparse

@@ -574,7 +574,7 @@ class CycleGAN(MultiNetworkGAN):
         model = cls(image_shape=shape, generator="resnet", filters=filters,
                     num_residual_blocks=3 if small else (6 if shape[0] <= 128 else 9),
                     discriminator_filters=filters, discriminator_downsampling=2 if small else 3,
-                    seed=args.seed)
+                    lambda_cycle_b=getattr(args, "lambda_cycle_b", None), seed=args.seed)
         per_epoch = getattr(args, "steps_per_epoch", None) or int(ds.cardinality())
         if per_epoch > 0 and getattr(args, "epochs", None):  # the run's length is known: decay over its second half
             total = int(args.epochs) * per_epoch
