@@ -39,6 +39,9 @@ Adam(2e-4, β1 = 0.5); `--out runs/cg/NAME`; CPU s = the training loop's process
 | p0 | the class defaults, batch 32 (`--max-steps 1000`, stopped after epoch 7) | 490 | 966 | ≈ 500 | 87.2 % | 47.2 % |
 | p1 | batch 8, learning rate linear to 0 over the last half (`--batch-size 8 --max-steps 2400 --decay 0.5`) | 2,400 | 1,565 | 740 | **91.0 %** | **60.8 %** |
 | p2 | p1 + `--cycle-noise 0.2` (stopped after epoch 2: no time) | 562 | 422 | – | 65.8 % | 43.8 % |
+| p8 | p1 + `--d-downsampling 3` (machine less loaded from here on) | 2,400 | 303 | 285 | 92.4 % | 54.6 % |
+| p9 | p1 + `--lambda-cycle-b 0` (no B -> A -> B round trip in the loss) | 2,400 | 360 | 279 | 92.0 % | 73.6 % |
+| p10 | p1 + `--lambda-cycle-b 1` | 2,400 | 343 | 278 | 65.0 % | 65.6 % |
 | preset | p1's recipe via `keras-gans train cyclegan --dataset mnist2mnistm-unpaired --epochs 10 --batch-size 8` (its schedule: constant for 1,405 steps, then linear to 0) | 2,810 | 1,718 | ≈ 840 | 84.0 % | 64.6 % |
 
 Batch 8 costs 0.31 CPU s a step against ≈ 1.0 at batch 32, so the same CPU buys 3× the updates: at
@@ -53,6 +56,10 @@ through the visible digit. `--cycle-noise` (noise on the way back) targets that;
 was 5 points behind p1 on B→A, too early to judge. The preset row is the zoo's `cyclegan_mnist_mnistm`
 scored by `keras-gans zoo publish --eval` with the same two classifiers (A→B moves ±5 points from
 epoch to epoch, see p1). Goal: A→B ≥ 90 % met by p1, not by the preset; B→A ≥ 90 % not met (≤ 65 %).
+
+p9 is the only change that moved B->A: the b -> F(b) -> G(F(b)) round trip can only rebuild b's photo
+if F hides it in F(b), so dropping it lets F draw clean digits (more in docs/tutorials/cyclegan.md,
+with the other probes p3-p7).
 
 pix2pix λ: an MNIST-M background is a random photo crop, unpredictable from the digit, so with the
 paper's λ = 100 the L1 term pulls the output to the *mean* background, where the colour-inverted
