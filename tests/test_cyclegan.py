@@ -347,24 +347,25 @@ def test_cli_train_cyclegan_then_translate(tmp_path):
 
 @pytest.mark.slow
 def test_cyclegan_mnist_to_mnistm_keeps_labels(tmp_path):
-    """Bounded run of benchmarks/translation_quality.py with the CLI's recipe for digits ↔ MNIST-M: batch 8,
-    1,200 steps, the learning rate 2e-4 for 600 steps and then linearly to 0 (about 6 CPU-minutes).
-    Measured through pytest (2026-11-23): A→B 87.8 %, B→A 54.6 %; 792 s wall, 377 CPU s of training.
+    """Bounded run of benchmarks/translation_quality.py with the preset's recipe for digits ↔ MNIST-M at 16
+    filters: batch 8, 1,200 steps, the learning rate 2e-4 for 600 steps and then linearly to 0, and no
+    B → A → B round trip in the loss (`--lambda-cycle-b 0`; about 5 CPU-minutes).
 
-    Reference, the same recipe stretched to 2,400 steps (benchmark docstring): after 1,124 steps A→B 87.8 % and
-    B→A 57.2 % (still at the constant rate); 91.0 % / 60.8 % at the end. Untranslated MNIST-M images are read
-    by the MNIST judge only 12.6 % of the time. Bars: A→B ≥ 80 %, B→A ≥ 50 % — about 7 points below what a
-    working run gives at this length (the per-epoch scores move by ±5 points), far above a broken one
-    (10–40 %). The benchmark's goal of 90 % both ways is not reached by B→A (see docs/tutorials/cyclegan.md).
+    Reference, the same recipe stretched to 2,400 steps (probe p9 in docs/tutorials/cyclegan.md): after 1,124
+    steps A→B 83.2 % and B→A 68.2 % (still at the constant rate); 92.0 % / 73.6 % at the end. With the
+    paper's symmetric cycle loss (p1) B→A was 57.2 % at 1,124 steps. Untranslated MNIST-M images are read by
+    the MNIST judge only 12.6 % of the time. Bars: A→B ≥ 80 % (the per-epoch scores move by ±5 points),
+    B→A ≥ 60 % — above what the symmetric loss reaches at this length, far above a broken run (10–40 %).
+    The benchmark's goal of 90 % both ways is not reached by B→A.
     """
     bench = _benchmark()
     results = bench.main(["--model", "cyclegan", "--batch-size", "8", "--max-steps", "1200", "--decay", "0.5",
-                          "--cyclegan-minutes", "120", "--out", str(tmp_path)])
+                          "--lambda-cycle-b", "0", "--cyclegan-minutes", "120", "--out", str(tmp_path)])
     run, judges = results["cyclegan"], results["judges"]
     first, final = run["per_epoch"][0], run["final"]
     print(judges, final, run["steps"], "steps", run["training_seconds"], "s", run["training_cpu_seconds"], "CPU s")
     assert run["steps"] == 1200
-    assert run["per_epoch"][-1]["cycle_loss"] < first["cycle_loss"]
+    assert run["per_epoch"][-1]["cycle_a_loss"] < first["cycle_a_loss"]
     assert final["a2b_acc"] >= 0.80
-    assert final["b2a_acc"] >= 0.50
-    assert final["b2a_acc"] > judges["mnist_judge_on_untranslated_mnistm"] + 0.3
+    assert final["b2a_acc"] >= 0.60
+    assert final["b2a_acc"] > judges["mnist_judge_on_untranslated_mnistm"] + 0.4
