@@ -13,7 +13,7 @@ from keras_gans.networks.unet import check_image_shape, normalization
 
 def patchgan_discriminator(image_shape=(256, 256, 3), filters=64, num_downsampling=3, stride1_block=True,
                            norm="instance", condition_channels=None, max_filters_multiplier=8,
-                           name="patchgan_discriminator"):
+                           minibatch_std=0, name="patchgan_discriminator"):
     """A PatchGAN discriminator.
 
     Blocks of Conv2D(4) → norm → LeakyReLU(0.2) (no norm on the first), filters f, 2f, 4f, …:
@@ -32,6 +32,9 @@ def patchgan_discriminator(image_shape=(256, 256, 3), filters=64, num_downsampli
         condition_channels: if given, the discriminator is conditional (pix2pix): it takes
             `[condition, image]` — the input image and a real or translated output — and judges
             their concatenation along channels.
+        minibatch_std: group size of a :class:`keras_gans.layers.MinibatchStdDev` feature added before
+            the logits (Karras et al. 2018), which lets the discriminator see how varied a batch is and
+            so penalise a generator that drops modes; 0 (default, the papers' PatchGAN) adds none.
 
     >>> d = patchgan_discriminator((32, 32, 3), filters=8, num_downsampling=2)
     >>> d.output_shape
@@ -59,5 +62,9 @@ def patchgan_discriminator(image_shape=(256, 256, 3), filters=64, num_downsampli
         x = layers.Conv2D(f, 4, padding="same", use_bias=norm == "none", name="stride1_conv")(x)
         x = normalization(norm, name="stride1_norm")(x)
         x = layers.LeakyReLU(negative_slope=0.2, name="stride1_lrelu")(x)
+    if minibatch_std:
+        from keras_gans.layers import MinibatchStdDev
+
+        x = MinibatchStdDev(group_size=int(minibatch_std), name="minibatch_std")(x)
     outputs = layers.Conv2D(1, 4, padding="same", name="patch_logits")(x)
     return keras.Model(inputs, outputs, name=name)
