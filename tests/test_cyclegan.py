@@ -54,6 +54,22 @@ def test_generator_and_patchgan_shapes():
         kg.networks.resnet_generator((30, 30, 3))
 
 
+def test_patchgan_minibatch_std_sees_the_variety_of_a_batch():
+    d = kg.networks.patchgan_discriminator((16, 16, 3), filters=4, num_downsampling=2, minibatch_std=4)
+    assert d.output_shape == (None, 4, 4, 1)
+    assert d.get_layer("minibatch_std").output.shape[-1] == d.get_layer("stride1_lrelu").output.shape[-1] + 1
+    rng = np.random.default_rng(0)
+    same = np.repeat(rng.uniform(-1, 1, (1, 16, 16, 3)).astype("float32"), 4, axis=0)
+    varied = same.copy()
+    varied[1:] = rng.uniform(-1, 1, (3, 16, 16, 3))
+    # identical images: the first image's logits are those it gets in a batch of copies, not in a varied batch
+    assert not np.allclose(d(same).numpy()[0], d(varied).numpy()[0])
+    plain = kg.networks.patchgan_discriminator((16, 16, 3), filters=4, num_downsampling=2)
+    np.testing.assert_allclose(plain(same).numpy()[0], plain(varied).numpy()[0], atol=1e-6)   # no batch coupling
+    again = keras.Model.from_config(d.get_config())
+    assert again.get_layer("minibatch_std").group_size == 4
+
+
 # ---------------------------------------------------------------------------- losses
 def test_cycle_and_identity_losses_equal_hand_computed_values():
     real = np.array([[[[0.0], [1.0]], [[-1.0], [0.5]]]], "float32")          # (1, 2, 2, 1)
