@@ -194,6 +194,28 @@ def test_cli_lambda_cycle_b_reaches_cyclegan_or_is_refused():
         train.build_model(parser.parse_args(["cyclegan", "--lambda-cycle-b", "-1", *common]))
 
 
+def test_cli_d_downsampling_sets_the_patchgan_depth_or_is_refused():
+    """`--d-downsampling` sets the PatchGAN depth of cyclegan and pix2pix (3: one score per 32 px digit's 4x4 grid)."""
+    import argparse
+
+    from keras_gans.cli_commands import train
+
+    parser = argparse.ArgumentParser()
+    train.add_arguments(parser)
+    common = ["--out", "x", "--epochs", "1", "--steps-per-epoch", "1", "--filters", "4"]
+    for name in ("cyclegan", "pix2pix"):
+        default = train.build_model(parser.parse_args([name, *common]))[0]
+        assert default.discriminator_downsampling == 2                     # 32 px images
+        deeper = train.build_model(parser.parse_args([name, "--d-downsampling", "3", *common]))[0]
+        assert deeper.discriminator_downsampling == 3
+        assert deeper.discriminator.output_shape[1:3] == (4, 4)            # 32 / 2^3
+        assert default.discriminator.output_shape[1:3] == (8, 8)
+    with pytest.raises(ValueError, match="--d-downsampling 3 is not available for 'dcgan'"):
+        train.build_model(parser.parse_args(["dcgan", "--d-downsampling", "3", "--out", "x"]))
+    with pytest.raises(ValueError, match="--d-downsampling 0 is not available for 'cyclegan'"):
+        train.build_model(parser.parse_args(["cyclegan", "--d-downsampling", "0", *common]))
+
+
 def test_cli_cogan_trains_on_digits_and_their_negatives_by_default():
     """`keras-gans train cogan` without --dataset pairs digits (dark ground) with negatives (light ground)."""
     import argparse

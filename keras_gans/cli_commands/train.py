@@ -31,6 +31,9 @@ def add_arguments(p):
     p.add_argument("--lambda-cycle-b", type=float, default=None,
                    help="cyclegan: weight of the B -> A -> B round trip alone (default: lambda_cycle, 10); "
                         "0 stops F from hiding B's detail in its A images (digits <-> MNIST-M: see the tutorial)")
+    p.add_argument("--d-downsampling", type=int, default=None,
+                   help="pix2pix, cyclegan: stride-2 blocks of the PatchGAN (default: 2 for images of at most 64 px, "
+                        "3 above); 3 on 32 px digits judges the whole digit (digits <-> MNIST-M: see the tutorial)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
     p.add_argument("--every", type=int, default=1, help="write a sample grid every N epochs (default: 1)")
@@ -108,6 +111,10 @@ def build_model(args):
     filters = getattr(args, "filters", None)
     if filters is not None and (filters < 1 or getattr(model, "filters", None) != filters):
         raise ValueError(f"--filters {filters} is not available for {args.model!r}: it takes a positive "
+                         "number and works for pix2pix and cyclegan.")
+    wanted = getattr(args, "d_downsampling", None)
+    if wanted is not None and (wanted < 1 or getattr(model, "discriminator_downsampling", None) != wanted):
+        raise ValueError(f"--d-downsampling {wanted} is not available for {args.model!r}: it takes a positive "
                          "number and works for pix2pix and cyclegan.")
     wanted = getattr(args, "lambda_cycle_b", None)
     if wanted is not None and (wanted < 0 or getattr(model, "lambda_cycle_b", None) != wanted):

@@ -571,9 +571,10 @@ class CycleGAN(MultiNetworkGAN):
         ds, shape = _cli_pair_dataset(args, "mnist2mnistm-unpaired")
         small = shape[0] <= 64
         filters = getattr(args, "filters", None) or (16 if small else 64)
+        downsampling = getattr(args, "d_downsampling", None) or (2 if small else 3)
         model = cls(image_shape=shape, generator="resnet", filters=filters,
                     num_residual_blocks=3 if small else (6 if shape[0] <= 128 else 9),
-                    discriminator_filters=filters, discriminator_downsampling=2 if small else 3,
+                    discriminator_filters=filters, discriminator_downsampling=downsampling,
                     lambda_cycle_b=getattr(args, "lambda_cycle_b", None), seed=args.seed)
         per_epoch = getattr(args, "steps_per_epoch", None) or int(ds.cardinality())
         if per_epoch > 0 and getattr(args, "epochs", None):  # the run's length is known: decay over its second half

@@ -193,8 +193,9 @@ class Pix2Pix(MultiNetworkGAN):
         if lambda_l1 is None:
             lambda_l1 = MNISTM_LAMBDA_L1 if str(name).startswith("mnist2mnistm") else 100.0
         ema_decay = getattr(args, "ema_decay", None)
+        downsampling = getattr(args, "d_downsampling", None) or (2 if small else 3)
         model = cls(image_shape=shape, filters=filters, discriminator_filters=filters,
-                    discriminator_downsampling=2 if small else 3, lambda_l1=lambda_l1, ema_decay=ema_decay,
+                    discriminator_downsampling=downsampling, lambda_l1=lambda_l1, ema_decay=ema_decay,
                     seed=args.seed)
         model.set_preview(*MultiNetworkGAN._preview_from_dataset(ds))
         return model, ds
