@@ -130,7 +130,7 @@ for WANTED in "$@"; do
         --description "CoGAN (Liu & Tuzel 2016): one z to the same digit as a plain and a negative 28x28 image (pairs side by side)" \
         --notes "The stored generator is CoGAN.pair_generator(): z (N, 64) -> (N, 28, 56, 1), domain A (white digit on black) in [:, :, :28], domain B (its negative) in [:, :, 28:]. fid/kid/is_mnist_a score domain A alone." ;;
     cyclegan_mnist_mnistm)  # the whole CycleGAN (both generators: A->B and B->A); --eval scores both directions
-      train_and_publish cyclegan_mnist_mnistm "cyclegan --dataset mnist2mnistm-unpaired --epochs 20 --batch-size 8 --filters 32 --lambda-cycle-b 0" gan \
+      train_and_publish cyclegan_mnist_mnistm "cyclegan --dataset mnist2mnistm-unpaired --epochs 20 --batch-size 8 --filters 32 --lambda-cycle-b 0 --d-downsampling 3" gan \
         "CycleGAN (book ch. 9): unpaired 32x32 digits <-> MNIST-M, both directions (ResNet generators, PatchGAN)" \
         "" float16 ;;  # 2.8 M parameters
     progan_mnist_32)  # MNIST_32_RECIPE (keras_gans/models/progan.py): 4 -> 32 px, 98,560 images, EMA generator

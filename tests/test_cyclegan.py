@@ -373,7 +373,8 @@ def test_cyclegan_mnist_to_mnistm_keeps_labels(tmp_path):
     paper's symmetric cycle loss (p1) B→A was 57.2 % at 1,124 steps. Untranslated MNIST-M images are read by
     the MNIST judge only 12.6 % of the time. Bars: A→B ≥ 75 % (the per-epoch scores move by ±5 points),
     B→A ≥ 60 % — above what the symmetric loss reaches at this length, far above a broken run (10–40 %).
-    The benchmark's goal of 90 % both ways is not reached by B→A.
+    The benchmark's goal of 90 % both ways needs 32 filters, whole-digit PatchGANs and 5,620 steps: see
+    `test_cyclegan_reaches_the_90_percent_goal_both_ways`.
     """
     bench = _benchmark()
     results = bench.main(["--model", "cyclegan", "--batch-size", "8", "--max-steps", "1200", "--decay", "0.5",
@@ -386,3 +387,28 @@ def test_cyclegan_mnist_to_mnistm_keeps_labels(tmp_path):
     assert final["a2b_acc"] >= 0.75
     assert final["b2a_acc"] >= 0.60
     assert final["b2a_acc"] > judges["mnist_judge_on_untranslated_mnistm"] + 0.4
+
+
+@pytest.mark.slow
+def test_cyclegan_reaches_the_90_percent_goal_both_ways(tmp_path):
+    """The benchmark's CycleGAN goal, label kept ≥ 90 % A→B and B→A, with the `cyclegan_mnist_mnistm` preset's
+    recipe: 32 filters, PatchGANs of 3 downsamplings (a 4×4 grid of scores, each seeing the whole 32 px digit),
+    no B → A → B round trip in the loss, batch 8, 5,620 steps (20 epochs) with the learning rate linearly to 0
+    over the second half; about 25 minutes on one core.
+
+    Measured with `benchmarks/translation_quality.py --model cyclegan --batch-size 8 --decay 0.5
+    --lambda-cycle-b 0 --filters 32 --max-steps 5620 --d-downsampling 3` (probe p17, 2026-11-23, one TF
+    thread): A→B 92.8 %, B→A 91.4 %, 1,562 s of training. B→A stayed at 90.2–92.0 % over epochs 10–20;
+    A→B moved between 84.8 % and 96.8 % over the same epochs (94.0, 92.0, 92.8 over the last three).
+    With 2 downsamplings and otherwise the same (p13): 98.0 % / 86.8 %.
+    """
+    bench = _benchmark()
+    results = bench.main(["--model", "cyclegan", "--batch-size", "8", "--decay", "0.5", "--lambda-cycle-b", "0",
+                          "--filters", "32", "--max-steps", "5620", "--d-downsampling", "3",
+                          "--cyclegan-minutes", "120", "--out", str(tmp_path)])
+    run = results["cyclegan"]
+    print(run["final"], run["training_seconds"], "s", [(e["a2b_acc"], e["b2a_acc"]) for e in run["per_epoch"]])
+    assert run["steps"] == 5620
+    assert run["config"]["discriminator_downsampling"] == 3 and run["config"]["lambda_cycle_b"] == 0.0
+    assert run["final"]["a2b_acc"] >= 0.90
+    assert run["final"]["b2a_acc"] >= 0.90
