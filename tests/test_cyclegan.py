@@ -392,7 +392,8 @@ def test_cyclegan_mnist_to_mnistm_keeps_labels(tmp_path):
 @pytest.mark.slow
 def test_cyclegan_reaches_the_90_percent_goal_both_ways(tmp_path):
     """The benchmark's CycleGAN goal, label kept ≥ 90 % A→B and B→A, with the `cyclegan_mnist_mnistm` preset's
-    recipe: 32 filters, PatchGANs of 3 downsamplings (a 4×4 grid of scores, each seeing the whole 32 px digit),
+    recipe: 32 filters, PatchGANs of 3 downsamplings (the paper's 70×70 PatchGAN: a 4×4 grid of scores whose
+    receptive fields cover the whole 32 px image),
     no B → A → B round trip in the loss, batch 8, 5,620 steps (20 epochs) with the learning rate linearly to 0
     over the second half; about 25 minutes on one core.
 
