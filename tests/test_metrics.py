@@ -365,6 +365,43 @@ def test_cli_eval_scores_an_image_to_image_zoo_preset(tmp_path, capsys):
     assert card["accuracy"]["value"] > 0.5  # trained: the untrained network reads 0.100 (docs/metrics.md)
 
 
+def test_evaluate_label_accuracy_reads_the_requested_digits():
+    """Real test digits of the requested label score high, digits of the next label score near 0; per class too."""
+    x, y = kg.data.load_arrays("mnist-5k", "test")
+    x = x.astype("float32") / 127.5 - 1.0
+    by_label = {k: x[y == k] for k in range(10)}
+
+    def real_digits(shift):
+        def draw(n, labels):
+            return np.stack([by_label[(int(k) + shift) % 10][i // 10 % len(by_label[(int(k) + shift) % 10])]
+                             for i, k in enumerate(labels)])
+        return draw
+
+    right = M.evaluate_label_accuracy(real_digits(0), num_classes=10, n_samples=200)
+    wrong = M.evaluate_label_accuracy(real_digits(1), num_classes=10, n_samples=200)
+    assert right["label_accuracy"] > 0.9 and wrong["label_accuracy"] < 0.1
+    assert len(right["per_class"]) == 10 and right["worst_class"] == min(right["per_class"])
+    assert right["protocol"]["n_samples"] == 200 and "20 per label" in right["protocol"]["labels"]
+    with pytest.raises(ValueError, match="needs a conditional generator"):
+        M.evaluate_label_accuracy(real_digits(0), n_samples=200)
+    with pytest.raises(ValueError, match="n_samples must be an integer ≥ num_classes"):
+        M.evaluate_label_accuracy(real_digits(0), num_classes=10, n_samples=5)
+
+
+def test_cli_eval_reproduces_the_label_accuracy_of_the_cgan_card(tmp_path, capsys):
+    """`keras-gans eval cgan_mnist` also prints the label accuracy of its card (1,000 samples, z seed 0)."""
+    from keras_gans.cli import main
+
+    out = str(tmp_path / "scores.json")
+    assert main(["eval", "cgan_mnist", "--metric", "fid", "-n", "300", "--json", out]) == 0
+    assert "label accuracy of the mnist classifier on 1,000 samples" in capsys.readouterr().out
+    record, card = json.load(open(out)), kg.zoo.info("cgan_mnist")["metrics"]["label_accuracy"]
+    assert record["label_accuracy"] == pytest.approx(card["value"], abs=1e-6)
+    assert record["label_accuracy_worst_class"] == pytest.approx(card["worst_class"], abs=1e-6)
+    assert main(["eval", "dcgan_mnist", "--metric", "fid", "-n", "300", "--json", out]) == 0
+    assert "label_accuracy" not in json.load(open(out))       # unconditional: no labels to read
+
+
 @pytest.mark.parametrize("name", ["sgan_mnist_100labels", "mnist_classifier"])
 def test_cli_eval_reproduces_a_classifier_presets_card(name, tmp_path, capsys):
     """A classifier preset is scored by its test accuracy, exactly the number on its card."""
@@ -393,6 +430,11 @@ def test_cli_eval_scores_one_domain_of_a_cogan_preset(tmp_path):
     expected = kg.metrics.evaluate_generator(lambda n: pairs[:n, :, :28], metrics=("fid",), n_samples=300)
     assert scores["a"] == pytest.approx(expected["fid"], rel=1e-5)
     assert scores["b"] > 2 * scores["a"]  # negatives are far from the real (dark-ground) digits
+    # and the card's pair agreement (1,000 pairs, z seed 0), whichever domain is scored
+    record, card = json.load(open(out)), kg.zoo.info("cogan_mnist")["metrics"]
+    assert record["pair_agreement"] == pytest.approx(card["pair_agreement"]["value"], abs=1e-6)
+    assert record["pair_pixel_l1"] == pytest.approx(card["pair_pixel_l1"]["value"], abs=1e-5)
+    assert "undone negative" in record["pair_protocol"]
 
 
 @pytest.mark.slow

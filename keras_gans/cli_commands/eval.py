@@ -5,7 +5,8 @@
     keras-gans eval runs/dcgan/model.keras --extractor inception_v3   # needs InceptionV3's ImageNet weights
     keras-gans eval runs/pix2pix/model.keras                    # image-to-image: FID/KID-MNIST-M, L1, digit accuracy
     keras-gans eval dcgan_mnist                                 # a zoo preset (generator-only presets too)
-    keras-gans eval cogan_mnist                                 # a CoGAN: domain A's samples (--domain b)
+    keras-gans eval cgan_mnist                                  # a conditional one: also its label accuracy
+    keras-gans eval cogan_mnist                                 # a CoGAN: domain A's samples (--domain b), pair agreement
     keras-gans eval sgan_mnist_100labels                        # a classifier preset: its test accuracy
 
 Image-to-image models (anything with `translate`: Pix2Pix, CycleGAN) are scored on their
@@ -85,13 +86,21 @@ def _preset_scorable(name, seed, domain="a"):
 
     pairs = metadata.get("model") == "CoGAN"  # a CoGAN preset draws [G_A(z) | G_B(z)] side by side
 
-    def sampler(n):
-        images = zoo.sample(name, n, seed=seed, model=model)
+    def sampler(n, labels=None):
+        images = zoo.sample(name, n, seed=seed, labels=labels, model=model)
         if pairs:
             width = images.shape[2] // 2
             images = images[:, :, :width] if domain == "a" else images[:, :, width:]
         return (images - low) / (high - low) * 2.0 - 1.0  # to [-1, 1], what the extractors expect
 
+    sampler.num_classes = metadata.get("num_classes")  # conditional presets: labels cycle 0, 1, 2, ...
+    if pairs and str(metadata.get("dataset")).startswith("mnist2negative"):
+        def pair_sampler(n):  # (G_A(z), G_B(z)) in [-1, 1], the same z as CoGAN.generate_pair(n, seed=seed)
+            images = (zoo.sample(name, n, seed=seed, model=model) - low) / (high - low) * 2.0 - 1.0
+            width = images.shape[2] // 2
+            return images[:, :, :width], images[:, :, width:]
+
+        sampler.pair_sampler = pair_sampler
     return sampler
 
 
@@ -136,6 +145,19 @@ def run(args):
     if "accuracy" in scores:
         print(f"digit accuracy of the {extractor} classifier on the translations: {scores['accuracy']:.4f}")
     print(f"protocol: {format_protocol(scores['protocol'])}")
+    if getattr(gan, "pair_sampler", None) is not None:  # a CoGAN preset of digits and their negatives
+        from keras_gans.cli_commands.zoo import pair_scores
+
+        pairs = pair_scores(*gan.pair_sampler(1000), seed=args.seed)
+        print(f"pair agreement of the mnist classifier on 1,000 pairs (G_A(z) vs the undone negative 255 - G_B(z), "
+              f"z seed {args.seed}): {pairs['pair_agreement']['value']:.4f}")
+        scores.update(pair_agreement=pairs["pair_agreement"]["value"], pair_pixel_l1=pairs["pair_pixel_l1"]["value"],
+                      pair_protocol=pairs["pair_agreement"]["protocol"])
+    num_classes = getattr(gan, "num_classes", None)
+    if num_classes == 10 and extractor == "mnist" and str(args.dataset or "mnist").startswith("mnist"):
+        labelled = _label_accuracy(gan, args.seed)
+        scores["label_accuracy"], scores["label_accuracy_worst_class"] = labelled["label_accuracy"], labelled["worst_class"]
+        scores["label_accuracy_protocol"] = labelled["protocol"]
     if args.json:
         record = dict(scores, model_file=args.model_file)
         with atomic_path(args.json) as tmp:
@@ -143,6 +165,20 @@ def run(args):
                 json.dump(record, f, indent=2, default=str)
         print(f"Wrote {args.json}")
     return 0
+
+
+def _label_accuracy(gan, seed):
+    """A conditional digit generator (CGAN, a conditional preset): how often the MNIST classifier reads the requested
+    label in 1,000 samples (labels 0-9 cycling, z from `seed`): the `cgan_mnist` card's protocol."""
+    from keras_gans.metrics import evaluate_label_accuracy
+
+    if hasattr(gan, "generate"):
+        result = evaluate_label_accuracy(gan, n_samples=1000, seed=seed)
+    else:  # a preset's sampler (n, labels) -> images, its z drawn from `seed` already
+        result = evaluate_label_accuracy(gan, num_classes=gan.num_classes, n_samples=1000, seed=seed)
+    print(f"label accuracy of the mnist classifier on 1,000 samples (100 per label, z seed {seed}): "
+          f"{result['label_accuracy']:.4f} (worst class {result['worst_class']:.4f})")
+    return result
 
 
 def _report_classifier(args, model, dataset):

@@ -9,6 +9,7 @@
   image-to-image models that output MNIST-M-style colour digits), see :func:`mnistm_classifier`;
   `"inception_v3"` — Keras' ImageNet InceptionV3 (downloads its weights); or your own model.
 - Helpers: :func:`evaluate_generator` (a GAN against the held-out mnist-5k split by default),
+  :func:`evaluate_label_accuracy` (how often a conditional generator draws the requested digit),
   :func:`evaluate_translation` (an image-to-image model: digits → MNIST-M by default, FID-MNIST-M,
   L1, digit accuracy), :func:`evaluate_images`, :func:`real_baseline`; each result carries a
   `protocol` dict.
@@ -22,6 +23,7 @@
 from keras_gans.metrics.evaluate import (
     evaluate_generator,
     evaluate_images,
+    evaluate_label_accuracy,
     evaluate_translation,
     format_protocol,
     real_baseline,
@@ -57,5 +59,6 @@ __all__ = [
     "get_extractor", "prepare_images", "mnist_classifier", "build_mnist_classifier", "mnistm_classifier",
     "build_mnistm_classifier",
     "frechet_distance", "frechet_distance_from_features", "kernel_distance", "mmd2_unbiased", "inception_score",
-    "evaluate_generator", "evaluate_images", "evaluate_translation", "real_baseline", "reference_images", "format_protocol",
+    "evaluate_generator", "evaluate_images", "evaluate_label_accuracy", "evaluate_translation", "real_baseline",
+    "reference_images", "format_protocol",
 ]
