@@ -108,6 +108,42 @@ class EpochClock(keras.callbacks.Callback):
         self.wall, self.cpu = time.perf_counter() - self.t, time.process_time() - self.c
 
 
+def paired_rounds(models, ds, steps, batch_size, rounds):
+    """Times `rounds` rounds of one `steps`-step epoch per model (the first is the reference), prints each
+    round and the medians, and returns `{name: {images_per_second, ratio, ..., cpu_ratio, ...}}`.
+
+    Rounds visit the models in a rotating order, and each ratio is taken against the reference epoch
+    of the same round (a paired design: load that drifts during the run affects both sides alike).
+    """
+    chosen = list(models)
+    reference = chosen[0]
+    results, ratios = {c: [] for c in chosen}, {c: [] for c in chosen}
+    cpu_results, cpu_ratios = {c: [] for c in chosen}, {c: [] for c in chosen}
+    for r in range(rounds):
+        order = chosen[r % len(chosen):] + chosen[:r % len(chosen)]
+        measured = {c: timed_epoch(models[c], ds, steps, batch_size) for c in order}
+        for c in chosen:
+            (wall, cpu), (ref_wall, ref_cpu) = measured[c], measured[reference]
+            results[c].append(wall)
+            ratios[c].append(wall / ref_wall)
+            cpu_results[c].append(cpu)
+            cpu_ratios[c].append(cpu / ref_cpu)
+        print(f"  round {r + 1}: " + ", ".join(f"{c} {measured[c][0]:.0f} ({measured[c][1]:.0f}/CPU-s)"
+                                              for c in chosen) + " images/s", flush=True)
+    print(f"\nmedians of {rounds} paired rounds (range of the per-round ratio in brackets; ratio = images/s "
+          f"against {reference!r})")
+    print(f"{'configuration':<22s} {'images/s':>9s} {'ratio':>17s}   {'images/CPU-s':>12s} {'CPU ratio':>17s}")
+    summary = {}
+    for c in chosen:
+        v, q, vc, qc = float(np.median(results[c])), ratios[c], float(np.median(cpu_results[c])), cpu_ratios[c]
+        summary[c] = {"images_per_second": v, "ratio": float(np.median(q)), "ratio_min": min(q), "ratio_max": max(q),
+                      "images_per_cpu_second": vc, "cpu_ratio": float(np.median(qc)),
+                      "cpu_ratio_min": min(qc), "cpu_ratio_max": max(qc)}
+        print(f"{c:<22s} {v:9.1f} {np.median(q):5.2f} ({min(q):.2f}-{max(q):.2f})   "
+              f"{vc:12.1f} {np.median(qc):5.2f} ({min(qc):.2f}-{max(qc):.2f})")
+    return summary
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--batch-size", type=int, default=64)
@@ -138,7 +174,6 @@ def main():
         "xla": ("alternating", {"jit_compile": True}),
     }
     chosen = ["reference"] + [c for c in args.configs.split(",") if c]
-    results = {c: [] for c in chosen}
     print(f"TF {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs, intra-op threads "
           f"{tf.config.threading.get_intra_op_parallelism_threads() or 'default'}, inter-op "
           f"{tf.config.threading.get_inter_op_parallelism_threads() or 'default'}; batch {args.batch_size}, "
@@ -148,33 +183,7 @@ def main():
         kind, kw = ("reference", {}) if c == "reference" else configs[c]
         models[c] = make(kind, **kw)
         models[c].fit(ds, epochs=1, steps_per_epoch=3, verbose=0)
-    # Rounds of one epoch per configuration, in a rotating order; each configuration's ratio is
-    # taken against the reference epoch of the same round (a paired design: load that drifts
-    # during the run affects both sides of a ratio alike).
-    rounds = args.rounds
-    ratios = {c: [] for c in chosen}
-    cpu_results, cpu_ratios = {c: [] for c in chosen}, {c: [] for c in chosen}
-    for r in range(rounds):
-        order = chosen[r % len(chosen):] + chosen[:r % len(chosen)]
-        measured = {c: timed_epoch(models[c], ds, args.steps, args.batch_size) for c in order}
-        for c in chosen:
-            (wall, cpu), (ref_wall, ref_cpu) = measured[c], measured["reference"]
-            results[c].append(wall)
-            ratios[c].append(wall / ref_wall)
-            cpu_results[c].append(cpu)
-            cpu_ratios[c].append(cpu / ref_cpu)
-        print(f"  round {r + 1}: " + ", ".join(f"{c} {measured[c][0]:.0f} ({measured[c][1]:.0f}/CPU-s)"
-                                              for c in chosen) + " images/s", flush=True)
-    print(f"\nmedians of {rounds} paired rounds (range of the per-round ratio in brackets)")
-    print(f"{'configuration':<22s} {'images/s':>9s} {'ratio':>17s}   {'images/CPU-s':>12s} {'CPU ratio':>17s}")
-    summary = {}
-    for c in chosen:
-        v, q, vc, qc = float(np.median(results[c])), ratios[c], float(np.median(cpu_results[c])), cpu_ratios[c]
-        summary[c] = {"images_per_second": v, "ratio": float(np.median(q)), "ratio_min": min(q), "ratio_max": max(q),
-                      "images_per_cpu_second": vc, "cpu_ratio": float(np.median(qc)),
-                      "cpu_ratio_min": min(qc), "cpu_ratio_max": max(qc)}
-        print(f"{c:<22s} {v:9.1f} {np.median(q):5.2f} ({min(q):.2f}-{max(q):.2f})   "
-              f"{vc:12.1f} {np.median(qc):5.2f} ({min(qc):.2f}-{max(qc):.2f})")
+    summary = paired_rounds(models, ds, args.steps, args.batch_size, args.rounds)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=1)
