@@ -414,3 +414,20 @@ def test_cyclegan_reaches_the_90_percent_goal_both_ways(tmp_path):
     assert run["config"]["discriminator_downsampling"] == 3 and run["config"]["lambda_cycle_b"] == 0.0
     assert run["final"]["a2b_acc"] >= 0.90
     assert run["final"]["b2a_acc"] >= 0.90
+
+
+def test_stroke_polarity_split_of_mnistm():
+    """benchmarks/stroke_polarity.py: white-on-black digits have bright strokes, their negatives dark ones, and
+    176 of the 500 real MNIST-M test images have dark strokes (the count the CycleGAN tutorial uses)."""
+    import importlib.util
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", "stroke_polarity.py")
+    spec = importlib.util.spec_from_file_location("stroke_polarity", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    digits, _ = kg.data.load_arrays("mnist-32", split="test")
+    mnistm, _ = kg.data.load_arrays("mnist-m", split="test")
+    assert not module.dark_strokes(digits, digits).any()
+    assert module.dark_strokes(255 - digits, digits).all()
+    assert int(module.dark_strokes(mnistm, digits).sum()) == 176
