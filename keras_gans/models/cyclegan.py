@@ -567,6 +567,9 @@ class CycleGAN(MultiNetworkGAN):
 
         The learning rate follows the paper's schedule over the run: 2e-4 for the first half of the
         steps (`--epochs` × steps per epoch), then linearly down to 0 (:class:`LinearDecay`).
+        The `cyclegan_mnist_mnistm` preset adds `--batch-size 8 --filters 32 --lambda-cycle-b 0
+        --d-downsampling 3` over 20 epochs: 94.0 % of the test digits keep their label A→B and 91.6 % B→A
+        (docs/tutorials/cyclegan.md).
         """
         ds, shape = _cli_pair_dataset(args, "mnist2mnistm-unpaired")
         small = shape[0] <= 64
