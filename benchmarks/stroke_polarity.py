@@ -27,8 +27,8 @@ def dark_strokes(images, digits):
     """Boolean per image: mean grey under the strokes of `digits` (uint8 source digits) below that of the rest."""
     grey = np.asarray(images, "float32").mean(-1)
     mask = np.asarray(digits, "float32").mean(-1) > 127
-    strokes = np.array([g[m].mean() for g, m in zip(grey, mask)])
-    ground = np.array([g[~m].mean() for g, m in zip(grey, mask)])
+    strokes = (grey * mask).sum((1, 2)) / mask.sum((1, 2))
+    ground = (grey * ~mask).sum((1, 2)) / (~mask).sum((1, 2))
     return strokes < ground
 
 

@@ -338,12 +338,12 @@ def test_linear_decay_schedule_and_the_cli_learning_rate():
 
 
 # ---------------------------------------------------------------------------- slow: real training
-def _benchmark():
+def _benchmark(name="translation_quality"):
     import importlib.util
     import os
 
-    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", "translation_quality.py")
-    spec = importlib.util.spec_from_file_location("translation_quality", path)
+    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -419,13 +419,7 @@ def test_cyclegan_reaches_the_90_percent_goal_both_ways(tmp_path):
 def test_stroke_polarity_split_of_mnistm():
     """benchmarks/stroke_polarity.py: white-on-black digits have bright strokes, their negatives dark ones, and
     176 of the 500 real MNIST-M test images have dark strokes (the count the CycleGAN tutorial uses)."""
-    import importlib.util
-    import os
-
-    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", "stroke_polarity.py")
-    spec = importlib.util.spec_from_file_location("stroke_polarity", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _benchmark("stroke_polarity")
     digits, _ = kg.data.load_arrays("mnist-32", split="test")
     mnistm, _ = kg.data.load_arrays("mnist-m", split="test")
     assert not module.dark_strokes(digits, digits).any()

@@ -86,20 +86,21 @@ def _preset_scorable(name, seed, domain="a"):
 
     pairs = metadata.get("model") == "CoGAN"  # a CoGAN preset draws [G_A(z) | G_B(z)] side by side
 
+    def drawn(n, labels=None):  # the preset's images in [-1, 1], what the extractors expect
+        return (zoo.sample(name, n, seed=seed, labels=labels, model=model) - low) / (high - low) * 2.0 - 1.0
+
+    def pair_sampler(n):  # (G_A(z), G_B(z)), the same z as CoGAN.generate_pair(n, seed=seed)
+        images = drawn(n)
+        width = images.shape[2] // 2
+        return images[:, :, :width], images[:, :, width:]
+
     def sampler(n, labels=None):
-        images = zoo.sample(name, n, seed=seed, labels=labels, model=model)
         if pairs:
-            width = images.shape[2] // 2
-            images = images[:, :, :width] if domain == "a" else images[:, :, width:]
-        return (images - low) / (high - low) * 2.0 - 1.0  # to [-1, 1], what the extractors expect
+            return pair_sampler(n)[0 if domain == "a" else 1]
+        return drawn(n, labels)
 
     sampler.num_classes = metadata.get("num_classes")  # conditional presets: labels cycle 0, 1, 2, ...
     if pairs and str(metadata.get("dataset")).startswith("mnist2negative"):
-        def pair_sampler(n):  # (G_A(z), G_B(z)) in [-1, 1], the same z as CoGAN.generate_pair(n, seed=seed)
-            images = (zoo.sample(name, n, seed=seed, model=model) - low) / (high - low) * 2.0 - 1.0
-            width = images.shape[2] // 2
-            return images[:, :, :width], images[:, :, width:]
-
         sampler.pair_sampler = pair_sampler
     return sampler
 
@@ -172,10 +173,8 @@ def _label_accuracy(gan, seed):
     label in 1,000 samples (labels 0-9 cycling, z from `seed`): the `cgan_mnist` card's protocol."""
     from keras_gans.metrics import evaluate_label_accuracy
 
-    if hasattr(gan, "generate"):
-        result = evaluate_label_accuracy(gan, n_samples=1000, seed=seed)
-    else:  # a preset's sampler (n, labels) -> images, its z drawn from `seed` already
-        result = evaluate_label_accuracy(gan, num_classes=gan.num_classes, n_samples=1000, seed=seed)
+    # a CGAN, or a preset's sampler (n, labels) -> images whose z is drawn from `seed` already
+    result = evaluate_label_accuracy(gan, n_samples=1000, seed=seed)
     print(f"label accuracy of the mnist classifier on 1,000 samples (100 per label, z seed {seed}): "
           f"{result['label_accuracy']:.4f} (worst class {result['worst_class']:.4f})")
     return result
