@@ -1,0 +1,259 @@
+"""Short seeded runs of every model, recorded before the redesign (issue 21) and checked after it.
+
+Each run seeds Keras, builds a model through the public API, trains it for two steps on a few
+fixed mnist-5k images (no shuffling) and returns what came out: `generate(seed=...)` (or the
+model's own output) and the last logged losses. `python tests/golden/seeded_runs.py` rewrites
+`seeded_runs.npz`; do that only when a change is *meant* to alter training numerics.
+"""
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "seeded_runs.npz")
+
+
+def _digits(n=16, size=None, channels=1):
+    import tensorflow as tf
+
+    from keras_gans.data import load_arrays
+
+    x, y = load_arrays("mnist-5k", "train")
+    pick = np.arange(0, len(x), len(x) // n)[:n]  # spread over the classes (the set is sorted by label)
+    x = x[pick].astype("float32") / 127.5 - 1.0
+    if x.ndim == 3:
+        x = x[..., None]
+    if size:
+        x = tf.image.resize(x, (size, size)).numpy().clip(-1, 1)
+    if channels == 3:
+        x = np.repeat(x, 3, axis=-1)
+    return x, y[pick].astype("int32")
+
+
+def _fit(model, data, steps=2):
+    history = model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)
+    return {f"loss_{k}": np.asarray(v[-1], "float64") for k, v in history.history.items()}
+
+
+def _ds(*arrays, batch=8):
+    import tensorflow as tf
+
+    arrays = arrays[0] if len(arrays) == 1 else arrays
+    return tf.data.Dataset.from_tensor_slices(arrays).batch(batch, drop_remainder=True).repeat()
+
+
+def run_gan():
+    import keras_gans as kg
+
+    x, _ = _digits()
+    gan = kg.models.GAN(kg.networks.mlp_generator(16, (28, 28, 1)), kg.networks.mlp_discriminator((28, 28, 1)),
+                        seed=0)
+    gan.compile()
+    out = _fit(gan, _ds(x))
+    out["images"] = gan.generate(4, seed=1)
+    return out
+
+
+def run_dcgan():
+    import keras_gans as kg
+
+    x, _ = _digits()
+    gan = kg.models.DCGAN(image_shape=(28, 28, 1), latent_dim=16, seed=0)
+    gan.compile()
+    out = _fit(gan, _ds(x))
+    out["images"] = gan.generate(4, seed=1)
+    return out
+
+
+def run_dcgan_tricks():
+    import keras_gans as kg
+
+    x, _ = _digits()
+    gan = kg.tricks.DCGANWithTricks(image_shape=(28, 28, 1), latent_dim=16, seed=0, label_smoothing=0.1,
+                                    label_noise=0.05, instance_noise=0.1, instance_noise_steps=10, ema_decay=0.9)
+    gan.compile()
+    out = _fit(gan, _ds(x))
+    out["images"] = gan.generate(4, seed=1)
+    return out
+
+
+def run_wgan():
+    import keras_gans as kg
+
+    x, _ = _digits()
+    gan = kg.models.WGAN(image_shape=(28, 28, 1), latent_dim=16, n_critic=2, seed=0, ema_decay=0.9)
+    gan.compile()
+    out = _fit(gan, _ds(x, batch=8))
+    out["images"] = gan.generate(4, seed=1)
+    return out
+
+
+def run_wgan_gp():
+    import keras_gans as kg
+
+    x, _ = _digits()
+    gan = kg.models.WGANGP(image_shape=(28, 28, 1), latent_dim=16, n_critic=2, seed=0)
+    gan.compile()
+    out = _fit(gan, _ds(x, batch=8))
+    out["images"] = gan.generate(4, seed=1)
+    return out
+
+
+def run_cgan():
+    import keras_gans as kg
+
+    x, y = _digits()
+    gan = kg.models.CGAN(image_shape=(28, 28, 1), latent_dim=16, num_classes=10, seed=0)
+    gan.compile()
+    out = _fit(gan, _ds(x, y))
+    out["images"] = gan.generate(4, seed=1, labels=[0, 3, 7, 9])
+    return out
+
+
+def run_sgan():
+    import keras_gans as kg
+
+    x, y = _digits()
+    gan = kg.models.SGAN(image_shape=(28, 28, 1), latent_dim=16, num_labeled=16, seed=0)
+    gan.compile()
+    ds = kg.data.semi_supervised_dataset("mnist-5k", num_labeled=20, batch_size=8, seed=0)
+    out = _fit(gan, ds)
+    out["images"] = gan.generate(4, seed=1)
+    out["class_probs"] = np.asarray(gan.classifier(x[:4], training=False))
+    return out
+
+
+def run_progan():
+    import keras_gans as kg
+
+    x, _ = _digits(size=8)
+    gan = kg.models.ProGAN(start_resolution=4, target_resolution=8, latent_dim=16, channels=1, max_filters=16,
+                           seed=0)
+    gan.compile()
+    schedule = kg.models.ProGANSchedule(transition_images=16, stable_images=16, batch_sizes=8)
+    gan.fit_schedule(_ds(x).unbatch(), schedule, verbose=0)
+    return {"images": gan.generate(4, seed=1), "resolution": np.asarray(gan.resolution)}
+
+
+def run_cyclegan():
+    import keras_gans as kg
+
+    a, _ = _digits(size=16, channels=3)
+    b = -a[::-1]
+    gan = kg.models.CycleGAN(image_shape=(16, 16, 3), filters=8, num_residual_blocks=1, discriminator_filters=8,
+                             discriminator_downsampling=2, pool_size=4, seed=0)
+    gan.compile()
+    out = _fit(gan, _ds(a, b, batch=4))
+    out["a2b"] = gan.translate(a[:4], "a2b")
+    out["b2a"] = gan.translate(b[:4], "b2a")
+    return out
+
+
+def run_pix2pix():
+    import keras_gans as kg
+
+    a, _ = _digits(size=16, channels=3)
+    b = -a
+    gan = kg.models.Pix2Pix(image_shape=(16, 16, 3), filters=8, discriminator_filters=8, discriminator_downsampling=2,
+                            ema_decay=0.9, seed=0)
+    gan.compile()
+    out = _fit(gan, _ds(a, b, batch=4))
+    out["a2b"] = gan.translate(a[:4])
+    return out
+
+
+def run_cogan():
+    import keras_gans as kg
+
+    a, _ = _digits()
+    gan = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=16, filters=8, seed=0)
+    gan.compile()
+    out = _fit(gan, _ds(a, -a[::-1]))
+    first, second = gan.generate_pair(4, seed=1)
+    out["images_a"], out["images_b"] = first, second
+    return out
+
+
+def run_vae():
+    import keras_gans as kg
+
+    x, _ = _digits()
+    vae = kg.models.VAE(latent_dim=2, intermediate_dim=32, seed=0)
+    vae.compile()
+    out = _fit(vae, _ds(x))
+    out["images"] = vae.generate(4, seed=1)
+    return out
+
+
+def run_style_transfer():
+    import keras_gans as kg
+
+    rng = np.random.default_rng(0)
+    content = rng.integers(0, 256, (32, 40, 3), dtype=np.uint8)
+    style = rng.integers(0, 256, (24, 24, 3), dtype=np.uint8)
+    st = kg.models.StyleTransfer(content, style, weights=None, height=32, seed=0)
+    st.compile()
+    st.run(steps=2, log_every=1, verbose=0)
+    return {"image": st.generated_image().astype("float32")}
+
+
+RUNS = {name[4:]: fn for name, fn in sorted(globals().items()) if name.startswith("run_")}
+
+
+#: `keras-gans train NAME ...` for each recipe: two steps, then the saved model's samples.
+CLI_RUNS = {
+    "gan": [], "dcgan": ["--latent-dim", "16"], "wgan": ["--n-critic", "2", "--ema-decay", "0.9"],
+    "wgan_gp": ["--n-critic", "2"], "cgan": ["--conditioning", "one_hot"], "sgan": ["--num-labeled", "20"],
+    "cyclegan": ["--filters", "8", "--lambda-cycle-b", "0", "--d-downsampling", "1"],
+    "pix2pix": ["--filters", "8", "--ema-decay", "0.9"], "cogan": [], "progan": ["--target-resolution", "4", "--dataset", "digits"],
+}
+
+
+def _cli_run(name):
+    def run_cli():
+        import tempfile
+
+        import keras
+
+        from keras_gans.cli import main
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "run")
+            steps = [] if name == "progan" else ["--steps-per-epoch", "2"]  # progan's schedule sets its steps
+            code = main(["train", name, "--epochs", "1", "--batch-size", "8", "--seed", "3", "--verbose", "0",
+                         "--out", out] + steps + CLI_RUNS[name])
+            assert code == 0, code
+            model = keras.saving.load_model(os.path.join(out, "model.keras"))
+            if name in ("cyclegan", "pix2pix"):
+                shape = model.image_shape
+                return {"a2b": model.translate(_digits(4, size=shape[0], channels=shape[-1])[0])}
+            kwargs = {"labels": [1, 2, 3, 4]} if name == "cgan" else {}
+            return {"images": model.generate(4, seed=1, **kwargs)}
+
+    return run_cli
+
+
+RUNS.update({f"cli_{name}": _cli_run(name) for name in CLI_RUNS})
+
+
+def run(name):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return {k: np.asarray(v) for k, v in RUNS[name]().items()}
+
+
+def record(names=None):
+    results = {}
+    for name in names or RUNS:
+        for key, value in run(name).items():
+            results[f"{name}/{key}"] = value
+        print("recorded", name, flush=True)
+    np.savez_compressed(GOLDEN, **results)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
+    os.environ.setdefault("KERAS_GANS_OFFLINE", "1")
+    record(sys.argv[1:] or None)
