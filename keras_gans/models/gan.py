@@ -17,7 +17,11 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as gan_losses
+from keras_gans.export import check_format, export_generator
 from keras_gans.utils.io import atomic_path
+from keras_gans.utils.random import replica_random, standard_normal
+
+__all__ = ["GAN", "replica_random", "run_network", "unpack_images", "deserialize_networks"]
 
 UPDATE_RULES = ("alternating", "simultaneous")
 D_BATCHES = ("joint", "separate")
@@ -30,7 +34,8 @@ class GAN(keras.Model):
     Args:
         generator: a `keras.Model` mapping latent vectors `(batch, latent_dim)` to images.
         discriminator: a `keras.Model` mapping images to one logit (or critic score) per image.
-        latent_dim: size of z; read from `generator`'s input when omitted.
+        latent_dim: size of z; read from `generator`'s input when omitted. None for generators
+            that take images (image-to-image models), which have no latent space.
         seed: seed of the `SeedGenerator` used for z during training (reproducible runs).
         update: `"alternating"` (default; Goodfellow et al. 2014, Alg. 1 with k = 1: a D step on
             fresh fakes, then a G step on new fakes) or `"simultaneous"` (one generator forward
@@ -59,6 +64,8 @@ class GAN(keras.Model):
     metric_names = ("d_loss", "g_loss", "d_acc_real", "d_acc_fake")
     #: The loss `compile()` uses when none is given.
     default_loss = "non_saturating"
+    #: The networks `get_config` serialises and `from_config` deserialises (by attribute / config key).
+    network_keys = ("generator", "discriminator")
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating",
                  d_batch="separate", **kwargs):
@@ -78,7 +85,7 @@ class GAN(keras.Model):
                 f"latent_dim={latent_dim} does not match the generator's input size {inferred}. "
                 "Pass latent_dim equal to the generator's input size (or omit it)."
             )
-        self.latent_dim = int(latent_dim)
+        self.latent_dim = None if latent_dim is None else int(latent_dim)
         self.seed = seed
         self.update = update
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -121,9 +128,9 @@ class GAN(keras.Model):
         self.d_optimizer, self.g_optimizer, self.gan_loss = d_opt, g_opt, gan_loss
         # optimizer=None: Keras must not create (and save) an unused default optimizer.
         super().compile(optimizer=None, **kwargs)
-        # Built here so that load_weights / BackupAndRestore restore their state.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        # Built here (on the variables they update) so that load_weights / BackupAndRestore restore their state.
+        self.d_optimizer.build(self.d_weights)
+        self.g_optimizer.build(self.g_weights)
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False) or not hasattr(self, "d_optimizer"):
@@ -150,11 +157,23 @@ class GAN(keras.Model):
 
     @property
     def d_weights(self):
+        """The variables `d_optimizer` updates (every discriminator's, each once)."""
         return self.discriminator.trainable_variables
 
     @property
     def g_weights(self):
+        """The variables `g_optimizer` updates (every generator's, each once)."""
         return self.generator.trainable_variables
+
+    @property
+    def sampling_generator(self):
+        """The network that `generate()`, `export()` and zoo presets use.
+
+        The model's `ema_generator` (an exponential moving average of the generator's weights, see
+        :mod:`keras_gans.training.ema`) when it keeps one, else `generator`. Subclasses may override it.
+        """
+        ema = getattr(self, "ema_generator", None)
+        return ema if ema is not None else self.generator
 
     def sample_latent(self, batch_size):
         """z ~ N(0, I) of shape (batch_size, latent_dim), drawn from the model's SeedGenerator.
@@ -204,12 +223,8 @@ class GAN(keras.Model):
 
     @staticmethod
     def unpack_images(data):
-        """The image tensor of a batch that may be `x`, `(x,)`, or `(x, y)`."""
-        if isinstance(data, (tuple, list)):
-            data = data[0]
-        if isinstance(data, dict):
-            data = data["images"]
-        return data
+        """The image tensor of a batch that may be `x`, `(x,)`, `(x, y)` or a dict with `"images"`."""
+        return unpack_images(data)
 
     def discriminate(self, real, fake, training=True):
         """D's logits on a real and a fake batch: one call on both (`d_batch="joint"`) or two."""
@@ -306,7 +321,7 @@ class GAN(keras.Model):
     # ------------------------------------------------------------------ sampling
     def latent(self, n, seed=None):
         """`n` latent vectors z ~ N(0, I) as float32 numpy; the same `seed` gives the same z."""
-        return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype("float32")
+        return standard_normal(n, self.latent_dim, seed)
 
     def generate(self, n=16, seed=None, z=None, batch_size=256, output="float"):
         """Generates `n` images (or one per row of `z`) with the generator in inference mode.
@@ -332,16 +347,8 @@ class GAN(keras.Model):
         return format_output(self.run_generator(z, batch_size=batch_size), output)
 
     def run_generator(self, *inputs, batch_size=256):
-        """Runs the generator on numpy inputs in batches (inference mode); returns numpy."""
-        n = len(inputs[0])
-        outputs = []
-        for start in range(0, n, batch_size):
-            chunk = [a[start:start + batch_size] for a in inputs]
-            out = self.generator(chunk[0] if len(chunk) == 1 else chunk, training=False)
-            outputs.append(ops.convert_to_numpy(out))
-        if not outputs:
-            return np.zeros((0,) + tuple(self.generator.output_shape[1:]), "float32")
-        return np.concatenate(outputs, axis=0)
+        """Runs :attr:`sampling_generator` on numpy inputs (z, and labels for CGAN) in batches; returns numpy."""
+        return run_network(self.sampling_generator, inputs[0] if len(inputs) == 1 else list(inputs), batch_size)
 
     # ------------------------------------------------------------------ command line
     @classmethod
@@ -430,65 +437,74 @@ class GAN(keras.Model):
         `tf.saved_model.load(path).signatures["serving_default"](z=z)["images"]`, and in Keras with
         `keras.layers.TFSMLayer(path, call_endpoint="serve")`.
         """
-        if format != "tf_saved_model":
-            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
-        from keras_gans.export import export_generator
-
-        export_generator(self, filepath, verbose=verbose)
+        check_format(format)
+        return export_generator(self, filepath, network=self.sampling_generator, verbose=verbose)
 
     # ------------------------------------------------------------------ config
-    def get_config(self):
-        config = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "seed": self.seed,
-            "update": self.update,
-            "d_batch": self.d_batch,
-        }
+    def network_config(self):
+        """`name`, `trainable` and each network of :attr:`network_keys`, serialised: a config's first keys."""
+        config = {"name": self.name, "trainable": self.trainable}
+        config.update({key: keras.saving.serialize_keras_object(getattr(self, key)) for key in self.network_keys})
         return config
+
+    def get_config(self):
+        return {**self.network_config(), "latent_dim": self.latent_dim, "seed": self.seed, "update": self.update,
+                "d_batch": self.d_batch}
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
+        return cls(**deserialize_networks(config, cls.network_keys))
 
 
-def replica_random(sampler, shape, seed=None, **kwargs):
-    """`sampler(shape, seed=seed, **kwargs)` (e.g. `keras.random.normal`), made replica-aware.
+def unpack_images(data):
+    """The image tensor of a batch that may be `x`, `(x,)`, `(x, y)` or a dict with `"images"`."""
+    if isinstance(data, (tuple, list)):
+        data = data[0]
+    if isinstance(data, dict):
+        data = data["images"]
+    return data
 
-    A `SeedGenerator`'s state is mirrored, so under `tf.distribute` every replica would draw the
-    *same* numbers. Here each replica draws the global batch (`shape[0]` × replicas) and keeps the
-    rows of its replica id: replicas get distinct samples and, with equal per-replica batches, the
-    union equals what one device draws for the whole batch.
 
-    >>> import keras
-    >>> replica_random(keras.random.uniform, (4, 1), seed=keras.random.SeedGenerator(0)).shape
-    TensorShape([4, 1])
+def run_network(network, inputs, batch_size=256):
+    """`network(inputs, training=False)` on numpy inputs in batches of `batch_size`, as one numpy array.
+
+    `inputs` is an array, or a list of arrays for a network with several inputs (CGAN's `[z, labels]`).
+
+    >>> import keras, numpy as np
+    >>> net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    >>> run_network(net, np.zeros((5, 2), "float32"), batch_size=2).shape
+    (5, 3)
     """
-    context = tf.distribute.get_replica_context()
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if context is None or replicas == 1:
-        return sampler(shape, seed=seed, **kwargs)
-    batch = shape[0]
-    values = sampler((batch * replicas,) + tuple(shape[1:]), seed=seed, **kwargs)
-    start = context.replica_id_in_sync_group * batch
-    return values[start:start + batch]
+    arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    outputs = []
+    for start in range(0, len(arrays[0]), batch_size):
+        chunk = [a[start:start + batch_size] for a in arrays]
+        outputs.append(ops.convert_to_numpy(network(chunk[0] if len(chunk) == 1 else chunk, training=False)))
+    if not outputs:
+        return np.zeros((0,) + tuple(network.output_shape[1:]), "float32")
+    return np.concatenate(outputs, axis=0)
+
+
+def deserialize_networks(config, keys):
+    """A copy of `config` with the serialised networks under `keys` turned back into models."""
+    config = dict(config)
+    for key in keys:
+        if isinstance(config.get(key), dict):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+    return config
 
 
 def _latent_size(generator):
+    """The size of z that `generator` takes (its first input); None when it takes images."""
     try:
         shape = generator.input_shape
     except (AttributeError, ValueError):
         return None
     if isinstance(shape, list):
         shape = shape[0]
-    return int(shape[-1]) if shape and shape[-1] is not None else None
+    if not shape or len(shape) == 4:  # images in: an image-to-image model, no latent space
+        return None
+    return int(shape[-1]) if shape[-1] is not None else None
 
 
 def _single_input(model):
