@@ -5,7 +5,7 @@ import tensorflow as tf
 
 from keras_gans.export import check_format, export_generator
 from keras_gans.models.cyclegan import _cli_pair_dataset
-from keras_gans.models.gan import run_network
+from keras_gans.models.common import run_network
 from keras_gans.models.multi_network import MultiNetworkGAN
 from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators
 from keras_gans.utils.images import format_output
@@ -159,16 +159,9 @@ class CoGAN(MultiNetworkGAN):
         return cls(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed), ds
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": self.shape_a,
-            "latent_dim": self.latent_dim,
-            "filters": self.filters,
-            "discriminator_dropout": self.discriminator_dropout,
-            "generator_private_layers": self.generator_private_layers,
-            "seed": self.seed,
-        }
+        return {**self.network_config(), "image_shape": self.shape_a,
+                **self.options_config("latent_dim", "filters", "discriminator_dropout", "generator_private_layers",
+                                      "seed")}
 
     @classmethod
     def from_config(cls, config):

@@ -272,21 +272,10 @@ class CycleGAN(MultiNetworkGAN):
         return model, ds
 
     def get_config(self):
-        return {
-            **self.network_config(),
-            "image_shape": self.image_shape_config,
-            "generator": self.generator_kind,
-            "filters": self.filters,
-            "num_residual_blocks": self.num_residual_blocks,
-            "discriminator_filters": self.discriminator_filters,
-            "discriminator_downsampling": self.discriminator_downsampling,
-            "lambda_cycle": self.lambda_cycle,
-            "lambda_identity": self.lambda_identity,
-            "pool_size": self.pool_size,
-            "cycle_noise": self.cycle_noise,
-            "lambda_cycle_b": self.lambda_cycle_b,
-            "seed": self.seed,
-        }
+        return {**self.network_config(), "image_shape": self.image_shape_config, "generator": self.generator_kind,
+                **self.options_config("filters", "num_residual_blocks", "discriminator_filters",
+                                      "discriminator_downsampling", "lambda_cycle", "lambda_identity", "pool_size",
+                                      "cycle_noise", "lambda_cycle_b", "seed")}
 
 
 def _cli_pair_dataset(args, default_name, paired=False):

@@ -18,10 +18,20 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
+from keras_gans.models.common import (
+    check_images,
+    deserialize_networks,
+    latent_size,
+    run_network,
+    single_input,
+    unpack_images,
+)
+from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.io import atomic_path
 from keras_gans.utils.random import replica_random, standard_normal
 
-__all__ = ["GAN", "replica_random", "run_network", "unpack_images", "deserialize_networks"]
+# replica_random, run_network and unpack_images are importable from here as before.
+__all__ = ["GAN", "replica_random", "run_network", "unpack_images"]
 
 UPDATE_RULES = ("alternating", "simultaneous")
 D_BATCHES = ("joint", "separate")
@@ -77,7 +87,7 @@ class GAN(keras.Model):
         self.d_batch = d_batch
         self.generator = generator
         self.discriminator = discriminator
-        inferred = _latent_size(generator)
+        inferred = latent_size(generator)
         if latent_dim is None:
             latent_dim = inferred
         elif inferred is not None and int(latent_dim) != inferred:
@@ -298,25 +308,11 @@ class GAN(keras.Model):
 
     @property
     def image_shape(self):
-        return tuple(int(d) for d in self.discriminator.input_shape[1:]) if _single_input(self.discriminator) else None
+        return tuple(int(d) for d in self.discriminator.input_shape[1:]) if single_input(self.discriminator) else None
 
     def check_data(self, x):
         """Validates a dataset / array of training images; raises `ValueError` with the fix."""
-        expected = self.image_shape
-        if x is None or expected is None:
-            return
-        if isinstance(x, tf.data.Dataset):
-            spec = self.unpack_images(x.element_spec)
-            if not isinstance(spec, tf.TensorSpec):
-                return
-            _check_shape(tuple(spec.shape[1:]), expected)
-            _check_dtype(spec.dtype)
-            sample = next(iter(x.take(1)))
-            _check_range(self.unpack_images(sample))
-        elif isinstance(x, np.ndarray) or tf.is_tensor(x):
-            _check_shape(tuple(x.shape[1:]), expected)
-            _check_dtype(tf.as_dtype(x.dtype))
-            _check_range(x)
+        check_images(x, self.image_shape)
 
     # ------------------------------------------------------------------ sampling
     def latent(self, n, seed=None):
@@ -336,8 +332,6 @@ class GAN(keras.Model):
         Returns:
             a numpy array `(n, H, W, C)`.
         """
-        from keras_gans.utils.images import check_output, format_output
-
         check_output(output)
         if z is None and int(n) < 0:
             raise ValueError(f"n (the number of images) must be ≥ 0; got {n}.")
@@ -447,99 +441,14 @@ class GAN(keras.Model):
         config.update({key: keras.saving.serialize_keras_object(getattr(self, key)) for key in self.network_keys})
         return config
 
+    def options_config(self, *names):
+        """`{name: self.<name>}` for constructor options that the model keeps under their own names."""
+        return {name: getattr(self, name) for name in names}
+
     def get_config(self):
-        return {**self.network_config(), "latent_dim": self.latent_dim, "seed": self.seed, "update": self.update,
-                "d_batch": self.d_batch}
+        return {**self.network_config(), **self.options_config("latent_dim", "seed", "update", "d_batch")}
 
     @classmethod
     def from_config(cls, config):
         return cls(**deserialize_networks(config, cls.network_keys))
 
-
-def unpack_images(data):
-    """The image tensor of a batch that may be `x`, `(x,)`, `(x, y)` or a dict with `"images"`."""
-    if isinstance(data, (tuple, list)):
-        data = data[0]
-    if isinstance(data, dict):
-        data = data["images"]
-    return data
-
-
-def run_network(network, inputs, batch_size=256):
-    """`network(inputs, training=False)` on numpy inputs in batches of `batch_size`, as one numpy array.
-
-    `inputs` is an array, or a list of arrays for a network with several inputs (CGAN's `[z, labels]`).
-
-    >>> import keras, numpy as np
-    >>> net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
-    >>> run_network(net, np.zeros((5, 2), "float32"), batch_size=2).shape
-    (5, 3)
-    """
-    arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    outputs = []
-    for start in range(0, len(arrays[0]), batch_size):
-        chunk = [a[start:start + batch_size] for a in arrays]
-        outputs.append(ops.convert_to_numpy(network(chunk[0] if len(chunk) == 1 else chunk, training=False)))
-    if not outputs:
-        return np.zeros((0,) + tuple(network.output_shape[1:]), "float32")
-    return np.concatenate(outputs, axis=0)
-
-
-def deserialize_networks(config, keys):
-    """A copy of `config` with the serialised networks under `keys` turned back into models."""
-    config = dict(config)
-    for key in keys:
-        if isinstance(config.get(key), dict):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-    return config
-
-
-def _latent_size(generator):
-    """The size of z that `generator` takes (its first input); None when it takes images."""
-    try:
-        shape = generator.input_shape
-    except (AttributeError, ValueError):
-        return None
-    if isinstance(shape, list):
-        shape = shape[0]
-    if not shape or len(shape) == 4:  # images in: an image-to-image model, no latent space
-        return None
-    return int(shape[-1]) if shape[-1] is not None else None
-
-
-def _single_input(model):
-    try:
-        return not isinstance(model.input_shape, list)
-    except (AttributeError, ValueError):
-        return False
-
-
-def _check_shape(got, expected):
-    if tuple(got) != tuple(expected) and None not in got:
-        raise ValueError(
-            f"The data's images have shape {tuple(got)} but this model's discriminator expects {tuple(expected)}. "
-            f"Resize the data (e.g. kg.data.load(..., image_size={expected[:2]})) or build the model with "
-            f"image_shape={tuple(got)}."
-        )
-
-
-def _check_dtype(dtype):
-    if not dtype.is_floating:
-        raise ValueError(
-            f"The data's images are {dtype.name}; GANs here train on floats in [-1, 1]. "
-            "Scale them with `x.astype('float32') / 127.5 - 1` or load them with keras_gans.data.load()."
-        )
-
-
-def _check_range(images):
-    arr = np.asarray(images, dtype="float32")
-    if arr.size == 0:
-        raise ValueError(f"The data is empty (an array of shape {arr.shape}); pass at least one batch of images.")
-    lo, hi = float(arr.min()), float(arr.max())
-    if not np.isfinite(arr).all():
-        raise ValueError("The data contains NaN or Inf pixels; clean it before training.")
-    if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
-        raise ValueError(
-            f"The data's pixel values lie in [{lo:g}, {hi:g}], but the generator's tanh output is in [-1, 1]. "
-            "Scale the images to [-1, 1] (e.g. `x / 127.5 - 1` for 0-255 pixels) or use keras_gans.data.load()."
-        )

@@ -18,7 +18,8 @@ import numpy as np
 import keras
 import tensorflow as tf
 
-from keras_gans.models.gan import GAN, run_network
+from keras_gans.models.common import run_network
+from keras_gans.models.gan import GAN
 from keras_gans.utils.images import check_output, format_output
 
 __all__ = ["MultiNetworkGAN", "as_model_images", "check_links", "run_network", "unique_variables"]

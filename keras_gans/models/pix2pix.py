@@ -164,15 +164,6 @@ class Pix2Pix(MultiNetworkGAN):
         return model, ds
 
     def get_config(self):
-        return {
-            **self.network_config(),
-            "image_shape": self.image_shape_config,
-            "output_channels": self.output_channels,
-            "filters": self.filters,
-            "discriminator_filters": self.discriminator_filters,
-            "discriminator_downsampling": self.discriminator_downsampling,
-            "lambda_l1": self.lambda_l1,
-            "dropout": self.dropout,
-            "ema_decay": self.ema_decay,
-            "seed": self.seed,
-        }
+        return {**self.network_config(), "image_shape": self.image_shape_config,
+                **self.options_config("output_channels", "filters", "discriminator_filters",
+                                      "discriminator_downsampling", "lambda_l1", "dropout", "ema_decay", "seed")}

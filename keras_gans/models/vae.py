@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.models.gan import deserialize_networks, run_network, unpack_images
+from keras_gans.models.common import deserialize_networks, run_network, unpack_images
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.random import standard_normal
 

@@ -156,11 +156,12 @@ class WGANGP(WGAN):
     Example:
 
     >>> import keras_gans as kg
-    >>> gan = kg.models.WGANGP(image_shape=(28, 28, 1))
-    >>> gan.compile()
-    >>> gan.fit(kg.data.load("mnist-5k", batch_size=5 * 64), epochs=1, verbose=0)
-    >>> gan.generate(4, seed=0).shape
-    (4, 28, 28, 1)
+    >>> ds = kg.data.load("mnist-5k", batch_size=5 * 64)            # 5 critic batches of 64 per step
+    >>> gp = kg.models.WGANGP(image_shape=(28, 28, 1), critic_normalization="layer")
+    >>> gp.compile()
+    >>> logs = gp.fit(ds, epochs=1, verbose=0).history
+    >>> sorted(logs)          # the penalty is logged beside the distance estimate
+    ['d_loss', 'g_loss', 'gradient_penalty', 'loss', 'wasserstein_distance']
     """
 
     metric_names = ("d_loss", "g_loss", "wasserstein_distance", "gradient_penalty")

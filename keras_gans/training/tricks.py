@@ -30,12 +30,14 @@ every loss.
 The pure functions here (targets, BCE, the noise schedule, validation) are what the mixin uses;
 :mod:`keras_gans.tricks` is the public facade that re-exports them with the models.
 
->>> import keras_gans as kg
->>> gan = kg.tricks.DCGANWithTricks(label_smoothing=0.1, instance_noise=0.1, instance_noise_steps=2000,
-...                                 ema_decay=0.999)
->>> gan.compile()
->>> gan.fit(kg.data.load("mnist-5k", batch_size=64), epochs=1, verbose=0)
->>> images = gan.generate(16, seed=0)          # from the EMA generator
+A model with the tricks is `class MyGAN(TricksMixin, GAN)` whose `train_step` calls the mixin's
+methods (see :class:`keras_gans.models.DCGANWithTricks`). The functions work on their own:
+
+>>> import numpy as np
+>>> np.asarray(discriminator_targets(3, real=True, label_smoothing=0.1)).ravel()    # one-sided smoothing
+array([0.9, 0.9, 0.9], dtype=float32)
+>>> round(float(instance_noise_stddev(500, 0.1, decay_steps=1000)), 6)              # half-way: σ₀ / 2
+0.05
 """
 import keras
 import tensorflow as tf
