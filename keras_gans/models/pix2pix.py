@@ -87,7 +87,7 @@ class Pix2Pix(MultiNetworkGAN):
                 "keras_gans.networks.patchgan_discriminator(..., condition_channels=C)."
             )
         check_links([("generator input", (None,) + in_shape, "discriminator condition", d_inputs[0]),
-                      ("generator output", (None,) + out_shape, "discriminator image", d_inputs[1])])
+                     ("generator output", (None,) + out_shape, "discriminator image", d_inputs[1])])
         super().__init__(generator, discriminator, seed=seed, **kwargs)  # no latent space: latent_dim None
         self.shape_a, self.shape_b = in_shape, out_shape
         self.image_shape_config = image_shape
