@@ -73,6 +73,5 @@ class ImageHistoryPool(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
-        config = super().get_config()
-        config.update(pool_size=self.pool_size, swap_probability=self.swap_probability, seed=self.seed)
-        return config
+        return {**super().get_config(), "pool_size": self.pool_size, "swap_probability": self.swap_probability,
+                "seed": self.seed}
