@@ -2,14 +2,16 @@
 
 `MODELS` maps the CLI names (`keras-gans train NAME`) to classes.
 """
+from keras_gans.layers.history_pool import ImageHistoryPool
 from keras_gans.models.gan import GAN
-from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.multi_network import MultiNetworkGAN
+from keras_gans.models.dcgan import DCGAN, DCGANWithTricks
 from keras_gans.models.wgan import WGAN, WGANGP
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.sgan import SGAN
 from keras_gans.models.progan import ProGAN, ProGANSchedule
 from keras_gans.models.style_transfer import StyleTransfer
-from keras_gans.models.cyclegan import CycleGAN, ImageHistoryPool
+from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.cogan import CoGAN
 from keras_gans.models.vae import VAE
@@ -28,3 +30,4 @@ MODELS = {
 }
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MODELS"]
+__all__ += ["DCGANWithTricks", "MultiNetworkGAN"]

@@ -6,7 +6,8 @@ from keras import ops
 
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
-from keras_gans.tricks import TricksMixin
+from keras_gans.training.tricks import TricksMixin
+from keras_gans.utils.images import check_output, format_output
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -65,6 +66,8 @@ class CGAN(TricksMixin, GAN):
     >>> sevens.shape
     (8, 28, 28, 1)
     """
+
+    fixed_options = ("update",)  # alternating updates only
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, conditioning="embedding",
                  generator=None, discriminator=None, discriminator_dropout=0.0, matching_aware=True, **kwargs):
@@ -195,8 +198,7 @@ class CGAN(TricksMixin, GAN):
         Raises:
             ValueError: labels out of range, not integers, or not one per image.
         """
-        if output not in ("float", "uint8"):
-            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
+        check_output(output)
         if n is None:
             n = len(z) if z is not None else (np.size(labels) if labels is not None and np.ndim(labels) else 16)
         if labels is None:
@@ -205,12 +207,7 @@ class CGAN(TricksMixin, GAN):
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
         if z.shape != (int(n), self.latent_dim):
             raise ValueError(f"z must have shape ({n}, {self.latent_dim}); got {z.shape}.")
-        images = self.run_generator(z, labels, batch_size=batch_size)
-        if output == "uint8":
-            from keras_gans.utils.images import to_uint8
-
-            return to_uint8(images)
-        return images
+        return format_output(self.run_generator(z, labels, batch_size=batch_size), output)
 
     def serving_inputs(self):
         """Serving signature: `z` float32 (batch, latent_dim) and `labels` int32 (batch,)."""
@@ -233,7 +230,6 @@ class CGAN(TricksMixin, GAN):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("update", None)
         config.update(image_shape=self._image_shape, num_classes=self.num_classes, conditioning=self.conditioning,
                       discriminator_dropout=self.discriminator_dropout, matching_aware=self.matching_aware)
         return config

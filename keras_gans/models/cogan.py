@@ -1,13 +1,14 @@
 """Coupled GAN (Liu & Tuzel, "Coupled Generative Adversarial Networks", NeurIPS 2016)."""
-import os
-
 import numpy as np
 import keras
 import tensorflow as tf
 
-from keras_gans.models.cyclegan import MultiNetworkGAN, _cli_pair_dataset
-from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators, unique_variables
-from keras_gans.utils.io import atomic_path
+from keras_gans.export import check_format, export_generator
+from keras_gans.models.cyclegan import _cli_pair_dataset
+from keras_gans.models.common import run_network
+from keras_gans.models.multi_network import MultiNetworkGAN
+from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators
+from keras_gans.utils.images import format_output
 
 DOMAINS = ("a", "b", "both")
 
@@ -48,6 +49,9 @@ class CoGAN(MultiNetworkGAN):
 
     metric_names = ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "g_a_loss", "g_b_loss")
     default_loss = "non_saturating"
+    generator_names = ("generator_a", "generator_b")
+    discriminator_names = ("discriminator_a", "discriminator_b")
+    network_keys = ()  # the networks are built from the config's sizes, not saved in it
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=32, discriminator_dropout=0.0,
                  generator_private_layers=1, seed=None, **kwargs):
@@ -59,23 +63,10 @@ class CoGAN(MultiNetworkGAN):
         self.generator_a, self.generator_b = generator_a, generator_b
         self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
         self.shape_a = self.shape_b = image_shape
-        self.latent_dim = int(latent_dim)
         self.filters = int(filters)
         self.discriminator_dropout = float(discriminator_dropout)
         self.generator_private_layers = int(generator_private_layers)
         self.built = True
-
-    @property
-    def g_weights(self):
-        return unique_variables(self.generator_a, self.generator_b)
-
-    @property
-    def d_weights(self):
-        return unique_variables(self.discriminator_a, self.discriminator_b)
-
-    @property
-    def image_shape(self):
-        return self.shape_a
 
     def train_step(self, data):
         """One CoGAN iteration (Liu & Tuzel 2016, Alg. 1) on an unpaired batch (real A, real B)."""
@@ -108,25 +99,13 @@ class CoGAN(MultiNetworkGAN):
         """The corresponding pair `(G_A(z), G_B(z))`."""
         return self.generator_a(z, training=training), self.generator_b(z, training=training)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        self.check_pair_data(x, self.shape_a, self.shape_b)
-        return keras.Model.fit(self, x, y, *args, **kwargs)
-
     # ------------------------------------------------------------------ sampling
-    def latent(self, n, seed=None):
-        """`n` latent vectors z ~ N(0, I) as float32 numpy; the same `seed` gives the same z."""
-        return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype("float32")
-
     def generate_pair(self, n=16, seed=None, z=None, batch_size=256):
         """`(images_a, images_b)`: a corresponding pair for each of `n` latent vectors (float32 in [-1, 1])."""
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")
-        outs_a, outs_b = [], []
-        for i in range(0, len(z), batch_size):
-            outs_a.append(keras.ops.convert_to_numpy(self.generator_a(z[i:i + batch_size], training=False)))
-            outs_b.append(keras.ops.convert_to_numpy(self.generator_b(z[i:i + batch_size], training=False)))
-        return np.concatenate(outs_a), np.concatenate(outs_b)
+        return run_network(self.generator_a, z, batch_size), run_network(self.generator_b, z, batch_size)
 
     def generate(self, n=16, seed=None, z=None, batch_size=256, output="float", domain="both"):
         """`n` samples: `domain="a"` or `"b"` gives that domain; `"both"` (default, used by sample grids)
@@ -134,14 +113,7 @@ class CoGAN(MultiNetworkGAN):
         if domain not in DOMAINS:
             raise ValueError(f"domain must be one of {DOMAINS}; got {domain!r}.")
         a, b = self.generate_pair(n, seed, z, batch_size)
-        images = a if domain == "a" else b if domain == "b" else np.concatenate([a, b], axis=2)
-        if output == "uint8":
-            from keras_gans.utils.images import to_uint8
-
-            return to_uint8(images)
-        if output != "float":
-            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
-        return images
+        return format_output(a if domain == "a" else b if domain == "b" else np.concatenate([a, b], axis=2), output)
 
     def pair_generator(self):
         """A single `keras.Model` z → `[G_A(z) | G_B(z)]`, each pair side by side (N, H, 2W, C), as `generate()`.
@@ -169,36 +141,12 @@ class CoGAN(MultiNetworkGAN):
         return list(self.generate_pair(n, seed))
 
     # ------------------------------------------------------------------ export and config
-    def serving_inputs(self):
-        return [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")]
-
     def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
         """SavedModel with `serve(z)` → `{"images_a", "images_b"}` (float32 in [-1, 1]) and
         `sample(n, seed)` → the same from z ~ N(0, I) (stateless, seeded)."""
-        if format != "tf_saved_model":
-            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
-        g_a, g_b, latent_dim = self.generator_a, self.generator_b, self.latent_dim
-        archive = keras.export.ExportArchive()
-        archive.track(g_a)
-        archive.track(g_b)
-
-        @tf.function(input_signature=self.serving_inputs())
-        def serve(z):
-            return {"images_a": g_a(z, training=False), "images_b": g_b(z, training=False)}
-
-        @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="n"), tf.TensorSpec([], tf.int32, name="seed")])
-        def sample(n, seed):
-            z = tf.random.stateless_normal(tf.stack([n, latent_dim]), seed=tf.stack([seed, 0]))
-            return {"images_a": g_a(z, training=False), "images_b": g_b(z, training=False)}
-
-        archive.add_endpoint("serve", serve)
-        archive.add_endpoint("sample", sample)
-        filepath = os.fspath(filepath)
-        with atomic_path(filepath) as tmp:
-            archive.write_out(tmp, verbose=False)
-        if verbose:
-            print(f"Saved CoGAN to {filepath} (endpoints: serve(z), sample(n, seed) → images_a, images_b in [-1, 1]).")
-        return filepath
+        check_format(format)
+        return export_generator(self, filepath, network={"images_a": self.generator_a, "images_b": self.generator_b},
+                                verbose=verbose)
 
     @classmethod
     def from_cli(cls, args):
@@ -211,19 +159,10 @@ class CoGAN(MultiNetworkGAN):
         return cls(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed), ds
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": self.shape_a,
-            "latent_dim": self.latent_dim,
-            "filters": self.filters,
-            "discriminator_dropout": self.discriminator_dropout,
-            "generator_private_layers": self.generator_private_layers,
-            "seed": self.seed,
-        }
+        return {**self.network_config(), "image_shape": self.shape_a,
+                **self.options_config("latent_dim", "filters", "discriminator_dropout", "generator_private_layers",
+                                      "seed")}
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config.setdefault("generator_private_layers", 2)     # saved before the option existed
-        return cls(**config)
+        return super().from_config({"generator_private_layers": 2, **config})  # 2: saved before the option existed

@@ -1,8 +1,12 @@
-"""Deep convolutional GAN (Radford, Metz & Chintala, ICLR 2016; GANs in Action, chapter 4)."""
+"""Deep convolutional GAN (Radford, Metz & Chintala, ICLR 2016; GANs in Action, chapter 4), plain
+and with the training tricks of chapter 5 (:class:`DCGANWithTricks`)."""
 import keras
+import tensorflow as tf
+from keras import ops
 
 from keras_gans.models.gan import GAN
 from keras_gans.networks import dcgan_nets
+from keras_gans.training.tricks import TricksMixin
 
 ARCHITECTURES = ("book", "radford")
 
@@ -79,3 +83,39 @@ class DCGAN(GAN):
         config.update(image_shape=self._image_shape, architecture=self.architecture,
                       discriminator_dropout=self.discriminator_dropout)
         return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class DCGANWithTricks(TricksMixin, DCGAN):
+    """:class:`DCGAN` with the training tricks of :mod:`keras_gans.tricks`.
+
+    The algorithm is DCGAN's (GANs in Action ch. 4 and §5.5), with `d_steps` D updates per G
+    update, D's targets and inputs passed through the label and instance-noise tricks, and the
+    EMA generator updated after each G step.
+
+    >>> import keras_gans as kg
+    >>> gan = kg.tricks.DCGANWithTricks(label_smoothing=0.1, d_steps=2)
+    >>> gan.compile()
+    >>> gan.fit(kg.data.load("mnist-5k", batch_size=128), epochs=1, verbose=0)   # 2 D steps of 64
+    """
+
+    def train_step(self, data):
+        real = self.unpack_images(data)
+        # 1. d_steps discriminator updates, each on its own slice of the real batch.
+        for (real_chunk,) in self.critic_batches(real):
+            m = ops.shape(real_chunk)[0]
+            fake = self.generator(self.sample_latent(m), training=True)
+            with tf.GradientTape() as tape:
+                real_logits = self.discriminator(self.d_input(real_chunk), training=True)
+                fake_logits = self.discriminator(self.d_input(fake), training=True)
+                d_loss = self.discriminator_loss(real_logits, fake_logits)
+            self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+        # 2. One generator update through D (no label tricks on G's targets).
+        with tf.GradientTape() as tape:
+            fake_logits_g = self.discriminator(self.d_input(self.generator(self.sample_latent(m), training=True)),
+                                               training=True)
+            g_loss = self.gan_loss.generator(fake_logits_g, ops.stop_gradient(real_logits))
+        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        self.update_ema()
+        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
+        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)

@@ -17,7 +17,21 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as gan_losses
+from keras_gans.export import check_format, export_generator
+from keras_gans.models.common import (
+    check_images,
+    deserialize_networks,
+    latent_size,
+    run_network,
+    single_input,
+    unpack_images,
+)
+from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.io import atomic_path
+from keras_gans.utils.random import replica_random, standard_normal
+
+# replica_random, run_network and unpack_images are importable from here as before.
+__all__ = ["GAN", "replica_random", "run_network", "unpack_images"]
 
 UPDATE_RULES = ("alternating", "simultaneous")
 D_BATCHES = ("joint", "separate")
@@ -30,7 +44,8 @@ class GAN(keras.Model):
     Args:
         generator: a `keras.Model` mapping latent vectors `(batch, latent_dim)` to images.
         discriminator: a `keras.Model` mapping images to one logit (or critic score) per image.
-        latent_dim: size of z; read from `generator`'s input when omitted.
+        latent_dim: size of z; read from `generator`'s input when omitted. None for generators
+            that take images (image-to-image models), which have no latent space.
         seed: seed of the `SeedGenerator` used for z during training (reproducible runs).
         update: `"alternating"` (default; Goodfellow et al. 2014, Alg. 1 with k = 1: a D step on
             fresh fakes, then a G step on new fakes) or `"simultaneous"` (one generator forward
@@ -59,6 +74,8 @@ class GAN(keras.Model):
     metric_names = ("d_loss", "g_loss", "d_acc_real", "d_acc_fake")
     #: The loss `compile()` uses when none is given.
     default_loss = "non_saturating"
+    #: The networks `get_config` serialises and `from_config` deserialises (by attribute / config key).
+    network_keys = ("generator", "discriminator")
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating",
                  d_batch="separate", **kwargs):
@@ -70,7 +87,7 @@ class GAN(keras.Model):
         self.d_batch = d_batch
         self.generator = generator
         self.discriminator = discriminator
-        inferred = _latent_size(generator)
+        inferred = latent_size(generator)
         if latent_dim is None:
             latent_dim = inferred
         elif inferred is not None and int(latent_dim) != inferred:
@@ -78,7 +95,7 @@ class GAN(keras.Model):
                 f"latent_dim={latent_dim} does not match the generator's input size {inferred}. "
                 "Pass latent_dim equal to the generator's input size (or omit it)."
             )
-        self.latent_dim = int(latent_dim)
+        self.latent_dim = None if latent_dim is None else int(latent_dim)
         self.seed = seed
         self.update = update
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -121,9 +138,9 @@ class GAN(keras.Model):
         self.d_optimizer, self.g_optimizer, self.gan_loss = d_opt, g_opt, gan_loss
         # optimizer=None: Keras must not create (and save) an unused default optimizer.
         super().compile(optimizer=None, **kwargs)
-        # Built here so that load_weights / BackupAndRestore restore their state.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        # Built here (on the variables they update) so that load_weights / BackupAndRestore restore their state.
+        self.d_optimizer.build(self.d_weights)
+        self.g_optimizer.build(self.g_weights)
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False) or not hasattr(self, "d_optimizer"):
@@ -150,11 +167,23 @@ class GAN(keras.Model):
 
     @property
     def d_weights(self):
+        """The variables `d_optimizer` updates (every discriminator's, each once)."""
         return self.discriminator.trainable_variables
 
     @property
     def g_weights(self):
+        """The variables `g_optimizer` updates (every generator's, each once)."""
         return self.generator.trainable_variables
+
+    @property
+    def sampling_generator(self):
+        """The network that `generate()`, `export()` and zoo presets use.
+
+        The model's `ema_generator` (an exponential moving average of the generator's weights, see
+        :mod:`keras_gans.training.ema`) when it keeps one, else `generator`. Subclasses may override it.
+        """
+        ema = getattr(self, "ema_generator", None)
+        return ema if ema is not None else self.generator
 
     def sample_latent(self, batch_size):
         """z ~ N(0, I) of shape (batch_size, latent_dim), drawn from the model's SeedGenerator.
@@ -204,12 +233,8 @@ class GAN(keras.Model):
 
     @staticmethod
     def unpack_images(data):
-        """The image tensor of a batch that may be `x`, `(x,)`, or `(x, y)`."""
-        if isinstance(data, (tuple, list)):
-            data = data[0]
-        if isinstance(data, dict):
-            data = data["images"]
-        return data
+        """The image tensor of a batch that may be `x`, `(x,)`, `(x, y)` or a dict with `"images"`."""
+        return unpack_images(data)
 
     def discriminate(self, real, fake, training=True):
         """D's logits on a real and a fake batch: one call on both (`d_batch="joint"`) or two."""
@@ -283,30 +308,16 @@ class GAN(keras.Model):
 
     @property
     def image_shape(self):
-        return tuple(int(d) for d in self.discriminator.input_shape[1:]) if _single_input(self.discriminator) else None
+        return tuple(int(d) for d in self.discriminator.input_shape[1:]) if single_input(self.discriminator) else None
 
     def check_data(self, x):
         """Validates a dataset / array of training images; raises `ValueError` with the fix."""
-        expected = self.image_shape
-        if x is None or expected is None:
-            return
-        if isinstance(x, tf.data.Dataset):
-            spec = self.unpack_images(x.element_spec)
-            if not isinstance(spec, tf.TensorSpec):
-                return
-            _check_shape(tuple(spec.shape[1:]), expected)
-            _check_dtype(spec.dtype)
-            sample = next(iter(x.take(1)))
-            _check_range(self.unpack_images(sample))
-        elif isinstance(x, np.ndarray) or tf.is_tensor(x):
-            _check_shape(tuple(x.shape[1:]), expected)
-            _check_dtype(tf.as_dtype(x.dtype))
-            _check_range(x)
+        check_images(x, self.image_shape)
 
     # ------------------------------------------------------------------ sampling
     def latent(self, n, seed=None):
         """`n` latent vectors z ~ N(0, I) as float32 numpy; the same `seed` gives the same z."""
-        return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype("float32")
+        return standard_normal(n, self.latent_dim, seed)
 
     def generate(self, n=16, seed=None, z=None, batch_size=256, output="float"):
         """Generates `n` images (or one per row of `z`) with the generator in inference mode.
@@ -321,8 +332,6 @@ class GAN(keras.Model):
         Returns:
             a numpy array `(n, H, W, C)`.
         """
-        from keras_gans.utils.images import check_output, format_output
-
         check_output(output)
         if z is None and int(n) < 0:
             raise ValueError(f"n (the number of images) must be ≥ 0; got {n}.")
@@ -332,16 +341,8 @@ class GAN(keras.Model):
         return format_output(self.run_generator(z, batch_size=batch_size), output)
 
     def run_generator(self, *inputs, batch_size=256):
-        """Runs the generator on numpy inputs in batches (inference mode); returns numpy."""
-        n = len(inputs[0])
-        outputs = []
-        for start in range(0, n, batch_size):
-            chunk = [a[start:start + batch_size] for a in inputs]
-            out = self.generator(chunk[0] if len(chunk) == 1 else chunk, training=False)
-            outputs.append(ops.convert_to_numpy(out))
-        if not outputs:
-            return np.zeros((0,) + tuple(self.generator.output_shape[1:]), "float32")
-        return np.concatenate(outputs, axis=0)
+        """Runs :attr:`sampling_generator` on numpy inputs (z, and labels for CGAN) in batches; returns numpy."""
+        return run_network(self.sampling_generator, inputs[0] if len(inputs) == 1 else list(inputs), batch_size)
 
     # ------------------------------------------------------------------ command line
     @classmethod
@@ -430,100 +431,24 @@ class GAN(keras.Model):
         `tf.saved_model.load(path).signatures["serving_default"](z=z)["images"]`, and in Keras with
         `keras.layers.TFSMLayer(path, call_endpoint="serve")`.
         """
-        if format != "tf_saved_model":
-            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
-        from keras_gans.export import export_generator
-
-        export_generator(self, filepath, verbose=verbose)
+        check_format(format)
+        return export_generator(self, filepath, network=self.sampling_generator, verbose=verbose)
 
     # ------------------------------------------------------------------ config
-    def get_config(self):
-        config = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "seed": self.seed,
-            "update": self.update,
-            "d_batch": self.d_batch,
-        }
+    def network_config(self):
+        """`name`, `trainable` and each network of :attr:`network_keys`, serialised: a config's first keys."""
+        config = {"name": self.name, "trainable": self.trainable}
+        config.update({key: keras.saving.serialize_keras_object(getattr(self, key)) for key in self.network_keys})
         return config
+
+    def options_config(self, *names):
+        """`{name: self.<name>}` for constructor options that the model keeps under their own names."""
+        return {name: getattr(self, name) for name in names}
+
+    def get_config(self):
+        return {**self.network_config(), **self.options_config("latent_dim", "seed", "update", "d_batch")}
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
+        return cls(**deserialize_networks(config, cls.network_keys))
 
-
-def replica_random(sampler, shape, seed=None, **kwargs):
-    """`sampler(shape, seed=seed, **kwargs)` (e.g. `keras.random.normal`), made replica-aware.
-
-    A `SeedGenerator`'s state is mirrored, so under `tf.distribute` every replica would draw the
-    *same* numbers. Here each replica draws the global batch (`shape[0]` × replicas) and keeps the
-    rows of its replica id: replicas get distinct samples and, with equal per-replica batches, the
-    union equals what one device draws for the whole batch.
-
-    >>> import keras
-    >>> replica_random(keras.random.uniform, (4, 1), seed=keras.random.SeedGenerator(0)).shape
-    TensorShape([4, 1])
-    """
-    context = tf.distribute.get_replica_context()
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if context is None or replicas == 1:
-        return sampler(shape, seed=seed, **kwargs)
-    batch = shape[0]
-    values = sampler((batch * replicas,) + tuple(shape[1:]), seed=seed, **kwargs)
-    start = context.replica_id_in_sync_group * batch
-    return values[start:start + batch]
-
-
-def _latent_size(generator):
-    try:
-        shape = generator.input_shape
-    except (AttributeError, ValueError):
-        return None
-    if isinstance(shape, list):
-        shape = shape[0]
-    return int(shape[-1]) if shape and shape[-1] is not None else None
-
-
-def _single_input(model):
-    try:
-        return not isinstance(model.input_shape, list)
-    except (AttributeError, ValueError):
-        return False
-
-
-def _check_shape(got, expected):
-    if tuple(got) != tuple(expected) and None not in got:
-        raise ValueError(
-            f"The data's images have shape {tuple(got)} but this model's discriminator expects {tuple(expected)}. "
-            f"Resize the data (e.g. kg.data.load(..., image_size={expected[:2]})) or build the model with "
-            f"image_shape={tuple(got)}."
-        )
-
-
-def _check_dtype(dtype):
-    if not dtype.is_floating:
-        raise ValueError(
-            f"The data's images are {dtype.name}; GANs here train on floats in [-1, 1]. "
-            "Scale them with `x.astype('float32') / 127.5 - 1` or load them with keras_gans.data.load()."
-        )
-
-
-def _check_range(images):
-    arr = np.asarray(images, dtype="float32")
-    if arr.size == 0:
-        raise ValueError(f"The data is empty (an array of shape {arr.shape}); pass at least one batch of images.")
-    lo, hi = float(arr.min()), float(arr.max())
-    if not np.isfinite(arr).all():
-        raise ValueError("The data contains NaN or Inf pixels; clean it before training.")
-    if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
-        raise ValueError(
-            f"The data's pixel values lie in [{lo:g}, {hi:g}], but the generator's tanh output is in [-1, 1]. "
-            "Scale the images to [-1, 1] (e.g. `x / 127.5 - 1` for 0-255 pixels) or use keras_gans.data.load()."
-        )

@@ -1,22 +1,14 @@
 """pix2pix (Isola, Zhu, Zhou & Efros, CVPR 2017): paired image-to-image translation with a conditional GAN."""
 import keras
 import tensorflow as tf
-from keras import ops
 
-from keras_gans.models.cyclegan import (
-    MultiNetworkGAN,
-    _check_links,
-    _cli_pair_dataset,
-    as_model_images,
-    export_image_to_image,
-    run_network,
-)
-from keras_gans.tricks import ema_update
+from keras_gans.export import check_format, export_image_to_image
+from keras_gans.losses.image import l1_loss
+from keras_gans.models.cyclegan import _cli_pair_dataset
+from keras_gans.models.multi_network import MultiNetworkGAN, as_model_images, check_links, run_network
+from keras_gans.training.ema import check_decay, ema_copy, ema_update
 
-
-def l1_loss(target, output):
-    """Mean absolute error between the target and the generated image (pix2pix's reconstruction term)."""
-    return ops.mean(ops.abs(ops.cast(target, "float32") - ops.cast(output, "float32")))
+__all__ = ["Pix2Pix", "MNISTM_LAMBDA_L1", "l1_loss"]
 
 
 #: λ for digits → MNIST-M (used by `keras-gans train pix2pix` on `mnist2mnistm-*`). An MNIST-M background
@@ -78,8 +70,7 @@ class Pix2Pix(MultiNetworkGAN):
 
         if lambda_l1 < 0:
             raise ValueError(f"lambda_l1 must be ≥ 0; got {lambda_l1}.")
-        if ema_decay is not None and not 0.0 < float(ema_decay) < 1.0:
-            raise ValueError(f"ema_decay must be in (0, 1) (e.g. 0.995) or None; got {ema_decay!r}.")
+        check_decay(ema_decay, "ema_decay", 0.995)
         image_shape = tuple(int(d) for d in image_shape)
         out_c = int(output_channels or image_shape[-1])
         generator = generator or networks.pix2pix_generator(image_shape, filters=filters, output_channels=out_c,
@@ -95,9 +86,9 @@ class Pix2Pix(MultiNetworkGAN):
                 "The pix2pix discriminator must take two inputs [input_image, output_image]; build it with "
                 "keras_gans.networks.patchgan_discriminator(..., condition_channels=C)."
             )
-        _check_links([("generator input", (None,) + in_shape, "discriminator condition", d_inputs[0]),
-                      ("generator output", (None,) + out_shape, "discriminator image", d_inputs[1])])
-        super().__init__(generator, discriminator, latent_dim=in_shape[-1], seed=seed, **kwargs)
+        check_links([("generator input", (None,) + in_shape, "discriminator condition", d_inputs[0]),
+                     ("generator output", (None,) + out_shape, "discriminator image", d_inputs[1])])
+        super().__init__(generator, discriminator, seed=seed, **kwargs)  # no latent space: latent_dim None
         self.shape_a, self.shape_b = in_shape, out_shape
         self.image_shape_config = image_shape
         self.output_channels = output_channels
@@ -106,20 +97,10 @@ class Pix2Pix(MultiNetworkGAN):
         self.lambda_l1 = float(lambda_l1)
         self.dropout = float(dropout)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
-        self.ema_generator = None
-        if self.ema_decay is not None:
-            self.ema_generator = keras.models.clone_model(generator)
-            self.ema_generator.set_weights(generator.get_weights())
+        #: The moving average of the generator's weights (None without `ema_decay`); it is the
+        #: :attr:`sampling_generator` that `translate`, `export` and zoo presets use.
+        self.ema_generator = None if self.ema_decay is None else ema_copy(generator)
         self.built = True
-
-    @property
-    def image_shape(self):
-        return self.shape_a
-
-    @property
-    def sampling_generator(self):
-        """The network `translate`, `export` and zoo presets use: the EMA generator when there is one."""
-        return self.ema_generator if self.ema_generator is not None else self.generator
 
     def train_step(self, data):
         """One pix2pix iteration: D and G updated from the same forward pass (as in the paper's code)."""
@@ -143,37 +124,19 @@ class Pix2Pix(MultiNetworkGAN):
     def call(self, images, training=False):
         return self.sampling_generator(images, training=training)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        self.check_pair_data(x, self.shape_a, self.shape_b)
-        return keras.Model.fit(self, x, y, *args, **kwargs)
-
     def translate(self, images, batch_size=64, output="float"):
         """G(x) for uint8 or [-1, 1] float images x of the trained shape (one image or a batch)."""
-        batch, single = as_model_images(images, self.shape_a, "input images")
-        from keras_gans.utils.images import check_output, format_output
-
-        check_output(output)
-        out = format_output(run_network(self.sampling_generator, batch, batch_size), output)
-        return out[0] if single else out
-
-    def generate(self, n=16, seed=None, output="float", **kwargs):
-        """Translations of the first `n` preview inputs (see :meth:`set_preview`); `seed` is unused."""
-        a, _ = self._preview(n)
-        return self.translate(a, output=output)
+        return self.translate_with(self.sampling_generator, images, self.shape_a, "input images", batch_size, output)
 
     def preview_rows(self, images_a, images_b):
         """Rows for a sample grid: inputs, outputs, targets."""
         a, _ = as_model_images(images_a, self.shape_a)
         b, _ = as_model_images(images_b, self.shape_b)
-        return [a, run_network(self.sampling_generator, a), b]
-
-    def serving_inputs(self):
-        return [tf.TensorSpec((None,) + self.shape_a, tf.float32, name="images")]
+        return [a, run_network(self.sampling_generator, a, 64), b]
 
     def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
         """SavedModel with `serve`: `images` float32 (batch, H, W, C) in [-1, 1] → `{"images"}` in [-1, 1]."""
-        if format != "tf_saved_model":
-            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
+        check_format(format)
         return export_image_to_image(self, {"serve": self.sampling_generator}, filepath, verbose)
 
     @classmethod
@@ -201,26 +164,6 @@ class Pix2Pix(MultiNetworkGAN):
         return model, ds
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "image_shape": self.image_shape_config,
-            "output_channels": self.output_channels,
-            "filters": self.filters,
-            "discriminator_filters": self.discriminator_filters,
-            "discriminator_downsampling": self.discriminator_downsampling,
-            "lambda_l1": self.lambda_l1,
-            "dropout": self.dropout,
-            "ema_decay": self.ema_decay,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
+        return {**self.network_config(), "image_shape": self.image_shape_config,
+                **self.options_config("output_channels", "filters", "discriminator_filters",
+                                      "discriminator_downsampling", "lambda_l1", "dropout", "ema_decay", "seed")}

@@ -3,9 +3,14 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
+from keras_gans.export import check_format, export_classifier
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
-from keras_gans.tricks import TricksMixin, ema_update
+from keras_gans.training.ema import check_decay, ema_copy, ema_update
+from keras_gans.training.schedules import HalfLinearDecay
+from keras_gans.training.tricks import TricksMixin
+
+__all__ = ["SGAN", "HalfLinearDecay", "build_classifier", "real_logit", "supervised_baseline"]
 
 GENERATOR_OBJECTIVES = ("non_saturating", "feature_matching")
 
@@ -17,27 +22,6 @@ def real_logit(class_logits):
     σ(log Z), so log Z is a logit for the usual GAN losses (computed stably by logsumexp).
     """
     return ops.logsumexp(ops.cast(class_logits, "float32"), axis=-1, keepdims=True)
-
-
-@keras.saving.register_keras_serializable(package="keras_gans")
-class HalfLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """`learning_rate` for the first half of `total_steps`, then linearly down to 0 at `total_steps`.
-
-    Salimans et al. (2016) train the semi-supervised GAN with a learning rate that decays linearly
-    to zero at the end of training; the last, small steps settle the classifier.
-    """
-
-    def __init__(self, learning_rate, total_steps):
-        self.learning_rate = float(learning_rate)
-        self.total_steps = int(total_steps)
-
-    def __call__(self, step):
-        half = self.total_steps / 2.0
-        progress = ops.clip((ops.cast(step, "float32") - half) / half, 0.0, 1.0)
-        return self.learning_rate * (1.0 - progress)
-
-    def get_config(self):
-        return {"learning_rate": self.learning_rate, "total_steps": self.total_steps}
 
 
 def build_classifier(discriminator, name="sgan_classifier"):
@@ -131,6 +115,7 @@ class SGAN(TricksMixin, GAN):
 
     metric_names = ("d_loss", "g_loss", "supervised_loss", "unsupervised_loss", "labeled_acc",
                     "d_acc_real", "d_acc_fake")
+    fixed_options = ("update", "d_steps")
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, num_labeled=None, generator=None,
                  discriminator=None, dropout=0.5, input_noise=0.3, hidden_noise=0.0, d_normalization=None,
@@ -138,8 +123,7 @@ class SGAN(TricksMixin, GAN):
                  unsupervised_weight=1.0, classifier_ema=0.99, learning_rate=3e-3, lr_decay_steps=None, **kwargs):
         if generator_objective not in GENERATOR_OBJECTIVES:
             raise ValueError(f"generator_objective must be one of {GENERATOR_OBJECTIVES}; got {generator_objective!r}.")
-        if classifier_ema is not None and not 0.0 < float(classifier_ema) < 1.0:
-            raise ValueError(f"classifier_ema must be in (0, 1) (e.g. 0.99) or None; got {classifier_ema!r}.")
+        check_decay(classifier_ema, "classifier_ema", 0.99)
         if float(supervised_weight) < 0 or float(unsupervised_weight) < 0:
             raise ValueError("supervised_weight and unsupervised_weight must be ≥ 0; got "
                              f"{supervised_weight!r} and {unsupervised_weight!r}.")
@@ -172,10 +156,8 @@ class SGAN(TricksMixin, GAN):
         self.classifier_ema = None if classifier_ema is None else float(classifier_ema)
         self.learning_rate = float(learning_rate)
         self.lr_decay_steps = None if lr_decay_steps is None else int(lr_decay_steps)
-        self.ema_discriminator = None
-        if self.classifier_ema is not None:
-            self.ema_discriminator = keras.models.clone_model(discriminator)
-            self.ema_discriminator.set_weights(discriminator.get_weights())
+        #: The moving average of D's weights behind :attr:`classifier` (None without `classifier_ema`).
+        self.ema_discriminator = None if self.classifier_ema is None else ema_copy(discriminator)
         self._image_shape = tuple(int(d) for d in generator.output_shape[1:])
         if generator_objective == "feature_matching":
             try:
@@ -285,28 +267,8 @@ class SGAN(TricksMixin, GAN):
         Endpoint `serve` (also `serving_default`): `images` float32 (batch, H, W, C) in [-1, 1] →
         `{"probabilities": (batch, num_classes), "classes": int32 (batch,)}`.
         """
-        if format != "tf_saved_model":
-            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
-        import os
-
-        from keras_gans.utils.io import atomic_path
-
-        classifier = self.classifier
-        archive = keras.export.ExportArchive()
-        archive.track(classifier)
-
-        @tf.function(input_signature=[tf.TensorSpec((None,) + self._image_shape, tf.float32, name="images")])
-        def serve(images):
-            probabilities = classifier(images, training=False)
-            return {"probabilities": probabilities, "classes": tf.argmax(probabilities, axis=-1, output_type=tf.int32)}
-
-        archive.add_endpoint("serve", serve)
-        filepath = os.fspath(filepath)
-        with atomic_path(filepath) as tmp:
-            archive.write_out(tmp, verbose=False)
-        if verbose:
-            print(f"Saved the SGAN classifier to {filepath} (endpoint: serve(images) -> probabilities, classes).")
-        return filepath
+        check_format(format)
+        return export_classifier(self, self.classifier, filepath, verbose=verbose)
 
     @classmethod
     def from_cli(cls, args):
@@ -332,8 +294,6 @@ class SGAN(TricksMixin, GAN):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("update", None)
-        config.pop("d_steps", None)
         config.update(image_shape=self._image_shape, num_classes=self.n_classes, num_labeled=self.num_labeled,
                       dropout=self.dropout, input_noise=self.input_noise, hidden_noise=self.hidden_noise,
                       d_normalization=self.d_normalization, translate=self.translate,

@@ -6,6 +6,10 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models.common import deserialize_networks, run_network, unpack_images
+from keras_gans.utils.images import check_output, format_output
+from keras_gans.utils.random import standard_normal
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class Sampling(keras.layers.Layer):
@@ -142,7 +146,7 @@ class VAE(keras.Model):
 
     def train_step(self, data):
         """One gradient step on the negative ELBO (GANs in Action listing 2.x, as a `train_step`)."""
-        images = _images(data)
+        images = unpack_images(data)
         with tf.GradientTape() as tape:
             total, reconstruction, kl = self.compute_losses(images, training=True)
         grads = tape.gradient(total, self.trainable_variables)
@@ -153,7 +157,7 @@ class VAE(keras.Model):
         return self._track(total, reconstruction, kl)
 
     def test_step(self, data):
-        total, reconstruction, kl = self.compute_losses(_images(data), training=False)
+        total, reconstruction, kl = self.compute_losses(unpack_images(data), training=False)
         return self._track(total, reconstruction, kl)
 
     def _track(self, total, reconstruction, kl):
@@ -164,7 +168,7 @@ class VAE(keras.Model):
     # ------------------------------------------------------------------ using it
     def latent(self, n, seed=None):
         """`n` latent vectors z ~ N(0, I) as float32 numpy; the same `seed` gives the same z."""
-        return np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype("float32")
+        return standard_normal(n, self.latent_dim, seed)
 
     def encode(self, images, batch_size=256):
         """`(z_mean, z_log_var)` of images in [-1, 1], as numpy."""
@@ -181,20 +185,12 @@ class VAE(keras.Model):
         z = np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")
-        out = [ops.convert_to_numpy(self.decoder(z[i:i + batch_size], training=False))
-               for i in range(0, len(z), batch_size)]
-        return np.concatenate(out) * 2.0 - 1.0 if out else np.zeros((0,) + self._image_shape, "float32")
+        return run_network(self.decoder, z, batch_size) * 2.0 - 1.0
 
     def generate(self, n=16, seed=None, z=None, batch_size=256, output="float"):
         """Decodes `n` draws z ~ N(0, I) (or the given `z`): float32 in [-1, 1] or uint8 (`output="uint8"`)."""
-        if output not in ("float", "uint8"):
-            raise ValueError(f"output must be 'float' or 'uint8'; got {output!r}.")
-        images = self.decode(self.latent(n, seed) if z is None else z, batch_size)
-        if output == "uint8":
-            from keras_gans.utils.images import to_uint8
-
-            return to_uint8(images)
-        return images
+        check_output(output)
+        return format_output(self.decode(self.latent(n, seed) if z is None else z, batch_size), output)
 
     def latent_grid(self, n=15, low=0.05, high=0.95):
         """The decoded 2-D manifold (book figure 2.7): an `n × n` grid of z at Gaussian quantiles.
@@ -223,16 +219,4 @@ class VAE(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for key in ("encoder", "decoder"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
-
-
-def _images(data):
-    if isinstance(data, (tuple, list)):
-        data = data[0]
-    if isinstance(data, dict):
-        data = data["images"]
-    return data
+        return cls(**deserialize_networks(config, ("encoder", "decoder")))

@@ -16,10 +16,10 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.losses import gradient_penalty
+from keras_gans.losses.penalties import gradient_penalty
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
-from keras_gans.tricks import TricksMixin
+from keras_gans.training.tricks import TricksMixin
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -57,6 +57,7 @@ class WGAN(TricksMixin, GAN):
     metric_names = ("d_loss", "g_loss", "wasserstein_distance")
     default_loss = "wasserstein"
     default_normalization = "batch"
+    fixed_options = ("d_steps", "update")  # the D:G ratio is n_critic; the updates alternate
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, generator=None, critic=None, n_critic=5,
                  clip_value=0.01, critic_normalization="default", discriminator=None, **kwargs):
@@ -131,17 +132,9 @@ class WGAN(TricksMixin, GAN):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("d_steps", None)
-        config.pop("update", None)
         config.update(image_shape=self._image_shape, n_critic=self.n_critic, clip_value=self.clip_value,
                       critic_normalization=self.critic_normalization)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config.pop("update", None)
-        return super().from_config(config)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -163,11 +156,12 @@ class WGANGP(WGAN):
     Example:
 
     >>> import keras_gans as kg
-    >>> gan = kg.models.WGANGP(image_shape=(28, 28, 1))
-    >>> gan.compile()
-    >>> gan.fit(kg.data.load("mnist-5k", batch_size=5 * 64), epochs=1, verbose=0)
-    >>> gan.generate(4, seed=0).shape
-    (4, 28, 28, 1)
+    >>> ds = kg.data.load("mnist-5k", batch_size=5 * 64)            # 5 critic batches of 64 per step
+    >>> gp = kg.models.WGANGP(image_shape=(28, 28, 1), critic_normalization="layer")
+    >>> gp.compile()
+    >>> logs = gp.fit(ds, epochs=1, verbose=0).history
+    >>> sorted(logs)          # the penalty is logged beside the distance estimate
+    ['d_loss', 'g_loss', 'gradient_penalty', 'loss', 'wasserstein_distance']
     """
 
     metric_names = ("d_loss", "g_loss", "wasserstein_distance", "gradient_penalty")

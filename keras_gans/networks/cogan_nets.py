@@ -91,13 +91,3 @@ def cogan_discriminators(image_shape=(28, 28, 1), filters=32, dropout=0.0, name=
         models.append(keras.Model(image, x, name=f"{name}_{domain}"))
     return tuple(models)
 
-
-def unique_variables(*models):
-    """The trainable variables of several models, each shared variable once (in first-seen order)."""
-    seen, out = set(), []
-    for model in models:
-        for v in model.trainable_variables:
-            if id(v) not in seen:
-                seen.add(id(v))
-                out.append(v)
-    return out

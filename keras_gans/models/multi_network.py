@@ -1,0 +1,216 @@
+"""The base of models with several generators or discriminators: CycleGAN, pix2pix, CoGAN (and the
+image-to-image models to come), with the plumbing they share.
+
+:class:`MultiNetworkGAN` is a :class:`~keras_gans.models.GAN`: it reuses its optimizer pair,
+`compile` (optimizers built on :attr:`g_weights` / :attr:`d_weights`), trackers, `apply_update`,
+atomic saving and config. A subclass names its networks in :attr:`~MultiNetworkGAN.generator_names`
+and :attr:`~MultiNetworkGAN.discriminator_names`; the base gives each shared variable to its
+optimizer once, validates two-domain data, converts images in and out, and keeps preview inputs
+for `generate()` and sample grids.
+
+>>> import keras_gans as kg
+>>> model = kg.models.CycleGAN(image_shape=(32, 32, 3), filters=8, num_residual_blocks=1,
+...                            discriminator_filters=8, discriminator_downsampling=2)
+>>> isinstance(model, kg.models.MultiNetworkGAN), model.latent_dim
+(True, None)
+"""
+import numpy as np
+import keras
+import tensorflow as tf
+
+from keras_gans.models.common import run_network
+from keras_gans.models.gan import GAN
+from keras_gans.utils.images import check_output, format_output
+
+__all__ = ["MultiNetworkGAN", "as_model_images", "check_links", "run_network", "unique_variables"]
+
+
+class MultiNetworkGAN(GAN):
+    """Base of models with more than one generator or discriminator (CycleGAN, pix2pix, CoGAN).
+
+    :class:`GAN`'s constructor is given the model's principal generator and discriminator (they
+    become `self.generator` / `self.discriminator`; `latent_dim` stays None when the generator takes
+    images). Subclasses keep all their networks as attributes, named in :attr:`generator_names` and
+    :attr:`discriminator_names`: `g_optimizer` updates the first ones' variables and `d_optimizer`
+    the others', each variable once even when networks share layers. They set `shape_a` and
+    `shape_b`, the image shapes of their two domains (input and output of a translation).
+    """
+
+    default_loss = "least_squares"
+    #: Attributes holding the networks `g_optimizer` updates.
+    generator_names = ("generator",)
+    #: Attributes holding the networks `d_optimizer` updates.
+    discriminator_names = ("discriminator",)
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
+        self.preview = None
+
+    def default_optimizers(self):
+        """Adam(2e-4, β1 = 0.5) for both sides (the CycleGAN and pix2pix papers, and the book)."""
+        return keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+    @property
+    def g_weights(self):
+        return unique_variables(*(getattr(self, name) for name in self.generator_names))
+
+    @property
+    def d_weights(self):
+        return unique_variables(*(getattr(self, name) for name in self.discriminator_names))
+
+    @property
+    def image_shape(self):
+        """The shape of domain A's images (the inputs of a translation)."""
+        return self.shape_a
+
+    # ------------------------------------------------------------------ data
+    @staticmethod
+    def unpack_pair(data):
+        """`(images_a, images_b)` from a batch `(a, b)` or `((a, b), labels)`."""
+        if isinstance(data, (tuple, list)) and len(data) == 2 and isinstance(data[0], (tuple, list)):
+            data = data[0]
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValueError("This model trains on pairs of batches (images_a, images_b); see keras_gans.data.load_pair.")
+        return data[0], data[1]
+
+    def check_pair_data(self, x, shape_a, shape_b):
+        """Validates a two-domain dataset against the networks' input shapes; ValueError with the fix."""
+        if x is None or not isinstance(x, tf.data.Dataset):
+            return
+        spec = x.element_spec
+        if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], tuple):
+            spec = spec[0]
+        if not (isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(s, tf.TensorSpec) for s in spec)):
+            raise ValueError(
+                f"{type(self).__name__} trains on a dataset of (images_a, images_b) batches; got elements {spec}. "
+                "Build one with keras_gans.data.load_pair(...) or unpaired_pipeline / paired_pipeline."
+            )
+        for domain, s, expected in (("A", spec[0], shape_a), ("B", spec[1], shape_b)):
+            got = tuple(s.shape[1:])
+            if None not in got and got != tuple(expected):
+                raise ValueError(
+                    f"Domain {domain} images have shape {got} but the model expects {tuple(expected)}. Resize the data "
+                    f"(load_pair(..., image_size={tuple(expected[:2])}, channels={expected[-1]})) or build the model for "
+                    f"{got}."
+                )
+            if not s.dtype.is_floating:
+                raise ValueError(f"Domain {domain} images are {s.dtype.name}; scale them to float32 in [-1, 1].")
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit` on a dataset of `(images_a, images_b)` batches, checked first."""
+        self.check_pair_data(x, self.shape_a, self.shape_b)
+        return keras.Model.fit(self, x, y, *args, **kwargs)
+
+    # ------------------------------------------------------------------ inference
+    def translate_with(self, network, images, expected, what="images", batch_size=64, output="float"):
+        """`network` applied to uint8 or [-1, 1] float images of shape `expected` (one image or a batch).
+
+        Returns float32 in [-1, 1] (`output="float"`) or uint8, one image for one image in.
+        """
+        batch, single = as_model_images(images, expected, what)
+        check_output(output)
+        out = format_output(run_network(network, batch, batch_size), output)
+        return out[0] if single else out
+
+    def generate(self, n=16, seed=None, output="float", **kwargs):
+        """Translations of the first `n` preview inputs (see :meth:`set_preview`); `seed` is unused."""
+        a, _ = self._preview(n)
+        return self.translate(a, output=output)
+
+    def set_preview(self, images_a, images_b=None):
+        """Fixed images (float in [-1, 1] or uint8) that :meth:`generate` and sample grids translate."""
+        self.preview = (np.asarray(images_a), None if images_b is None else np.asarray(images_b))
+        return self
+
+    def _preview(self, n):
+        if self.preview is None:
+            raise ValueError(
+                f"{type(self).__name__} translates images rather than sampling noise: call translate(images), or "
+                "set_preview(images_a, images_b) first so that generate() and sample grids have inputs."
+            )
+        return self.preview[0][:n], None if self.preview[1] is None else self.preview[1][:n]
+
+    def latent(self, n, seed=None):
+        if self.latent_dim is None:
+            raise ValueError(f"{type(self).__name__} has no latent space; it maps images to images.")
+        return super().latent(n, seed)
+
+    def serving_inputs(self):
+        """`z` (as :class:`GAN`) for models with a latent space, else `images` of domain A."""
+        if self.latent_dim is not None:
+            return super().serving_inputs()
+        return [tf.TensorSpec((None,) + self.shape_a, tf.float32, name="images")]
+
+    @staticmethod
+    def _preview_from_dataset(ds, n=64):
+        batch = next(iter(ds.unbatch().batch(n).take(1)))
+        if isinstance(batch, tuple) and isinstance(batch[0], tuple):
+            batch = batch[0]
+        return [np.asarray(b) for b in batch]
+
+
+def unique_variables(*models):
+    """The trainable variables of several models, each shared variable once (in first-seen order)."""
+    seen, out = set(), []
+    for model in models:
+        for v in model.trainable_variables:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+    return out
+
+
+def as_model_images(images, expected, what="images"):
+    """Numpy float32 batch in [-1, 1] from uint8 or float images; ValueError on a shape mismatch.
+
+    Returns `(batch, was_single)`; a single image (H, W, C) becomes a batch of one.
+
+    >>> import numpy as np
+    >>> batch, single = as_model_images(np.zeros((8, 8, 3), np.uint8), (8, 8, 3))
+    >>> batch.shape, single, float(batch.min())
+    ((1, 8, 8, 3), True, -1.0)
+    """
+    if tf.is_tensor(images):
+        images = images.numpy()
+    arr = np.asarray(images)
+    single = arr.ndim == 3
+    if single:
+        arr = arr[None]
+    if arr.ndim != 4 or tuple(arr.shape[1:]) != tuple(expected):
+        got = tuple(arr.shape[1:]) if arr.ndim == 4 else arr.shape
+        fix = "resize them (e.g. tf.image.resize)" if arr.ndim == 4 and arr.shape[1:3] != tuple(expected[:2]) else \
+            "convert their channels (grey ↔ RGB)"
+        raise ValueError(
+            f"This model takes {what} of shape {tuple(expected)} (height, width, channels), got {got}; {fix} "
+            "to match the size the model was trained at."
+        )
+    if arr.dtype == np.uint8:
+        arr = arr.astype("float32") / 127.5 - 1.0
+    else:
+        arr = arr.astype("float32")
+        lo, hi = float(arr.min()), float(arr.max())
+        if lo < -1.001 or hi > 1.001:
+            raise ValueError(
+                f"Float {what} must lie in [-1, 1]; got values in [{lo:g}, {hi:g}]. Pass uint8 pixels or scale "
+                "with x / 127.5 - 1."
+            )
+    return arr, single
+
+
+def check_links(links):
+    """Raises `ValueError` unless each network output fits the input it feeds.
+
+    Args:
+        links: `(output_name, output_shape, input_name, input_shape)` tuples (Keras shapes with the
+            batch axis); a list-valued `input_shape` (a multi-input network) is skipped.
+
+    >>> check_links([("generator output", (None, 8, 8, 3), "discriminator input", (None, 8, 8, 3))])
+    """
+    for out_name, out_shape, in_name, in_shape in links:
+        if isinstance(in_shape, list):
+            continue
+        if tuple(out_shape[1:]) != tuple(in_shape[1:]):
+            raise ValueError(
+                f"The {out_name} has shape {tuple(out_shape[1:])} but the {in_name} expects {tuple(in_shape[1:])}. "
+                "Build the networks for the same image size and channels."
+            )
