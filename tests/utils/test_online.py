@@ -55,7 +55,7 @@ def test_a_closed_loopback_port_is_unreachable(monkeypatch):
 
 
 @pytest.mark.parametrize("probe", ["keras_gans.data.core", "keras_gans.data.translation",
-                                   "keras_gans.metrics.extractors"])
+                                   "keras_gans.metrics.extractors", "keras_gans.networks.vgg"])
 def test_every_online_path_uses_the_one_probe(probe):
     import importlib
 
