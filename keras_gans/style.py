@@ -6,23 +6,22 @@
 The model behind it is :class:`keras_gans.models.StyleTransfer`; the same thing from a shell is
 `keras-gans style paris.jpg starry_night.jpg -o paris_starry.png --steps 1000`.
 """
-from keras_gans.models.style_transfer import (  # noqa: F401  (re-exported helpers)
+# Re-exported helpers, from their homes.
+from keras_gans.losses.style import content_loss, gram_matrix, style_loss, total_variation_loss  # noqa: F401
+from keras_gans.models.style_transfer import StyleTransfer
+from keras_gans.networks.vgg import (  # noqa: F401
     CONTENT_LAYER,
     IMAGENET_BGR_MEAN,
     STYLE_LAYERS,
     VGG19_WEIGHTS_FILE,
-    StyleTransfer,
     WeightsUnavailableError,
-    content_loss,
     deprocess,
-    gram_matrix,
-    load_image,
     load_vgg19,
     preprocess,
-    style_loss,
-    total_variation_loss,
     vgg19_weights_path,
 )
+from keras_gans.utils.images import load_image, save_image  # noqa: F401
+from keras_gans.utils.io import check_parent_dir
 
 #: Steps of `transfer()` and of `keras-gans style` when none are given. The lecture runs 4,000
 #: (about 45 min at 400 px on a quiet 2-core CPU); its log shows the loss still moving fast at
@@ -52,9 +51,6 @@ def transfer(content, style, steps=DEFAULT_STEPS, output=None, optimizer="sgd", 
         WeightsUnavailableError: `weights="imagenet"` offline with no cached file (the message
             says which file to put where).
     """
-    from keras_gans.utils.images import save_image
-    from keras_gans.utils.io import check_parent_dir
-
     if output is not None:
         check_parent_dir(output)
     if int(steps) < 1:

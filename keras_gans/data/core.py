@@ -1,9 +1,10 @@
 """Dataset registry and the shared `tf.data` pipeline."""
 import os
-import socket
 
 import numpy as np
 import tensorflow as tf
+
+from keras_gans.utils.online import can_reach
 
 #: name → loader(split, **kwargs) returning (uint8 images NHWC, int labels) numpy arrays,
 #: or a `tf.data.Dataset` of (uint8 image, label) pairs.
@@ -99,7 +100,7 @@ def tfds_dataset(name, split, data_dir=None, download=True, offline_hint=None, i
 
     builder = tfds.builder(name, data_dir=data_dir)
     if download and not _tfds_prepared(builder):
-        if not _online():
+        if not can_reach():
             hint = f" Use the offline dataset {offline_hint!r} instead," if offline_hint else ""
             raise ConnectionError(
                 f"TensorFlow Datasets has no local copy of {name!r} (looked in {builder.data_dir}) and the "
@@ -122,16 +123,6 @@ def _tfds_prepared(builder):
     try:
         return tf.io.gfile.exists(os.path.join(builder.data_dir, "dataset_info.json"))
     except Exception:  # pragma: no cover - defensive
-        return False
-
-
-def _online(host="storage.googleapis.com", port=443, timeout=3.0):
-    if os.environ.get("KERAS_GANS_OFFLINE"):
-        return False
-    try:
-        socket.create_connection((host, port), timeout=timeout).close()
-        return True
-    except OSError:
         return False
 
 

@@ -27,7 +27,8 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from keras_gans.data.core import _image_folder, _online, _tfds_prepared
+from keras_gans.data.core import _image_folder, _tfds_prepared
+from keras_gans.utils.online import can_reach
 
 #: Offline pair names → (target domain of :func:`keras_gans.data.mnistm.translation_arrays`, split).
 PAIRS = {}
@@ -238,7 +239,7 @@ def tfds_domains(name, split="train", data_dir=None, download=True):
         raise ValueError(f"split must be 'train' or 'test' for {name!r}; got {split!r}.")
     builder = tfds.builder(name, data_dir=data_dir)
     if download and not _tfds_prepared(builder):
-        if not _online():
+        if not can_reach():
             raise ConnectionError(
                 f"TensorFlow Datasets has no local copy of {name!r} (looked in {builder.data_dir}) and the download "
                 "server cannot be reached. Use the offline pair 'mnist2mnistm-unpaired' instead, or prepare "

@@ -15,6 +15,7 @@ import keras
 from keras import ops
 
 from keras_gans.metrics import mnist, mnistm
+from keras_gans.utils.online import can_reach
 
 GREY_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601 luma (sums to 1: grey -> RGB -> grey is exact)
 
@@ -263,7 +264,7 @@ class InceptionV3Extractor(FeatureExtractor):
         if weights == "imagenet":
             cached = os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", "~/.keras")), "models",
                                   INCEPTION_WEIGHTS_FILE)
-            if not os.path.exists(cached) and not _online():
+            if not os.path.exists(cached) and not can_reach():
                 raise ConnectionError(
                     f"InceptionV3's ImageNet weights are not cached ({cached}) and the download server cannot be "
                     "reached. Copy that file there from a machine with internet, pass "
@@ -373,15 +374,3 @@ def get_extractor(extractor="mnist"):
         return CallableExtractor(extractor)
     raise ValueError(f"Cannot use {extractor!r} as a feature extractor. Use 'mnist', 'mnistm', 'inception_v3', "
                      "a keras.Model or a callable.")
-
-
-def _online(host="storage.googleapis.com", port=443, timeout=3.0):
-    if os.environ.get("KERAS_GANS_OFFLINE"):
-        return False
-    import socket
-
-    try:
-        socket.create_connection((host, port), timeout=timeout).close()
-        return True
-    except OSError:
-        return False

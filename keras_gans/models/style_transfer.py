@@ -40,392 +40,37 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-#: Content layer and style layers of the Keras example (and of Gatys et al.'s style sets).
-CONTENT_LAYER = "block5_conv2"
-STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1")
-#: Per-channel ImageNet means in BGR order, as subtracted by `keras.applications.vgg19.preprocess_input`.
-IMAGENET_BGR_MEAN = (103.939, 116.779, 123.68)
+from keras_gans.losses.style import NORMALIZATIONS, content_loss, gram_matrix, style_loss, total_variation_loss
+from keras_gans.networks.vgg import (
+    CONTENT_LAYER,
+    STYLE_LAYERS,
+    deprocess,
+    feature_extractor,
+    load_vgg19,
+    preprocess,
+)
+from keras_gans.utils.images import load_image
 
-#: The file Keras downloads for `VGG19(include_top=False, weights="imagenet")`.
-VGG19_WEIGHTS_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
-VGG19_WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/" + VGG19_WEIGHTS_FILE
-VGG19_WEIGHTS_MD5 = "253f8cb515780f3b799900260a226db6"
-VGG19_WEIGHTS_SIZE = "80.1 MB"
-
-NORMALIZATIONS = ("keras", "gatys")
 INITS = ("content", "style", "noise")
-INTERPOLATIONS = {"nearest": 0, "bilinear": 2, "bicubic": 3, "lanczos": 1}  # PIL.Image resampling codes
-#: Smallest height/width accepted: block5 features need 4 poolings of 2x2 to leave at least 1 pixel.
-MIN_SIDE = 16
+
+#: Helpers that lived in this module before VGG19 and image reading got their own homes; still
+#: importable from here (`from keras_gans.models.style_transfer import vgg19_weights_path`).
+_MOVED = {
+    **dict.fromkeys(("IMAGENET_BGR_MEAN", "VGG19_WEIGHTS_FILE", "VGG19_WEIGHTS_URL", "VGG19_WEIGHTS_MD5",
+                     "VGG19_WEIGHTS_SIZE", "WeightsUnavailableError", "vgg19_weights_path"),
+                    "keras_gans.networks.vgg"),
+    **dict.fromkeys(("INTERPOLATIONS", "MIN_SIDE"), "keras_gans.utils.images"),
+}
 
 
-class WeightsUnavailableError(FileNotFoundError):
-    """The ImageNet VGG19 weights are neither cached nor downloadable (e.g. offline)."""
+def __getattr__(name):
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# ---------------------------------------------------------------------------------------------
-# Images
-# ---------------------------------------------------------------------------------------------
-def load_image(image, height=None, width=None, interpolation="nearest", what="image"):
-    """Reads an image into float32 RGB `(H, W, 3)` with values in [0, 255].
-
-    Args:
-        image: a file path, a PIL image, or an array / tensor `(H, W)`, `(H, W, C)` or
-            `(1, H, W, C)` with C in {1 (grey), 2 (grey + alpha), 3 (RGB), 4 (RGBA)}.
-            uint8 is taken as 0-255, uint16 (16-bit PNG) as 0-65535, floats as [0, 1] when their
-            maximum is at most 1 and as [0, 255] otherwise. Grey is repeated to RGB; alpha is
-            composited onto white; palette, CMYK, YCbCr ... files are converted to RGB.
-        height: resize to this height (pixels); `width` defaults to the aspect-preserving
-            `int(W * height / H)`, as in the Keras example. None keeps the size.
-        width: resize to this width (with `height`).
-        interpolation: "nearest" (what `keras.utils.load_img(target_size=...)` does, and so the
-            lecture's setting), "bilinear", "bicubic" or "lanczos".
-        what: how error messages name the image ("content image", ...).
-
-    Raises:
-        FileNotFoundError: a path that does not exist.
-        ValueError: an unreadable file, a batch of several images, an unsupported channel count
-            or dtype, values out of range, or a result smaller than 16 pixels on a side.
-    """
-    if interpolation not in INTERPOLATIONS:
-        raise ValueError(f"interpolation must be one of {sorted(INTERPOLATIONS)}; got {interpolation!r}.")
-    from PIL import Image
-
-    if isinstance(image, (str, os.PathLike)):
-        path = os.fspath(image)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"The {what} {path!r} does not exist. Pass the path of an image file (PNG, JPEG ...).")
-        try:
-            with Image.open(path) as pil:
-                pil.load()
-                arr = _pil_to_array(pil, what)
-        except (OSError, SyntaxError) as e:  # PIL.UnidentifiedImageError is an OSError
-            raise ValueError(f"Could not read the {what} {path!r} as an image ({e}). Pass a PNG or JPEG file.") from e
-    elif isinstance(image, Image.Image):
-        arr = _pil_to_array(image, what)
-    else:
-        arr = _array_to_rgb(image, what)
-
-    h, w = arr.shape[:2]
-    if height is not None or width is not None:
-        if height is None:
-            height = max(1, int(h * width / w))
-        if width is None:
-            width = max(1, int(w * height / h))
-        height, width = int(height), int(width)
-        if (height, width) != (h, w):
-            arr = _resize(arr, height, width, INTERPOLATIONS[interpolation])
-    if min(arr.shape[:2]) < MIN_SIDE:
-        raise ValueError(
-            f"The {what} is {arr.shape[0]}x{arr.shape[1]} pixels; VGG19 needs at least {MIN_SIDE} on each side. "
-            "Use a larger image or a larger height=."
-        )
-    return arr
-
-
-def _pil_to_array(pil, what):
-    mode = pil.mode
-    if mode.startswith("I;16") or mode == "I":
-        arr = np.asarray(pil).astype(np.float64)
-        if mode.startswith("I;16"):
-            arr = arr / 257.0
-        elif arr.size and (arr.min() < 0 or arr.max() > 65535):
-            raise ValueError(f"The {what} is a 32-bit integer image with values outside 0-65535; save it as 8- or 16-bit.")
-        elif arr.size and arr.max() > 255:
-            arr = arr / 257.0
-        return _array_to_rgb(arr.astype(np.float32), what, scaled=True)
-    if mode == "F":
-        return _array_to_rgb(np.asarray(pil, dtype=np.float32), what)
-    if mode == "P":
-        pil = pil.convert("RGBA")
-    elif mode not in ("L", "LA", "RGB", "RGBA"):
-        pil = pil.convert("RGB")  # 1, CMYK, YCbCr, LAB, HSV, RGBX ...
-    return _array_to_rgb(np.asarray(pil), what)
-
-
-def _array_to_rgb(image, what, scaled=False):
-    arr = np.asarray(image)
-    if arr.ndim == 4:
-        if arr.shape[0] != 1:
-            raise ValueError(f"The {what} is a batch of {arr.shape[0]} images {arr.shape}; pass one image (H, W, C).")
-        arr = arr[0]
-    if arr.ndim == 2:
-        arr = arr[..., None]
-    if arr.ndim != 3 or arr.shape[-1] not in (1, 2, 3, 4):
-        raise ValueError(
-            f"The {what} has shape {arr.shape}; expected (H, W) or (H, W, C) with C = 1 (grey), 2 (grey + alpha), "
-            "3 (RGB) or 4 (RGBA)."
-        )
-    if arr.size == 0:
-        raise ValueError(f"The {what} is empty (shape {arr.shape}).")
-    if scaled:
-        x = arr.astype(np.float32)
-    elif arr.dtype == np.uint8:
-        x = arr.astype(np.float32)
-    elif arr.dtype == np.uint16:
-        x = arr.astype(np.float32) / 257.0
-    elif arr.dtype == np.bool_:
-        x = arr.astype(np.float32) * 255.0
-    elif np.issubdtype(arr.dtype, np.integer):
-        if arr.min() < 0 or arr.max() > 255:
-            raise ValueError(
-                f"The {what} is {arr.dtype} with values in [{arr.min()}, {arr.max()}]; expected 0-255. "
-                "Convert it to uint8 (0-255) or uint16 (0-65535) first."
-            )
-        x = arr.astype(np.float32)
-    elif np.issubdtype(arr.dtype, np.floating):
-        x = arr.astype(np.float32)
-        if not np.isfinite(x).all():
-            raise ValueError(f"The {what} contains NaN or Inf values.")
-        lo, hi = float(x.min()), float(x.max())
-        if lo < 0 or hi > 255:
-            raise ValueError(
-                f"The {what} has float values in [{lo:g}, {hi:g}]; expected [0, 1] or [0, 255]. "
-                "Rescale it (e.g. (x - x.min()) / (x.max() - x.min()))."
-            )
-        if hi <= 1.0:
-            x = x * 255.0
-    else:
-        raise ValueError(f"The {what} has dtype {arr.dtype}; pass uint8, uint16 or float pixels.")
-    channels = x.shape[-1]
-    if channels in (2, 4):  # composite onto white
-        alpha = x[..., -1:] / 255.0
-        x = x[..., :-1] * alpha + 255.0 * (1.0 - alpha)
-    if x.shape[-1] == 1:
-        x = np.repeat(x, 3, axis=-1)
-    return np.ascontiguousarray(x, dtype=np.float32)
-
-
-def _resize(arr, height, width, resample):
-    from PIL import Image
-
-    if height < 1 or width < 1:
-        raise ValueError(f"Cannot resize to {height}x{width}.")
-    channels = [np.asarray(Image.fromarray(arr[..., c], mode="F").resize((width, height), resample))
-                for c in range(arr.shape[-1])]
-    return np.clip(np.stack(channels, axis=-1), 0.0, 255.0).astype(np.float32)
-
-
-def preprocess(image):
-    """RGB in [0, 255] → VGG input: channels reversed to BGR, ImageNet means subtracted, no scaling.
-
-    Same as `keras.applications.vgg19.preprocess_input`; works on `(H, W, 3)` or `(N, H, W, 3)`.
-    """
-    x = np.asarray(image, dtype=np.float32)
-    return x[..., ::-1] - np.asarray(IMAGENET_BGR_MEAN, np.float32)
-
-
-def deprocess(x):
-    """VGG input → uint8 RGB `(H, W, 3)`: means added back, BGR → RGB, rounded, clipped to [0, 255].
-
-    Accepts `(H, W, 3)` or a batch of one `(1, H, W, 3)` (numpy, tensor or variable).
-    """
-    x = np.asarray(ops.convert_to_numpy(x) if not isinstance(x, np.ndarray) else x, dtype=np.float32)
-    if x.ndim == 4:
-        if x.shape[0] != 1:
-            raise ValueError(f"deprocess takes one image; got a batch of shape {x.shape}.")
-        x = x[0]
-    if x.ndim != 3 or x.shape[-1] != 3:
-        raise ValueError(f"deprocess expects (H, W, 3) BGR values; got shape {x.shape}.")
-    x = (x + np.asarray(IMAGENET_BGR_MEAN, np.float32))[..., ::-1]
-    return np.clip(np.round(x), 0, 255).astype(np.uint8)
-
-
-# ---------------------------------------------------------------------------------------------
-# Losses (keras.ops; usable inside tf.function)
-# ---------------------------------------------------------------------------------------------
-def gram_matrix(features):
-    """Gram matrix `G = F^T F` of feature maps `(H, W, C)` or `(1, H, W, C)`: shape `(C, C)`.
-
-    `G[i, j]` is the inner product of the vectorised maps of filters i and j (unnormalised).
-    """
-    channels = ops.shape(features)[-1]
-    f = ops.reshape(features, (-1, channels))
-    return ops.matmul(ops.transpose(f), f)
-
-
-def content_loss(target_features, features, normalization="keras"):
-    """Sum of squared differences of two feature maps (`normalization="gatys"`: half of it)."""
-    loss = ops.sum(ops.square(ops.convert_to_tensor(features) - target_features))
-    return 0.5 * loss if normalization == "gatys" else loss
-
-
-def style_loss(target_gram, features, normalization="keras", image_pixels=None):
-    """Squared Gram difference between `features` and a precomputed style Gram, normalised.
-
-    Args:
-        target_gram: `(C, C)` Gram matrix of the style image at this layer.
-        features: the generated image's features at this layer, `(1, H_l, W_l, C)`.
-        normalization: `"keras"` divides by `4 * 3**2 * image_pixels**2` (the Keras example:
-            3 channels and the image's pixel count, whatever the layer); `"gatys"` divides by
-            `4 * N_l**2 * M_l**2` with N_l = C filters and M_l = H_l * W_l positions of the layer.
-        image_pixels: H * W of the input image; required by `"keras"`.
-    """
-    diff = ops.sum(ops.square(gram_matrix(features) - target_gram))
-    if normalization == "keras":
-        if image_pixels is None:
-            raise ValueError('normalization="keras" needs image_pixels (the input image\'s height * width).')
-        return diff / (4.0 * 9.0 * float(image_pixels) ** 2)
-    if normalization == "gatys":
-        shape = ops.shape(features)
-        n = ops.cast(shape[-1], "float32")
-        m = ops.cast(shape[-2] * shape[-3], "float32")
-        return diff / (4.0 * ops.square(n) * ops.square(m))
-    raise ValueError(f"normalization must be one of {NORMALIZATIONS}; got {normalization!r}.")
-
-
-def total_variation_loss(image, power=1.25):
-    """Σ ((x[i, j] - x[i+1, j])² + (x[i, j] - x[i, j+1])²) ** power over the (H-1) x (W-1) grid.
-
-    `image` is `(1, H, W, C)` or `(H, W, C)`. `power=1.25` is the Keras example's exponent; the
-    lecture's formula is the plain sum of squares (`power=1`).
-    """
-    x = ops.convert_to_tensor(image)
-    if len(x.shape) == 3:
-        x = x[None]
-    a = ops.square(x[:, :-1, :-1, :] - x[:, 1:, :-1, :])
-    b = ops.square(x[:, :-1, :-1, :] - x[:, :-1, 1:, :])
-    s = a + b
-    return ops.sum(s if power == 1 else ops.power(s, power))
-
-
-# ---------------------------------------------------------------------------------------------
-# VGG19
-# ---------------------------------------------------------------------------------------------
-def vgg19_weights_path():
-    """Where Keras caches the VGG19 no-top weights: `$KERAS_HOME/models/` (default `~/.keras/models/`)."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "models", VGG19_WEIGHTS_FILE)
-
-
-def _offline_message(path, cause=None):
-    msg = (
-        f"The ImageNet VGG19 weights are not available: {VGG19_WEIGHTS_FILE} ({VGG19_WEIGHTS_SIZE}) is not in "
-        f"the Keras cache and could not be downloaded{f' ({cause})' if cause else ''}. "
-        f"On a machine with internet, download {VGG19_WEIGHTS_URL} and put it at {path} "
-        "(Keras' cache folder, ~/.keras/models/ unless KERAS_HOME is set), or pass weights='/path/to/"
-        f"{VGG19_WEIGHTS_FILE}'. For a smoke test without them, use weights=None (random VGG19: "
-        "the losses fall but the picture is not a style transfer)."
-    )
-    return msg
-
-
-def _can_reach(host="storage.googleapis.com", port=443, timeout=3.0):
-    if os.environ.get("KERAS_GANS_OFFLINE"):
-        return False
-    import socket
-
-    try:
-        socket.create_connection((host, port), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
-
-
-def load_vgg19(weights="imagenet", pooling="max", seed=None):
-    """The VGG19 convolutional base (no top, input `(None, None, 3)`), frozen.
-
-    Args:
-        weights: `"imagenet"` (through Keras' download and cache; a clear
-            :class:`WeightsUnavailableError` offline), a path to the no-top `.h5` file (or a
-            `.weights.h5` saved from a VGG19), `None` for seeded random He-normal weights (tests,
-            benchmarks), or a `keras.Model` to use as is.
-        pooling: `"max"` (VGG19 as trained) or `"avg"` (max pooling replaced by average pooling,
-            as Gatys et al. did for smoother images).
-        seed: seed of the random weights when `weights=None`.
-    """
-    if pooling not in ("max", "avg"):
-        raise ValueError(f"pooling must be 'max' or 'avg'; got {pooling!r}.")
-    if isinstance(weights, keras.Model):
-        model = weights
-    elif weights is None:
-        model = keras.applications.VGG19(include_top=False, weights=None)
-        _he_normal(model, seed)
-    elif isinstance(weights, str) and weights == "imagenet":
-        model = _imagenet_vgg19()
-    elif isinstance(weights, (str, os.PathLike)):
-        path = os.fspath(weights)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(
-                f"No VGG19 weights file {path!r}. Pass the path of {VGG19_WEIGHTS_FILE} ({VGG19_WEIGHTS_SIZE}), "
-                "weights='imagenet' to use Keras' cache, or a keras.Model feature extractor."
-            )
-        model = keras.applications.VGG19(include_top=False, weights=None)
-        try:
-            model.load_weights(path)
-        except Exception as e:
-            raise ValueError(
-                f"Could not load VGG19 weights from {path!r} ({type(e).__name__}: {e}). Pass {VGG19_WEIGHTS_FILE} "
-                "(the no-top VGG19 weights) or a .weights.h5 saved from keras.applications.VGG19(include_top=False)."
-            ) from e
-    else:
-        raise ValueError(
-            f"weights must be 'imagenet', a path to a weights file, None, or a keras.Model; got {weights!r}."
-        )
-    if pooling == "avg":
-        model = _with_average_pooling(model)
-    model.trainable = False
-    return model
-
-
-def _imagenet_vgg19():
-    path = vgg19_weights_path()
-    if not os.path.isfile(path) and not _can_reach():
-        raise WeightsUnavailableError(_offline_message(path, "no network"))
-    try:
-        return keras.applications.VGG19(include_top=False, weights="imagenet")
-    except Exception as e:  # get_file raises a bare Exception on URL errors; hash mismatches too
-        if os.path.isfile(path):
-            raise WeightsUnavailableError(
-                f"The cached {path} could not be used ({type(e).__name__}: {e}); it may be incomplete or corrupt "
-                f"(expected md5 {VGG19_WEIGHTS_MD5}, {VGG19_WEIGHTS_SIZE}). Delete it and try again, or replace it "
-                f"with a fresh copy of {VGG19_WEIGHTS_URL}."
-            ) from e
-        raise WeightsUnavailableError(_offline_message(path, f"{type(e).__name__}: {e}")) from e
-
-
-def _he_normal(model, seed):
-    """Seeded He-normal kernels and zero biases: deterministic features that neither vanish nor explode."""
-    rng = np.random.default_rng(seed)
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D):
-            kh, kw, cin, cout = layer.kernel.shape
-            std = math.sqrt(2.0 / (kh * kw * cin))
-            layer.kernel.assign(rng.normal(0.0, std, size=(kh, kw, cin, cout)).astype("float32"))
-            if layer.bias is not None:
-                layer.bias.assign(np.zeros(layer.bias.shape, "float32"))
-
-
-def _with_average_pooling(model):
-    def clone(layer):
-        if isinstance(layer, keras.layers.MaxPooling2D):
-            return keras.layers.AveragePooling2D(pool_size=layer.pool_size, strides=layer.strides,
-                                                 padding=layer.padding, name=layer.name)
-        return layer.__class__.from_config(layer.get_config())
-
-    new = keras.models.clone_model(model, clone_function=clone)
-    new.set_weights(model.get_weights())
-    return new
-
-
-def feature_extractor(model, layer_names):
-    """A `keras.Model` from `model`'s input to a dict `{layer name: output}` of `layer_names`.
-
-    Only the layers up to the deepest one asked for are evaluated.
-    """
-    names = {layer.name for layer in model.layers}
-    missing = [n for n in layer_names if n not in names]
-    if missing:
-        convs = [layer.name for layer in model.layers if "conv" in layer.name] or sorted(names)
-        raise ValueError(f"The feature extractor has no layer named {missing}. Its layers include: {convs}.")
-    outputs = {n: model.get_layer(n).output for n in dict.fromkeys(layer_names)}
-    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-    return keras.Model(inputs, outputs, name="style_features")
-
-
-# ---------------------------------------------------------------------------------------------
-# The model
-# ---------------------------------------------------------------------------------------------
 def lecture_optimizer():
     """SGD with `ExponentialDecay(100, 100, 0.96)` (non-staircase), the Keras example's optimiser."""
     schedule = keras.optimizers.schedules.ExponentialDecay(initial_learning_rate=100.0, decay_steps=100,
@@ -454,8 +99,9 @@ class StyleTransfer(keras.Model):
     """Neural style transfer (Gatys, Ecker & Bethge, 2015) optimised with `model.fit`.
 
     Args:
-        content_image, style_image: paths, PIL images or arrays (see :func:`load_image`: grey,
-            RGBA, 16-bit and float images are converted). Both are resized to `height` x `width`.
+        content_image, style_image: paths, PIL images or arrays (see
+            :func:`keras_gans.utils.images.load_image`: grey, RGBA, 16-bit and float images are
+            converted). Both are resized to `height` x `width`.
         weights: VGG19 weights: `"imagenet"` (default; Keras' download and cache, a clear error
             when offline), a path to `vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5`, `None`
             (seeded random weights, for tests), or a `keras.Model` feature extractor that takes

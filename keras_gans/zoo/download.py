@@ -21,6 +21,8 @@ import urllib.parse
 import urllib.request
 import zipfile
 
+from keras_gans.utils.online import offline
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -45,13 +47,12 @@ def is_url(text):
     return isinstance(text, str) and urllib.parse.urlsplit(text).scheme in ("http", "https", "file")
 
 
-def offline():
-    """True when `$KERAS_GANS_OFFLINE` is set: only loopback and `file://` URLs are fetched."""
-    return bool(os.environ.get("KERAS_GANS_OFFLINE"))
-
-
 def check_reachable(url):
-    """Raises `ConnectionError` at once for a remote URL when running offline."""
+    """Raises `ConnectionError` at once for a remote URL when running offline.
+
+    Offline (`$KERAS_GANS_OFFLINE` set, see :func:`keras_gans.utils.online.offline`), only
+    loopback and `file://` URLs are fetched.
+    """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme in ("http", "https") and parts.hostname not in LOOPBACK_HOSTS and offline():
         raise ConnectionError(
