@@ -1,0 +1,1 @@
+"""What every model shares once: moving averages of weights, schedules of training."""
