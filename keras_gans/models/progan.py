@@ -82,7 +82,7 @@ class ProGAN(GAN):
         schedule: a :class:`ProGANSchedule` used by :meth:`fit_schedule` (default: `ProGANSchedule()`).
         seed: seed of the latent `SeedGenerator`.
 
-    Example (a few thousand images per phase; see tests/test_progan.py for a full 4 → 32 run):
+    Example (a few thousand images per phase; see tests/models/test_progan.py for a full 4 → 32 run):
 
     >>> import keras_gans as kg
     >>> gan = kg.models.ProGAN(start_resolution=4, target_resolution=16, latent_dim=64, channels=1)

@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 
-HERE = os.path.dirname(__file__)
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # tests/
 ENV = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
 # digits at 8×8: 1,618 training images → 12 batches of 128 per epoch (drop_remainder)
 STEPS_PER_EPOCH = 12
