@@ -74,6 +74,8 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
 
     def on_train_begin(self, logs=None):
         self._epoch, self._steps_in_epoch, self._global_step = 0, 0, 0
+        if hasattr(self.model, "skip_batches"):
+            self.model.skip_batches(0)  # nothing left over from an earlier, interrupted resume
         path = self._metadata_path()
         if os.path.exists(path):
             with open(path) as f:
