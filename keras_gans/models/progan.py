@@ -176,11 +176,6 @@ class ProGAN(GAN):
         clip = keras.layers.Activation("hard_tanh", name="g_output_clip")
         return keras.Model(net.inputs[0], clip(net.outputs[0]), name="progan_generator_ema")
 
-    @property
-    def sampling_generator(self):
-        """The network `generate` and `export` use: the EMA generator if `ema_decay` is set."""
-        return self.ema_generator if self.ema_generator is not None else self.generator
-
     def update_ema(self):
         """ema ← decay·ema + (1 − decay)·weights for every generator weight (Karras et al. 2018, app. A.1)."""
         if self.ema_generator is None:
@@ -188,25 +183,9 @@ class ProGAN(GAN):
         ema_update(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay)
 
     def run_generator(self, *inputs, batch_size=256):
-        """Runs the sampling (EMA) generator on numpy inputs in batches; returns numpy."""
-        n = len(inputs[0])
-        outputs = [ops.convert_to_numpy(self.sampling_generator(inputs[0][i:i + batch_size], training=False))
-                   for i in range(0, n, batch_size)]
-        if not outputs:
-            return np.zeros((0,) + tuple(self.generator.output_shape[1:]), "float32")
-        return np.clip(np.concatenate(outputs, axis=0), -1.0, 1.0)   # the EMA network clips; a plain generator not
-
-    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
-        """Exports the sampling (EMA) generator at the current resolution; see :meth:`GAN.export`."""
-        if format != "tf_saved_model":
-            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
-        import types
-
-        from keras_gans.export import export_generator
-
-        view = types.SimpleNamespace(generator=self.sampling_generator, latent_dim=self.latent_dim,
-                                     serving_inputs=self.serving_inputs)
-        return export_generator(view, filepath, verbose=verbose)
+        """`GAN.run_generator` (the EMA generator when there is one), clipped to [-1, 1]: the EMA network
+        clips in itself; the generator's output layer is linear, so without EMA it is clipped here."""
+        return np.clip(super().run_generator(*inputs, batch_size=batch_size), -1.0, 1.0)
 
     @property
     def image_shape(self):
