@@ -1,4 +1,4 @@
-"""ProGAN probe: the slow test's run (tests/test_progan.py, MNIST_32_RECIPE's earlier phases), but the
+"""ProGAN probe: the slow test's run (tests/models/test_progan.py, MNIST_32_RECIPE's earlier phases), but the
 32-px stable phase runs STABLE32 images and the generator is scored with the test's digit judge at each
 image count in CHECKS: the EMA 0.99 generator (what the test scores), the raw generator, and EMAs of
 decay 0.995 / 0.999 started from the 0.99 EMA when the 32-px stable phase begins. One run shows how many

@@ -1,6 +1,7 @@
 """Keras callbacks for GAN training: sample grids, GIFs and loss plots."""
+from keras_gans.callbacks.backup import ExactBackupAndRestore
 from keras_gans.callbacks.fid import FIDCallback
-from keras_gans.callbacks.guards import DivergenceError, DivergenceGuard, DivergenceWarning, ExactBackupAndRestore
+from keras_gans.callbacks.guards import DivergenceError, DivergenceGuard, DivergenceWarning
 from keras_gans.callbacks.progan import FadeInScheduler
 from keras_gans.callbacks.sample_grid import SampleGrid, plot_history
 from keras_gans.callbacks.snapshot import ImageSnapshot

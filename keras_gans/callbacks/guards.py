@@ -4,11 +4,12 @@
 
 - **NaN or Inf** in any reported loss or metric, in a gradient norm, or in the weights after a
   step: training stops at once with a :class:`DivergenceError` naming the metric, the value, the
-  epoch and the step. The check runs *inside* the training step call, before Keras hands the
-  step's logs to any callback, so `BackupAndRestore` and `ModelCheckpoint` (which save in
-  `on_train_batch_end` / `on_epoch_end`) never write the broken state, wherever the guard sits in
-  the callback list. The last backup written is the last healthy one: rerun the same command to
-  resume from it (with a lower learning rate, or another seed).
+  epoch and the step. The guard reads each step's logs in `on_train_batch_end`, and Keras calls
+  the callbacks in the order of the list: put the guard *first*, and `BackupAndRestore`,
+  `ModelCheckpoint` and the other callbacks after it (which save in `on_train_batch_end` /
+  `on_epoch_end`) never write the broken state. `keras-gans train` does so. The last backup
+  written is the last healthy one: rerun the same command to resume from it (with a lower
+  learning rate, or another seed).
 - **Failure signs** (ganhacks, in the lecture notes §9; §2.8): a warning
   (:class:`DivergenceWarning`) with the numbers when
   * the discriminator loss stays below `d_loss_floor` for `d_loss_patience` steps (D wins; G's
@@ -22,12 +23,9 @@
 
 Gradient norms need the model's cooperation: a :class:`keras_gans.models.GAN` reports
 `d_grad_norm` / `g_grad_norm` when `model.track_grad_norms` is True, which the guard switches on
-(and retraces the step) when `grad_norm_limit` is set.
+when `grad_norm_limit` is set (with `make_train_function(force=True)`, so the step is traced again).
 """
-import glob
-import json
 import math
-import os
 import warnings
 
 import keras
@@ -74,8 +72,8 @@ class DivergenceGuard(keras.callbacks.Callback):
     >>> gan = kg.models.DCGAN(image_shape=(28, 28, 1)); gan.compile()
     >>> ds = kg.data.load("mnist-5k", batch_size=64)
     >>> gan.fit(ds, epochs=1, steps_per_epoch=5, callbacks=[
-    ...     keras.callbacks.BackupAndRestore("runs/dcgan/backup", save_freq=100),
-    ...     kg.callbacks.DivergenceGuard()])           # any position in the list
+    ...     kg.callbacks.DivergenceGuard(),            # first: it stops before the callbacks after it save
+    ...     keras.callbacks.BackupAndRestore("runs/dcgan/backup", save_freq=100)])
     >>> # on NaN: DivergenceError("Training diverged: d_loss = nan at epoch 3, step 17 ...")
     """
 
@@ -128,43 +126,23 @@ class DivergenceGuard(keras.callbacks.Callback):
     def set_model(self, model):
         super().set_model(model)
         if self.grad_norm_limit is not None and getattr(model, "track_grad_norms", None) is False:
-            # fit builds its train function after set_model: rebuilt, it reports the norms
-            model.track_grad_norms = True
-            model.train_function = None
+            model.track_grad_norms = True  # read when the step is traced: trace a fitted model's again
+            if getattr(model, "train_function", None) is not None:
+                model.make_train_function(force=True)
 
     def on_train_begin(self, logs=None):
         self._reset_run()
-        model = self.model
-        if getattr(model, "train_function", None) is None and hasattr(model, "make_train_function"):
-            model.make_train_function()
-        inner = getattr(model.train_function, "_divergence_guard_inner", model.train_function)
-        if inner is None:
-            return
-        guard = self
-
-        def guarded_train_function(iterator):
-            logs = inner(iterator)
-            guard._check_finite(logs)  # before fit passes the logs to any callback
-            return logs
-
-        guarded_train_function._divergence_guard_inner = inner
-        model.train_function = guarded_train_function
         self._weights_finite = None
         if self.check_weights:
             import tensorflow as tf
 
-            weights = [w for w in model.weights if str(w.dtype).startswith("float")]
+            weights = [w for w in self.model.weights if str(w.dtype).startswith("float")]
 
             @tf.function
             def weights_finite():  # one fused reduction, one boolean back to the host
                 return tf.reduce_all([tf.reduce_all(tf.math.is_finite(w.value)) for w in weights])
 
             self._weights_finite = weights_finite
-
-    def on_train_end(self, logs=None):
-        inner = getattr(self.model.train_function, "_divergence_guard_inner", None)
-        if inner is not None:
-            self.model.train_function = inner
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -176,6 +154,7 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         logs = logs or {}
+        self._check_finite(logs)  # raises before the callbacks after this one see the step
         steps = self._step_values(batch, logs)
         self._watch_d_loss(steps.get("d_loss"))
         self._watch_grad_norms(logs)
@@ -290,177 +269,3 @@ class DivergenceGuard(keras.callbacks.Callback):
                 f"(+{100 * rise:.0f}%, at {self._where()}); the discriminator is pulling away. "
                 "Consider a lower D learning rate, more G steps, or label smoothing."
             )
-
-
-# ---------------------------------------------------------------------------- exact resume
-@keras.saving.register_keras_serializable(package="keras_gans")
-class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
-    """`keras.callbacks.BackupAndRestore` that resumes *exactly*, also from the middle of an epoch.
-
-    Keras' callback (3.15) writes mid-epoch backups (`save_freq=N` steps) but restarts the
-    interrupted epoch from its first batch, so batches are trained twice; after one resume its
-    mid-epoch backups record epoch 0; and the weights file and the metadata are written one after
-    the other, so a kill between the two pairs weights with the wrong position. This callback:
-
-    - writes the weights to a new file, then the metadata naming it (each atomically, by rename),
-      then deletes older weights: at any kill, the metadata points at complete weights of its step;
-    - on restart, restores the weights (networks, both optimizers, the latent `SeedGenerator`),
-      starts at the saved epoch and consumes the batches of that epoch already trained without
-      training on them, so every later step sees the batch it would have seen;
-    - given `dataset=` (the one passed to `fit`), advances its reshuffling seed past the iterators
-      `fit` made in the finished epochs (two per epoch in Keras 3.15, see `_iterators_per_epoch`),
-      so a `shuffle(..., reshuffle_each_iteration=True)` pipeline yields the same order in each
-      epoch as in an uninterrupted run.
-
-    With `keras.utils.set_random_seed(s)` and `tf.config.experimental.enable_op_determinism()`
-    a run killed at any point (even with SIGKILL) and restarted with the same command ends with
-    the weights of an uninterrupted run. Exactness assumes that an epoch is one pass over the
-    dataset (no `steps_per_epoch` shorter than the data) and one device; the epoch's logged
-    means after a mid-epoch resume cover the steps trained since the restart.
-
-    Args:
-        backup_dir: folder of the backup (created; deleted after a finished run unless
-            `delete_checkpoint=False`).
-        save_freq: `"epoch"` or a number of training steps between backups.
-        dataset: the training dataset, to replay its reshuffling on restore (optional).
-        delete_checkpoint: delete the backup when training finishes.
-
-    Example:
-
-    >>> ds = kg.data.load("mnist-5k", batch_size=64)
-    >>> gan.fit(ds, epochs=20, callbacks=[kg.callbacks.ExactBackupAndRestore("runs/b", save_freq=50, dataset=ds)])
-    """
-
-    METADATA = "training_metadata.json"
-
-    def __init__(self, backup_dir, save_freq="epoch", dataset=None, delete_checkpoint=True):
-        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool) or save_freq < 1):
-            raise ValueError(f"save_freq must be 'epoch' or a positive number of steps; got {save_freq!r}.")
-        super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=delete_checkpoint)
-        self.dataset = dataset
-        self._epoch = 0
-        self._steps_in_epoch = 0
-        self._global_step = 0
-        self._skip = 0
-        self._wrapper = None
-
-    def get_config(self):
-        return {"backup_dir": self.backup_dir, "save_freq": self.save_freq, "delete_checkpoint": self.delete_checkpoint}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    # ------------------------------------------------------------------ restore
-    def _metadata_path(self):
-        return os.path.join(self.backup_dir, self.METADATA)
-
-    def on_train_begin(self, logs=None):
-        self._epoch, self._steps_in_epoch, self._global_step, self._skip = 0, 0, 0, 0
-        path = self._metadata_path()
-        if os.path.exists(path):
-            with open(path) as f:
-                meta = json.load(f)
-            if "weights" not in meta:
-                meta = self._keras_backup(meta)
-            weights = os.path.join(self.backup_dir, meta["weights"])
-            if not os.path.exists(weights):
-                raise FileNotFoundError(f"The backup in {self.backup_dir!r} names {meta['weights']!r}, which is "
-                                        "missing; delete the folder to start over.")
-            self.model.load_weights(weights)
-            self._epoch, self._skip = int(meta["epoch"]), int(meta["batch"])
-            self._steps_in_epoch, self._global_step = self._skip, int(meta.get("step", 0))
-            self.model._initial_epoch = self._epoch  # as keras.callbacks.BackupAndRestore does
-            if self.dataset is not None:
-                for _ in range(self._epoch * self._iterators_per_epoch()):
-                    iter(self.dataset)  # each new iterator draws the next reshuffling seed
-        self._wrap_train_function()
-
-    def _keras_backup(self, meta):
-        """The metadata of a backup written by `keras.callbacks.BackupAndRestore` (this package's CLI
-        used it before this callback; the two share `training_metadata.json`, but Keras' names no
-        weights file: it is `latest.weights.h5`). Resumed as Keras would: its epoch restarts from
-        its first batch."""
-        if "epoch" not in meta or not os.path.exists(os.path.join(self.backup_dir, "latest.weights.h5")):
-            raise ValueError(f"The backup in {self.backup_dir!r} is not one this callback or "
-                             "keras.callbacks.BackupAndRestore wrote; delete the folder to start over.")
-        print(f"Resuming from a keras.callbacks.BackupAndRestore backup in {self.backup_dir!r}: epoch "
-              f"{int(meta['epoch']) + 1} restarts from its first batch.")
-        return {"epoch": int(meta["epoch"]), "batch": 0, "step": 0, "weights": "latest.weights.h5"}
-
-    def _iterators_per_epoch(self):
-        """How many iterators `fit` makes over the dataset per epoch (Keras 3.15, `EpochIterator`).
-
-        With a known number of batches and no `steps_per_epoch`, each epoch starts a fresh iterator
-        and the end of each epoch makes one more (unused); with an unknown number, one per epoch.
-        When `steps_per_epoch` is shorter than the data the iterator outlives the epoch: no replay.
-        """
-        cardinality = int(self.dataset.cardinality())
-        steps = (self.params or {}).get("steps")
-        if cardinality > 0:
-            return 2 if steps == cardinality else 0
-        return 1 if cardinality == -2 else 0  # -2 unknown; -1 infinite (repeat): nothing to replay
-
-    def _wrap_train_function(self):
-        model = self.model
-        inner = model.train_function
-        if inner is None or self._skip == 0:
-            return
-        per_call = int(getattr(model, "steps_per_execution", 1) or 1)
-        callback = self
-
-        def resume_train_function(iterator):
-            if callback._skip > 0:  # already trained before the interruption: consume, do not train
-                for _ in range(min(per_call, callback._skip)):
-                    next(iterator)
-                callback._skip -= min(per_call, callback._skip)
-                return {}
-            return inner(iterator)
-
-        resume_train_function._resume_inner = inner
-        self._wrapper = resume_train_function
-        model.train_function = resume_train_function
-
-    def on_train_end(self, logs=None):
-        if self._wrapper is not None and self.model.train_function is self._wrapper:
-            self.model.train_function = self._wrapper._resume_inner
-        self._wrapper = None
-        super().on_train_end(logs)
-
-    # ------------------------------------------------------------------ save
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch != self._epoch:
-            self._epoch, self._steps_in_epoch = epoch, 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        done = batch + 1
-        if done <= self._steps_in_epoch:
-            return  # a batch consumed without training on resume
-        self._global_step += done - self._steps_in_epoch
-        previous = self._global_step - (done - self._steps_in_epoch)
-        self._steps_in_epoch = done
-        if self.save_freq != "epoch" and self._global_step // self.save_freq > previous // self.save_freq:
-            self._save(self._epoch, done)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self._epoch, self._steps_in_epoch = epoch + 1, 0
-        if self.save_freq == "epoch":
-            self._save(epoch + 1, 0)
-
-    def _save(self, epoch, batch):
-        os.makedirs(self.backup_dir, exist_ok=True)
-        name = f"epoch{epoch:05d}-batch{batch:07d}.weights.h5"
-        final = os.path.join(self.backup_dir, name)
-        tmp = os.path.join(self.backup_dir, f".tmp-{os.getpid()}.weights.h5")
-        self.model.save_weights(tmp, overwrite=True)
-        os.replace(tmp, final)
-        meta = {"epoch": epoch, "batch": batch, "step": self._global_step, "weights": name}
-        tmp_meta = self._metadata_path() + f".tmp-{os.getpid()}"
-        with open(tmp_meta, "w") as f:
-            json.dump(meta, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_meta, self._metadata_path())
-        for old in glob.glob(os.path.join(self.backup_dir, "epoch*-batch*.weights.h5")):
-            if os.path.basename(old) != name:
-                os.remove(old)

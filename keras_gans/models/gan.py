@@ -296,6 +296,35 @@ class GAN(keras.Model):
         """The generator's output for latent vectors `z`."""
         return self.generator(z, training=training)
 
+    # ------------------------------------------------------------------ resuming mid-epoch
+    def skip_batches(self, n):
+        """Makes `fit`'s next `n` steps take their batch from the data without training on it.
+
+        The hook of :class:`keras_gans.callbacks.ExactBackupAndRestore`: after restoring a backup
+        written in the middle of an epoch it passes over the batches trained before the backup, so
+        every later step sees the batch it would have seen. Skipped steps report empty logs.
+        """
+        self._batches_to_skip = int(n)
+
+    def make_train_function(self, force=False):
+        super().make_train_function(force=force)
+        step = self.train_function
+        if getattr(step, "skips_batches", False):
+            return step
+
+        def train_function(iterator):  # what `fit` calls once per `steps_per_execution` steps
+            if getattr(self, "_batches_to_skip", 0) > 0:
+                n = min(self._batches_to_skip, int(self.steps_per_execution or 1))
+                for _ in range(n):
+                    next(iterator)
+                self._batches_to_skip -= n
+                return {}
+            return step(iterator)
+
+        train_function.skips_batches = True
+        self.train_function = train_function
+        return train_function
+
     # ------------------------------------------------------------------ fit with checks
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit`, after checking that the data fits the discriminator.

@@ -1,7 +1,8 @@
-"""Progressive growing of GANs (Karras, Aila, Laine & Lehtinen, ICLR 2018; GANs in Action, chapter 6)."""
-import math
-import time
+"""Progressive growing of GANs (Karras, Aila, Laine & Lehtinen, ICLR 2018; GANs in Action, chapter 6).
 
+The algorithm: the ProGAN model, its `train_step`, growing and fading in. The schedule of phases and the
+loop that runs it live in :mod:`keras_gans.training.progressive` and :mod:`keras_gans.training.progressive_fit`.
+"""
 import keras
 import numpy as np
 import tensorflow as tf
@@ -10,11 +11,10 @@ from keras import ops
 from keras_gans import losses as gan_losses
 from keras_gans.models.gan import GAN
 from keras_gans.networks import progan_nets
+from keras_gans.training import progressive_fit
+from keras_gans.training.ema import ema_update
+from keras_gans.training.progressive import PHASES, ProGANSchedule, fresh_optimizer
 
-PHASES = ("stable", "transition")
-
-#: Batch size per resolution when a schedule gives none (the paper lowers it as images grow).
-DEFAULT_BATCH_SIZES = {4: 64, 8: 64, 16: 64, 32: 32, 64: 16, 128: 16, 256: 8, 512: 4, 1024: 4}
 
 #: The 4 → 32 recipe for mnist-5k (28×28 digits resized to 32×32) that the slow test
 #: (tests/test_progan.py) checks with the digit judge and the ``progan_mnist_32`` zoo preset was trained
@@ -40,103 +40,6 @@ def _check_resolution(value, what):
         raise ValueError(f"{what} must be a power of two ≥ 4 (4, 8, 16, 32, …); got {value!r}. "
                          "Pick the nearest power of two and resize the data to it.")
     return value
-
-
-def _per_resolution(value, what):
-    """An int, or a {resolution: int} dict (JSON keys may be strings), as {int: int} or int."""
-    if isinstance(value, dict):
-        out = {int(k): int(v) for k, v in value.items()}
-        if any(v < 1 for v in out.values()):
-            raise ValueError(f"{what} must be positive; got {value!r}.")
-        return out
-    if value is None or int(value) < 1:
-        raise ValueError(f"{what} must be a positive integer or a {{resolution: integer}} dict; got {value!r}.")
-    return int(value)
-
-
-@keras.saving.register_keras_serializable(package="keras_gans")
-class ProGANSchedule:
-    """How long each phase of progressive growing lasts, and the batch size at each resolution.
-
-    The phases from `start` to `target` are: stable at `start`, then for every doubling a
-    *transition* (the new layers fade in, α 0 → 1) and a *stable* phase (α = 1). The paper shows
-    800k images per phase; small data sets and CPUs need far fewer.
-
-    Args:
-        transition_images: images per transition phase (an int, or {resolution: int}).
-        stable_images: images per stable phase (an int, or {resolution: int}); defaults to
-            `transition_images`.
-        batch_sizes: batch size per resolution (an int, or {resolution: int});
-            default :data:`DEFAULT_BATCH_SIZES`.
-
-    >>> schedule = ProGANSchedule(transition_images=20_000, batch_sizes={4: 64, 8: 64, 16: 32, 32: 32})
-    >>> [(p.resolution, p.kind) for p in schedule.phases(4, 8)]
-    [(4, 'stable'), (8, 'transition'), (8, 'stable')]
-    """
-
-    def __init__(self, transition_images=60_000, stable_images=None, batch_sizes=None):
-        self.transition_images = _per_resolution(transition_images, "transition_images")
-        self.stable_images = _per_resolution(stable_images if stable_images is not None else transition_images,
-                                             "stable_images")
-        self.batch_sizes = _per_resolution(batch_sizes if batch_sizes is not None else DEFAULT_BATCH_SIZES,
-                                           "batch_sizes")
-
-    @staticmethod
-    def _lookup(value, resolution, what):
-        if isinstance(value, int):
-            return value
-        if resolution not in value:
-            raise KeyError(f"The schedule's {what} has no entry for resolution {resolution} (it has "
-                           f"{sorted(value)}). Add {resolution}: <number> to it, or pass one number for all "
-                           "resolutions.")
-        return value[resolution]
-
-    def images(self, resolution, kind):
-        """Images shown in the `kind` ("stable" or "transition") phase at `resolution`."""
-        if kind not in PHASES:
-            raise ValueError(f"kind must be one of {PHASES}; got {kind!r}.")
-        table = self.transition_images if kind == "transition" else self.stable_images
-        return self._lookup(table, resolution, f"{kind}_images")
-
-    def batch_size(self, resolution):
-        return self._lookup(self.batch_sizes, resolution, "batch_sizes")
-
-    def phases(self, start, target):
-        """The list of :class:`Phase` from `start` to `target` resolution."""
-        out = [Phase(start, "stable", self.images(start, "stable"), self.batch_size(start))]
-        for r in progan_nets.resolutions(start * 2, target):
-            for kind in ("transition", "stable"):
-                out.append(Phase(r, kind, self.images(r, kind), self.batch_size(r)))
-        return out
-
-    def get_config(self):
-        def plain(v):
-            return {str(k): x for k, x in v.items()} if isinstance(v, dict) else v
-
-        return {"transition_images": plain(self.transition_images), "stable_images": plain(self.stable_images),
-                "batch_sizes": plain(self.batch_sizes)}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        return f"ProGANSchedule({self.get_config()})"
-
-
-class Phase(tuple):
-    """One phase of the schedule: (resolution, kind, images, batch_size)."""
-
-    def __new__(cls, resolution, kind, images, batch_size):
-        return super().__new__(cls, (resolution, kind, images, batch_size))
-
-    resolution = property(lambda self: self[0])
-    kind = property(lambda self: self[1])
-    images = property(lambda self: self[2])
-    batch_size = property(lambda self: self[3])
-
-    def __repr__(self):
-        return f"Phase({self.resolution}, {self.kind!r}, images={self.images}, batch_size={self.batch_size})"
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -179,7 +82,7 @@ class ProGAN(GAN):
         schedule: a :class:`ProGANSchedule` used by :meth:`fit_schedule` (default: `ProGANSchedule()`).
         seed: seed of the latent `SeedGenerator`.
 
-    Example (a few thousand images per phase; see tests/test_progan.py for a full 4 → 32 run):
+    Example (a few thousand images per phase; see tests/models/test_progan.py for a full 4 → 32 run):
 
     >>> import keras_gans as kg
     >>> gan = kg.models.ProGAN(start_resolution=4, target_resolution=16, latent_dim=64, channels=1)
@@ -273,38 +176,16 @@ class ProGAN(GAN):
         clip = keras.layers.Activation("hard_tanh", name="g_output_clip")
         return keras.Model(net.inputs[0], clip(net.outputs[0]), name="progan_generator_ema")
 
-    @property
-    def sampling_generator(self):
-        """The network `generate` and `export` use: the EMA generator if `ema_decay` is set."""
-        return self.ema_generator if self.ema_generator is not None else self.generator
-
     def update_ema(self):
         """ema ← decay·ema + (1 − decay)·weights for every generator weight (Karras et al. 2018, app. A.1)."""
         if self.ema_generator is None:
             return
-        for average, weight in zip(self.ema_generator.trainable_variables, self.generator.trainable_variables):
-            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * weight)
+        ema_update(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay)
 
     def run_generator(self, *inputs, batch_size=256):
-        """Runs the sampling (EMA) generator on numpy inputs in batches; returns numpy."""
-        n = len(inputs[0])
-        outputs = [ops.convert_to_numpy(self.sampling_generator(inputs[0][i:i + batch_size], training=False))
-                   for i in range(0, n, batch_size)]
-        if not outputs:
-            return np.zeros((0,) + tuple(self.generator.output_shape[1:]), "float32")
-        return np.clip(np.concatenate(outputs, axis=0), -1.0, 1.0)   # the EMA network clips; a plain generator not
-
-    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
-        """Exports the sampling (EMA) generator at the current resolution; see :meth:`GAN.export`."""
-        if format != "tf_saved_model":
-            raise ValueError(f"Only format='tf_saved_model' is supported; got {format!r}.")
-        import types
-
-        from keras_gans.export import export_generator
-
-        view = types.SimpleNamespace(generator=self.sampling_generator, latent_dim=self.latent_dim,
-                                     serving_inputs=self.serving_inputs)
-        return export_generator(view, filepath, verbose=verbose)
+        """`GAN.run_generator` (the EMA generator when there is one), clipped to [-1, 1]: the EMA network
+        clips in itself; the generator's output layer is linear, so without EMA it is clipped here."""
+        return np.clip(super().run_generator(*inputs, batch_size=batch_size), -1.0, 1.0)
 
     @property
     def image_shape(self):
@@ -367,8 +248,8 @@ class ProGAN(GAN):
         self.phase_images.assign(0)
         self.set_alpha(0.0)
         if getattr(self, "compiled", False) and hasattr(self, "d_optimizer"):
-            self.d_optimizer = _fresh(self.d_optimizer)
-            self.g_optimizer = _fresh(self.g_optimizer)
+            self.d_optimizer = fresh_optimizer(self.d_optimizer)
+            self.g_optimizer = fresh_optimizer(self.g_optimizer)
             self.d_optimizer.build(self.discriminator.trainable_variables)
             self.g_optimizer.build(self.generator.trainable_variables)
         # The traced step functions hold the old networks: trace again on the next fit.
@@ -471,102 +352,9 @@ class ProGAN(GAN):
             {metric: [value per Keras epoch]} over all phases run, plus `"resolution"` and `"alpha"`
             (α at the end of each epoch). Wall and CPU time per phase are appended to `self.phase_times`.
         """
-        from keras_gans.callbacks.progan import FadeInScheduler
-
-        if schedule is not None:
-            self.schedule = schedule
-        schedule = self.schedule or ProGANSchedule()
-        self.schedule = schedule
-        if int(epochs_per_phase) < 1:
-            raise ValueError(f"epochs_per_phase must be a positive integer; got {epochs_per_phase!r}.")
-        if not getattr(self, "compiled", False):
-            raise ValueError("Call compile() before fit_schedule() (e.g. gan.compile() for the paper's defaults).")
-        phases = self.phases(schedule)
-        if stop_after is not None:
-            stop_after = (int(stop_after[0]), stop_after[1])
-            if stop_after not in [(p.resolution, p.kind) for p in phases]:
-                raise ValueError(f"stop_after={stop_after} is not a phase of this schedule: "
-                                 f"{[(p.resolution, p.kind) for p in phases]}.")
-        make_dataset = self._phase_data(data, shuffle_buffer)
-        callbacks = list(callbacks or [])
-        history = {}
-        for index in range(self.phase_index, len(phases)):
-            phase = phases[index]
-            if index > self.phase_index:
-                self.grow()
-            remaining = phase.images - int(self.phase_images.numpy())
-            steps = math.ceil(remaining / phase.batch_size) if remaining > 0 else 0
-            if steps:
-                phase_callbacks = list(callbacks)
-                if phase.kind == "transition" and not any(isinstance(c, FadeInScheduler) for c in callbacks):
-                    phase_callbacks.insert(0, FadeInScheduler(phase.images))
-                epochs = min(int(epochs_per_phase), steps)
-                # epochs × ceil(steps / epochs) can exceed the phase: stop at its last step
-                phase_end = _PhaseEnd(phase.images)
-                phase_callbacks.append(phase_end)
-                dataset = make_dataset(phase.resolution, phase.batch_size)
-                started, cpu_started = time.perf_counter(), time.process_time()
-                result = GAN.fit(self, dataset, epochs=epochs, steps_per_epoch=math.ceil(steps / epochs),
-                                 shuffle=False, callbacks=phase_callbacks, verbose=verbose)
-                if phase_end.reached and not phase_end.stopped_by_others:
-                    self.stop_training = False
-                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-                self.phase_times.append((phase.resolution, phase.kind, seconds, int(self.phase_images.numpy()), cpu))
-                for key, values in result.history.items():
-                    history.setdefault(key, []).extend(float(v) for v in values)
-                n = len(next(iter(result.history.values()), []))
-                history.setdefault("resolution", []).extend([phase.resolution] * n)
-                history.setdefault("alpha", []).extend([self.alpha] * n)
-                if self.stop_training:
-                    break
-            if stop_after == (phase.resolution, phase.kind):
-                break
-        return history
-
-    def _phase_data(self, data, shuffle_buffer):
-        """`make(resolution, batch_size) -> batched, repeated dataset` for `data` (see `fit_schedule`)."""
-        if callable(data) and not isinstance(data, tf.data.Dataset):
-            return data
-        target, channels = self.target_resolution, self.channels
-        if isinstance(data, tf.data.Dataset):
-            spec = self.unpack_images(data.element_spec)
-            if not isinstance(spec, tf.TensorSpec) or spec.shape.rank not in (3, 4):
-                raise ValueError(f"The dataset must yield images (H, W, C) or batches (N, H, W, C); got {spec}.")
-            shape = tuple(spec.shape[-3:])
-            source = data.map(lambda *x: self.unpack_images(x if len(x) > 1 else x[0]))
-            if spec.shape.rank == 4:
-                source = source.unbatch()
-            source = source.shuffle(shuffle_buffer, reshuffle_each_iteration=True)
-        else:
-            array = np.asarray(data)
-            if array.ndim == 3:
-                array = array[..., None]
-            if array.ndim != 4:
-                raise ValueError(f"The data must be images (N, H, W, C); got an array of shape {array.shape}.")
-            if not np.issubdtype(array.dtype, np.floating):
-                raise ValueError(f"The images are {array.dtype}; ProGAN trains on floats in [-1, 1]. "
-                                 "Scale them with `x.astype('float32') / 127.5 - 1`.")
-            shape = array.shape[1:]
-            source = tf.data.Dataset.from_tensor_slices(array.astype("float32")).shuffle(
-                len(array), reshuffle_each_iteration=True)
-        if tuple(shape) != (target, target, channels):
-            raise ValueError(
-                f"The data's images are {tuple(shape)} but this ProGAN's schedule ends at {target}×{target} with "
-                f"{channels} channel(s): give images of shape ({target}, {target}, {channels}) "
-                f"(e.g. kg.data.load(name, image_size=({target}, {target}))) or build the ProGAN with "
-                f"target_resolution/channels matching the data."
-            )
-
-        def make(resolution, batch_size):
-            factor = target // resolution
-
-            def shrink(x):
-                return x if factor == 1 else tf.nn.avg_pool2d(x, factor, factor, "VALID")
-
-            ds = source.repeat().batch(batch_size, drop_remainder=True)
-            return ds.map(shrink, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
-
-        return make
+        return progressive_fit.fit_schedule(self, data, schedule, fit_phase=super().fit, callbacks=callbacks,
+                                            verbose=verbose, epochs_per_phase=epochs_per_phase,
+                                            stop_after=stop_after, shuffle_buffer=shuffle_buffer)
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit` at the current resolution — or the rest of the schedule.
@@ -582,9 +370,9 @@ class ProGAN(GAN):
             if args or y is not None or kwargs.get("steps_per_epoch"):
                 raise ValueError("With data at the target resolution, fit() runs the whole schedule, whose "
                                  "ProGANSchedule sets the steps: drop steps_per_epoch (and y).")
-            return _History(self.fit_schedule(x, callbacks=kwargs.get("callbacks"),
-                                              verbose=kwargs.get("verbose", "auto"),
-                                              epochs_per_phase=kwargs.get("epochs", 1)))
+            history = self.fit_schedule(x, callbacks=kwargs.get("callbacks"), verbose=kwargs.get("verbose", "auto"),
+                                        epochs_per_phase=kwargs.get("epochs", 1))
+            return progressive_fit.ScheduleHistory(history)
         return super().fit(x, y, *args, **kwargs)
 
     def _is_target_data(self, x):
@@ -666,30 +454,3 @@ class ProGAN(GAN):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
-
-
-class _PhaseEnd(keras.callbacks.Callback):
-    """Stops `fit` at the step that completes the phase (`phase_images` ≥ `images`), mid-epoch if need be."""
-
-    def __init__(self, images):
-        super().__init__()
-        self.images, self.reached, self.stopped_by_others = int(images), False, False
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.model.stop_training and not self.reached:
-            self.stopped_by_others = True          # e.g. TerminateOnNaN: fit_schedule stops too
-        if int(self.model.phase_images.numpy()) >= self.images:
-            self.reached = True
-            self.model.stop_training = True
-
-
-class _History:
-    """What `fit` returns when it runs the schedule: `.history` like a Keras `History`."""
-
-    def __init__(self, history):
-        self.history = history
-
-
-def _fresh(optimizer):
-    """A new optimizer with `optimizer`'s configuration and no state."""
-    return optimizer.__class__.from_config(optimizer.get_config())

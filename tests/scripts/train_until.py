@@ -3,7 +3,7 @@
     python train_until.py STEP MARKER_FILE train dcgan ... --out OUT
 
 After step STEP (counted over the whole run, 1-based) has finished and every callback of the
-command has seen it, the process writes MARKER_FILE and sleeps; tests/test_resume.py then sends
+command has seen it, the process writes MARKER_FILE and sleeps; tests/callbacks/test_resume.py then sends
 SIGKILL. The command itself is unchanged: the pause is a callback appended to `fit`'s list.
 """
 import os

@@ -1,6 +1,6 @@
-"""ProGAN: equalised layers, pixel norm, minibatch std, fade-in, growing, the schedule, saving, export."""
+"""ProGAN: fade-in, growing, training through the schedule, saving, export (its layers: tests/layers/,
+the schedule and its driver: tests/training/test_progressive.py)."""
 import argparse
-import math
 import os
 import time
 
@@ -10,8 +10,6 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
-from keras_gans.callbacks import FadeInScheduler
-from keras_gans.layers import EqualizedConv2D, EqualizedDense, FadeIn, MinibatchStdDev, PixelNormalization
 from keras_gans.models import ProGAN, ProGANSchedule
 from keras_gans.models.progan import MNIST_32_RECIPE
 
@@ -25,100 +23,6 @@ def upsample2(x):
 def avgpool2(x):
     n, h, w, c = x.shape
     return x.reshape(n, h // 2, 2, w // 2, 2, c).mean(axis=(2, 4))
-
-
-# ---------------------------------------------------------------------------- layers
-def test_equalized_layers_store_unit_normal_weights_and_scale_by_he_constant():
-    keras.utils.set_random_seed(1)
-    conv = EqualizedConv2D(64, 3)
-    x = np.random.default_rng(0).standard_normal((4, 8, 8, 32)).astype("float32")
-    y = conv(x)
-    fan_in = 3 * 3 * 32
-    kernel = conv.kernel.numpy()
-    assert abs(kernel.std() - 1.0) < 0.03 and abs(kernel.mean()) < 0.03       # stored N(0, 1)
-    assert conv.scale == pytest.approx(math.sqrt(2.0) / math.sqrt(fan_in))
-    effective = keras.ops.convert_to_numpy(conv.effective_kernel)
-    np.testing.assert_allclose(effective, kernel * conv.scale, rtol=1e-6)
-    assert effective.std() == pytest.approx(math.sqrt(2.0 / fan_in), rel=0.03)  # He's std
-    # The convolution really uses the scaled kernel.
-    expected = tf.nn.conv2d(x, effective, 1, "SAME") + conv.bias.numpy()
-    np.testing.assert_allclose(y, expected, atol=1e-4)
-
-    dense = EqualizedDense(256, gain=1.0)
-    inputs = np.random.default_rng(1).standard_normal((512, 400)).astype("float32")
-    out = keras.ops.convert_to_numpy(dense(inputs))
-    assert dense.scale == pytest.approx(1.0 / math.sqrt(400))
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(dense.effective_kernel), dense.kernel.numpy() / 20.0,
-                               rtol=1e-6)
-    assert out.var() == pytest.approx(1.0, rel=0.1)   # gain 1 keeps unit variance
-
-
-def test_pixel_normalization_gives_unit_mean_square_per_pixel():
-    x = np.random.default_rng(0).normal(0, 5, (2, 4, 4, 16)).astype("float32")
-    y = keras.ops.convert_to_numpy(PixelNormalization()(x))
-    np.testing.assert_allclose((y ** 2).mean(axis=-1), 1.0, rtol=1e-4)
-    zeros = keras.ops.convert_to_numpy(PixelNormalization()(np.zeros((1, 2, 2, 3), "float32")))
-    assert np.all(zeros == 0)  # ε keeps it finite
-
-
-def _minibatch_std_reference(x, group):
-    n = len(x)
-    m = n // group
-    stats = np.empty(n, "float64")
-    for j in range(m):
-        members = x[j::m]                             # image i belongs to group i mod (N/G)
-        stats[j::m] = np.sqrt(members.var(axis=0) + 1e-8).mean()
-    return stats
-
-
-def test_minibatch_stddev_identical_images_give_zero_and_matches_reference():
-    layer = MinibatchStdDev(group_size=4)
-    same = np.repeat(np.random.default_rng(0).standard_normal((1, 4, 4, 3)), 8, axis=0).astype("float32")
-    out = keras.ops.convert_to_numpy(layer(same))
-    assert out.shape == (8, 4, 4, 4)
-    np.testing.assert_array_equal(out[..., :3], same)
-    np.testing.assert_allclose(out[..., 3], 0.0, atol=2e-4)    # √ε = 1e-4
-
-    x = np.random.default_rng(1).standard_normal((8, 4, 4, 3)).astype("float32")
-    stat = keras.ops.convert_to_numpy(layer(x))[..., 3]
-    np.testing.assert_allclose(stat[:, 0, 0], _minibatch_std_reference(x, 4), rtol=1e-5)
-    assert np.all(stat == stat[:, :1, :1])                     # one constant map per image
-    assert len(np.unique(stat[:, 0, 0])) == 2 and stat.min() > 0.5   # 2 groups, real spread
-
-
-@pytest.mark.parametrize("batch,group", [(6, 3), (7, 1), (2, 2), (12, 4)])
-def test_minibatch_stddev_batches_not_multiple_of_group(batch, group):
-    layer = MinibatchStdDev(group_size=4)
-    x = np.random.default_rng(batch).standard_normal((batch, 2, 2, 5)).astype("float32")
-    eager = keras.ops.convert_to_numpy(layer(x))[:, 0, 0, 5]
-    np.testing.assert_allclose(eager, _minibatch_std_reference(x, group), rtol=1e-5)
-    # Same with an unknown batch size inside a traced function (the last batch of an epoch).
-    traced = tf.function(lambda t: layer(t), input_signature=[tf.TensorSpec([None, 2, 2, 5])])
-    np.testing.assert_allclose(traced(x).numpy()[:, 0, 0, 5], eager, rtol=1e-6)
-
-
-def test_layers_serialise(tmp_path):
-    layers = [EqualizedConv2D(4, 3, gain=1.0), EqualizedDense(3, use_bias=False), PixelNormalization(1e-6),
-              MinibatchStdDev(2), FadeIn(0.25)]
-    for layer in layers:
-        clone = type(layer).from_config(layer.get_config())
-        assert clone.get_config() == layer.get_config()
-    x = keras.Input((4, 4, 2))
-    y = MinibatchStdDev(2)(PixelNormalization()(EqualizedConv2D(4, 3)(x)))
-    y = FadeIn(name="fade")([y, EqualizedConv2D(5, 1)(y)])
-    y = EqualizedDense(3)(keras.layers.Flatten()(y))
-    model = keras.Model(x, y)
-    model.get_layer("fade").set_alpha(0.7)
-    model.save(tmp_path / "layers.keras")
-    loaded = keras.saving.load_model(tmp_path / "layers.keras")
-    data = np.random.default_rng(0).standard_normal((4, 4, 4, 2)).astype("float32")
-    np.testing.assert_allclose(loaded(data), model(data), atol=1e-5)
-    assert float(loaded.get_layer("fade").alpha.numpy()) == pytest.approx(0.7)
-
-
-def test_fade_in_rejects_mismatched_inputs():
-    with pytest.raises(ValueError, match="same shape"):
-        FadeIn()([keras.Input((4, 4, 1)), keras.Input((8, 8, 1))])
 
 
 # ---------------------------------------------------------------------------- fade-in and growing
@@ -203,40 +107,6 @@ def test_bad_configurations(kwargs, match):
         ProGAN(**{"latent_dim": 8, **kwargs})
 
 
-def test_data_that_does_not_match_the_schedule():
-    gan = ProGAN(4, 8, seed=0, **TINY)
-    gan.compile()
-    schedule = ProGANSchedule(32, batch_sizes=16)
-    with pytest.raises(ValueError, match=r"ends at 8×8"):
-        gan.fit_schedule(np.zeros((64, 16, 16, 1), "float32"), schedule)
-    with pytest.raises(ValueError, match=r"ends at 8×8 with 1 channel"):
-        gan.fit_schedule(np.zeros((64, 8, 8, 3), "float32"), schedule)
-    with pytest.raises(ValueError, match="ends at 8×8"):
-        gan.fit_schedule(tf.data.Dataset.from_tensor_slices(np.zeros((64, 28, 28, 1), "float32")).batch(8), schedule)
-    with pytest.raises(ValueError, match="127.5"):
-        gan.fit_schedule(np.zeros((64, 8, 8, 1), "uint8"), schedule)
-    with pytest.raises(ValueError, match="not a phase"):
-        gan.fit_schedule(np.zeros((64, 8, 8, 1), "float32"), schedule, stop_after=(16, "stable"))
-    with pytest.raises(KeyError, match="no entry for resolution 8"):
-        gan.fit_schedule(np.zeros((64, 8, 8, 1), "float32"), ProGANSchedule({4: 32}, batch_sizes=16))
-    # Plain fit at a resolution that is neither the current nor the target one.
-    with pytest.raises(ValueError, match="expects"):
-        gan.fit(np.zeros((64, 16, 16, 1), "float32"), epochs=1, verbose=0)
-    assert int(gan.phase_images.numpy()) == 0 and gan.resolution == 4   # nothing trained
-
-
-def test_schedule_phases_and_config():
-    schedule = ProGANSchedule(transition_images={8: 100, 16: 200}, stable_images=50, batch_sizes={4: 8, 8: 8, 16: 4})
-    phases = schedule.phases(4, 16)
-    assert [(p.resolution, p.kind, p.images, p.batch_size) for p in phases] == [
-        (4, "stable", 50, 8), (8, "transition", 100, 8), (8, "stable", 50, 8),
-        (16, "transition", 200, 4), (16, "stable", 50, 4)]
-    clone = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(schedule))
-    assert clone.phases(4, 16) == phases
-    with pytest.raises(ValueError, match="positive"):
-        ProGANSchedule(0)
-
-
 # ---------------------------------------------------------------------------- training through the schedule
 class AlphaRecorder(keras.callbacks.Callback):
     def __init__(self):
@@ -293,31 +163,6 @@ def test_schedule_with_fit_alpha_save_reload_and_continue(tmp_path):
     assert loaded.schedule_done()
     images = loaded.generate(3, seed=0)
     assert images.shape == (3, 8, 8, 3) and np.isfinite(images).all()
-
-
-def test_fit_schedule_split_into_epochs_shows_each_phase_its_images():
-    """epochs_per_phase that does not divide a phase's steps: the phase still ends on its own image count."""
-    gan = ProGAN(4, 8, seed=0, **TINY)
-    gan.compile(run_eagerly=True)      # a few steps: cheaper than tracing
-    data = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
-    recorder = AlphaRecorder()
-    schedule = ProGANSchedule(transition_images=80, stable_images=48, batch_sizes=16)    # 3, 5, 3 steps
-    gan.fit_schedule(data, schedule, epochs_per_phase=2, callbacks=[recorder], verbose=0)
-    assert [t[3] for t in gan.phase_times] == [48, 80, 48]          # not 64, 96, 64 (2 epochs × ceil(steps / 2))
-    assert [p for _, p, _ in recorder.seen] == ["stable"] * 3 + ["transition"] * 5 + ["stable"] * 3
-    assert gan.schedule_done() and not gan.stop_training
-
-
-def test_fade_in_scheduler_with_plain_fit():
-    gan = ProGAN(4, 8, seed=0, **TINY)
-    gan.compile(run_eagerly=True)      # a few steps: cheaper than tracing
-    gan.grow()
-    data = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
-    recorder = AlphaRecorder()
-    gan.fit(data, batch_size=16, epochs=2, callbacks=[FadeInScheduler(transition_images=96), recorder], verbose=0)
-    assert [a for _, _, a in recorder.seen] == pytest.approx([0, 1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0, 1.0])
-    with pytest.raises(ValueError, match="transition_images"):
-        FadeInScheduler(0)
 
 
 def test_export_generator_at_current_resolution(tmp_path):
@@ -412,7 +257,7 @@ def test_progan_grows_4_to_32_on_mnist_and_draws_digits():
     small = tf.image.resize(images, (28, 28), method="area").numpy()
     quality = digit_quality(small)
     print("digit quality:", {k: v for k, v in quality.items() if k != "predictions"})
-    save_resolution_picture(rows, os.path.join(os.path.dirname(__file__), "..", "docs", "images",
+    save_resolution_picture(rows, os.path.join(os.path.dirname(__file__), "..", "..", "docs", "images",
                                                "progan_resolutions.png"))
     assert quality["mean_max_prob"] >= 0.8
     assert quality["n_classes"] >= 8

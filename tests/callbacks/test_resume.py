@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 
-HERE = os.path.dirname(__file__)
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # tests/
 ENV = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
 # digits at 8×8: 1,618 training images → 12 batches of 128 per epoch (drop_remainder)
 STEPS_PER_EPOCH = 12
@@ -139,7 +139,7 @@ def test_exact_backup_resumes_mid_epoch_like_an_uninterrupted_run(tmp_path):
     meta = json.loads((tmp_path / "exact" / "training_metadata.json").read_text())
     assert (meta["epoch"], meta["batch"], meta["step"]) == (1, 1, 6)
     resumed = _run(ExactBackupAndRestore, tmp_path / "exact", True)
-    assert _max_diff(resumed, reference) < 1e-6
+    assert _max_diff(resumed, reference) == 0.0
 
     # Keras' own callback restarts epoch 2 from its first batch: not the same run (the check can fail)
     assert _run(keras.callbacks.BackupAndRestore, tmp_path / "keras", False, interrupt_at=8) is None
@@ -165,3 +165,44 @@ def test_latent_seed_state_is_saved_with_the_weights(tmp_path):
     gan.save(str(tmp_path / "m.keras"))
     loaded = keras.saving.load_model(str(tmp_path / "m.keras"))
     np.testing.assert_array_equal(np.asarray(loaded.seed_generator.state), np.asarray(gan.seed_generator.state))
+
+
+def test_skip_batches_passes_over_batches_without_training_on_them():
+    """The GAN hook behind the exact resume: skipped steps take their batch and change nothing."""
+    import keras
+    import tensorflow as tf
+
+    import keras_gans as kg
+
+    x = np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 1)).astype("float32")
+
+    def trained(data, skip=0):
+        keras.utils.set_random_seed(0)
+        gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=2)
+        gan.compile()
+        gan.skip_batches(skip)
+        history = gan.fit(tf.data.Dataset.from_tensor_slices(data).batch(8), epochs=1, verbose=0)
+        return gan, history
+
+    skipped, history = trained(x, skip=2)
+    assert int(skipped.d_optimizer.iterations) == 3 and np.isfinite(history.history["d_loss"][0])
+    last_three, _ = trained(x[16:])
+    assert _max_diff([np.asarray(w) for w in skipped.weights], [np.asarray(w) for w in last_three.weights]) == 0.0
+    skipped.fit(tf.data.Dataset.from_tensor_slices(x).batch(8), epochs=1, verbose=0)
+    assert int(skipped.d_optimizer.iterations) == 3 + 5   # the hook is spent: the next fit trains on every batch
+
+
+def test_a_model_without_the_hook_restarts_the_epoch_with_a_warning(tmp_path):
+    import keras
+
+    from keras_gans.callbacks import ExactBackupAndRestore
+
+    x = np.random.default_rng(0).uniform(-1, 1, (40, 3)).astype("float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    backup = ExactBackupAndRestore(str(tmp_path / "b"), save_freq=3)
+    with pytest.raises(_Interrupt):
+        model.fit(x, x[:, :1], batch_size=8, epochs=2, shuffle=False, verbose=0,
+                  callbacks=[backup, _interrupt_after(7)])
+    with pytest.warns(UserWarning, match=r"no skip_batches\(\) hook .* epoch 2 restarts from its first batch"):
+        model.fit(x, x[:, :1], batch_size=8, epochs=2, shuffle=False, verbose=0, callbacks=[backup])

@@ -1,0 +1,165 @@
+"""Exact resume: a backup that restarts a killed run at the step it reached, with the same batches after it.
+
+:class:`ExactBackupAndRestore` is what `keras-gans train` uses (`--save-freq N` backs up every N steps).
+"""
+import glob
+import json
+import os
+import warnings
+
+import keras
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
+    """`keras.callbacks.BackupAndRestore` that resumes *exactly*, also from the middle of an epoch.
+
+    Keras' callback (3.15) writes mid-epoch backups (`save_freq=N` steps) but restarts the
+    interrupted epoch from its first batch, so batches are trained twice; after one resume its
+    mid-epoch backups record epoch 0; and the weights file and the metadata are written one after
+    the other, so a kill between the two pairs weights with the wrong position. This callback:
+
+    - writes the weights to a new file, then the metadata naming it (each atomically, by rename),
+      then deletes older weights: at any kill, the metadata points at complete weights of its step;
+    - on restart, restores the weights (networks, both optimizers, the latent `SeedGenerator`),
+      starts at the saved epoch and has the model pass over the batches of that epoch already
+      trained (:meth:`keras_gans.models.GAN.skip_batches`), so every later step sees the batch it
+      would have seen (a model without that hook restarts the epoch from its first batch, as
+      Keras' callback does, with a warning);
+    - given `dataset=` (the one passed to `fit`), advances its reshuffling seed past the iterators
+      `fit` made in the finished epochs (two per epoch in Keras 3.15, see `_iterators_per_epoch`),
+      so a `shuffle(..., reshuffle_each_iteration=True)` pipeline yields the same order in each
+      epoch as in an uninterrupted run.
+
+    With `keras.utils.set_random_seed(s)` and `tf.config.experimental.enable_op_determinism()`
+    a run killed at any point (even with SIGKILL) and restarted with the same command ends with
+    the weights of an uninterrupted run. Exactness assumes that an epoch is one pass over the
+    dataset (no `steps_per_epoch` shorter than the data) and one device; the epoch's logged
+    means after a mid-epoch resume cover the steps trained since the restart.
+
+    Args:
+        backup_dir: folder of the backup (created; deleted after a finished run unless
+            `delete_checkpoint=False`).
+        save_freq: `"epoch"` or a number of training steps between backups.
+        dataset: the training dataset, to replay its reshuffling on restore (optional).
+        delete_checkpoint: delete the backup when training finishes.
+
+    Example:
+
+    >>> ds = kg.data.load("mnist-5k", batch_size=64)
+    >>> gan.fit(ds, epochs=20, callbacks=[kg.callbacks.ExactBackupAndRestore("runs/b", save_freq=50, dataset=ds)])
+    """
+
+    METADATA = "training_metadata.json"
+
+    def __init__(self, backup_dir, save_freq="epoch", dataset=None, delete_checkpoint=True):
+        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool) or save_freq < 1):
+            raise ValueError(f"save_freq must be 'epoch' or a positive number of steps; got {save_freq!r}.")
+        super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=delete_checkpoint)
+        self.dataset = dataset
+        self._epoch = 0
+        self._steps_in_epoch = 0
+        self._global_step = 0
+
+    def get_config(self):
+        return {"backup_dir": self.backup_dir, "save_freq": self.save_freq, "delete_checkpoint": self.delete_checkpoint}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    # ------------------------------------------------------------------ restore
+    def _metadata_path(self):
+        return os.path.join(self.backup_dir, self.METADATA)
+
+    def on_train_begin(self, logs=None):
+        self._epoch, self._steps_in_epoch, self._global_step = 0, 0, 0
+        if hasattr(self.model, "skip_batches"):
+            self.model.skip_batches(0)  # nothing left over from an earlier, interrupted resume
+        path = self._metadata_path()
+        if os.path.exists(path):
+            with open(path) as f:
+                meta = json.load(f)
+            if "weights" not in meta:
+                meta = self._keras_backup(meta)
+            weights = os.path.join(self.backup_dir, meta["weights"])
+            if not os.path.exists(weights):
+                raise FileNotFoundError(f"The backup in {self.backup_dir!r} names {meta['weights']!r}, which is "
+                                        "missing; delete the folder to start over.")
+            self.model.load_weights(weights)
+            self._epoch, batch, step = int(meta["epoch"]), int(meta["batch"]), int(meta.get("step", 0))
+            if batch and not hasattr(self.model, "skip_batches"):
+                warnings.warn(f"{type(self.model).__name__} has no skip_batches() hook (a keras_gans GAN has): "
+                              f"epoch {self._epoch + 1} restarts from its first batch, so its first {batch} "
+                              "batches are trained twice.", stacklevel=2)
+                batch, step = 0, step - batch
+            elif batch:
+                self.model.skip_batches(batch)  # trained before the backup: taken from the data, not trained on
+            self._steps_in_epoch, self._global_step = batch, step
+            self.model._initial_epoch = self._epoch  # as keras.callbacks.BackupAndRestore does
+            if self.dataset is not None:
+                for _ in range(self._epoch * self._iterators_per_epoch()):
+                    iter(self.dataset)  # each new iterator draws the next reshuffling seed
+
+    def _keras_backup(self, meta):
+        """The metadata of a backup written by `keras.callbacks.BackupAndRestore` (this package's CLI
+        used it before this callback; the two share `training_metadata.json`, but Keras' names no
+        weights file: it is `latest.weights.h5`). Resumed as Keras would: its epoch restarts from
+        its first batch."""
+        if "epoch" not in meta or not os.path.exists(os.path.join(self.backup_dir, "latest.weights.h5")):
+            raise ValueError(f"The backup in {self.backup_dir!r} is not one this callback or "
+                             "keras.callbacks.BackupAndRestore wrote; delete the folder to start over.")
+        print(f"Resuming from a keras.callbacks.BackupAndRestore backup in {self.backup_dir!r}: epoch "
+              f"{int(meta['epoch']) + 1} restarts from its first batch.")
+        return {"epoch": int(meta["epoch"]), "batch": 0, "step": 0, "weights": "latest.weights.h5"}
+
+    def _iterators_per_epoch(self):
+        """How many iterators `fit` makes over the dataset per epoch (Keras 3.15, `EpochIterator`).
+
+        With a known number of batches and no `steps_per_epoch`, each epoch starts a fresh iterator
+        and the end of each epoch makes one more (unused); with an unknown number, one per epoch.
+        When `steps_per_epoch` is shorter than the data the iterator outlives the epoch: no replay.
+        """
+        cardinality = int(self.dataset.cardinality())
+        steps = (self.params or {}).get("steps")
+        if cardinality > 0:
+            return 2 if steps == cardinality else 0
+        return 1 if cardinality == -2 else 0  # -2 unknown; -1 infinite (repeat): nothing to replay
+
+    # ------------------------------------------------------------------ save
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch != self._epoch:
+            self._epoch, self._steps_in_epoch = epoch, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = batch + 1
+        if done <= self._steps_in_epoch:
+            return  # a batch consumed without training on resume
+        self._global_step += done - self._steps_in_epoch
+        previous = self._global_step - (done - self._steps_in_epoch)
+        self._steps_in_epoch = done
+        if self.save_freq != "epoch" and self._global_step // self.save_freq > previous // self.save_freq:
+            self._save(self._epoch, done)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epoch, self._steps_in_epoch = epoch + 1, 0
+        if self.save_freq == "epoch":
+            self._save(epoch + 1, 0)
+
+    def _save(self, epoch, batch):
+        os.makedirs(self.backup_dir, exist_ok=True)
+        name = f"epoch{epoch:05d}-batch{batch:07d}.weights.h5"
+        final = os.path.join(self.backup_dir, name)
+        tmp = os.path.join(self.backup_dir, f".tmp-{os.getpid()}.weights.h5")
+        self.model.save_weights(tmp, overwrite=True)
+        os.replace(tmp, final)
+        meta = {"epoch": epoch, "batch": batch, "step": self._global_step, "weights": name}
+        tmp_meta = self._metadata_path() + f".tmp-{os.getpid()}"
+        with open(tmp_meta, "w") as f:
+            json.dump(meta, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp_meta, self._metadata_path())
+        for old in glob.glob(os.path.join(self.backup_dir, "epoch*-batch*.weights.h5")):
+            if os.path.basename(old) != name:
+                os.remove(old)
