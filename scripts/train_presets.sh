@@ -61,7 +61,7 @@ publish_cgan_mnist() {  # CMD: FID/KID/IS-MNIST as `zoo publish --eval`, plus th
 import os
 import keras_gans as kg
 from keras_gans import metrics as kgm
-from keras_gans.cli_commands.common import load_gan
+from keras_gans.cli.common import load_gan
 run = "runs/cgan_mnist"
 gan = load_gan(f"{run}/model.keras")
 scores = kgm.evaluate_generator(gan, n_samples=4500, seed=0)   # labels 0..9 cycling: 450 per class
