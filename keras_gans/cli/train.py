@@ -1,49 +1,86 @@
-"""`keras-gans train MODEL`: train with `fit`, Keras' progress bar, sample grids and resume."""
+"""`keras-gans train MODEL`: train with `fit`, Keras' progress bar, sample grids and resume.
+
+MODEL names a recipe (:mod:`keras_gans.recipes`): its flags are the only ones `keras-gans train
+MODEL` takes, and it builds the model and the data. This module adds the flags of the run itself
+(--out, --every, --verbose, --save-freq, --deterministic, --strategy) and the callbacks every run
+gets: DivergenceGuard, ExactBackupAndRestore, TerminateOnNaN, CSVLogger and SampleGrid.
+"""
+import argparse
+import inspect
 import json
 import os
 
+from keras_gans.recipes.base import positive_int
+
+
+class _Recipes(argparse._SubParsersAction):
+    """One sub-parser per recipe; the name is case-insensitive and takes - or _ (wgan-gp = wgan_gp).
+
+    An unknown name gets the error "Unknown model ..., choose one of ..." (argparse's own check is
+    bypassed: it would neither normalise the name nor say what a name is here).
+    """
+
+    class _AnyName:
+        """The `choices` argparse checks a name against: every name passes; :meth:`__call__` checks."""
+
+        def __init__(self, names):
+            self.names = names
+
+        def __contains__(self, name):
+            return True
+
+        def __iter__(self):
+            return iter(self.names)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = self._AnyName(self._name_parser_map)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from keras_gans.recipes import canonical
+
+        name = canonical(values[0])
+        if name not in self._name_parser_map:
+            raise argparse.ArgumentError(self, f"Unknown model {values[0]!r}. Choose one of "
+                                               f"{', '.join(self._name_parser_map)}.")
+        super().__call__(parser, namespace, [name, *values[1:]], option_string)
+
+
+class _RecipeParser(argparse.ArgumentParser):
+    """The parser of `keras-gans train NAME`: a flag NAME does not take is an error that says so."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)} (`{self.prog} --help` lists the flags it takes)")
+        return namespace, extras
+
 
 def add_arguments(p):
-    p.add_argument("model", help="model to train: dcgan, gan (the book's MLP GAN), ...")
-    p.add_argument("--dataset", default="mnist-5k", help="dataset name or image folder (default: mnist-5k)")
-    p.add_argument("--epochs", type=int, default=20, help="epochs to train (default: 20)")
-    p.add_argument("--batch-size", type=int, default=64, help="images per batch (default: 64)")
-    p.add_argument("--latent-dim", type=int, default=100, help="size of z (default: 100)")
-    p.add_argument("--image-size", type=int, default=None, help="resize images to this square size")
-    p.add_argument("--target-resolution", type=int, default=None,
-                   help="progan: final resolution, a power of two (default: 32); grows from 4")
-    p.add_argument("--update", choices=["alternating", "simultaneous"], default="alternating",
-                   help="D/G update rule (default: alternating)")
-    p.add_argument("--d-batch", choices=["joint", "separate"], default="separate",
-                   help="D sees real and fake images in two batches (default, the book) or one (keras-io)")
-    p.add_argument("--n-critic", type=int, default=None,
-                   help="wgan, wgan-gp: critic updates per generator update (default: 5); batches hold n_critic × --batch-size")
-    p.add_argument("--num-labeled", type=int, default=None,
-                   help="sgan: labelled examples, balanced per class (default: 100); the rest are unlabelled")
-    p.add_argument("--conditioning", choices=["embedding", "one_hot"], default=None,
-                   help="cgan: label embedding (the book, default) or one-hot (the lecture)")
-    p.add_argument("--ema-decay", type=float, default=None,
-                   help="keep an exponential moving average of the generator's weights with this decay (e.g. 0.99); "
-                        "samples, the saved model's generate and presets use it (wgan, wgan-gp, cgan, pix2pix)")
-    p.add_argument("--filters", type=int, default=None,
-                   help="pix2pix, cyclegan: base filters of the generator and the discriminator "
-                        "(default: 16 for images of at most 64 px, 64 above)")
-    p.add_argument("--lambda-cycle-b", type=float, default=None,
-                   help="cyclegan: weight of the B -> A -> B round trip alone (default: lambda_cycle, 10); "
-                        "0 stops F from hiding B's detail in its A images (digits <-> MNIST-M: see the tutorial)")
-    p.add_argument("--d-downsampling", type=int, default=None,
-                   help="pix2pix, cyclegan: stride-2 blocks of the PatchGAN (default: 2 for images of at most 64 px, "
-                        "3 above); 3 on 32 px digits judges the whole digit (digits <-> MNIST-M: see the tutorial)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    p.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
-    p.add_argument("--every", type=int, default=1, help="write a sample grid every N epochs (default: 1)")
-    p.add_argument("--steps-per-epoch", type=int, default=None, help="cap the steps per epoch")
-    p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity")
-    p.add_argument("--save-freq", type=_save_freq, default="epoch",
+    from keras_gans import recipes
+
+    p.epilog = "Run `keras-gans train MODEL --help` for the flags of a model."
+    models = p.add_subparsers(dest="model", metavar="MODEL", required=True, action=_Recipes,
+                              parser_class=_RecipeParser, title="models",
+                              description="names are case-insensitive; - and _ are the same (wgan-gp = wgan_gp)")
+    for name, recipe in recipes.RECIPES.items():
+        r = models.add_parser(name, help=recipe.summary, description=inspect.cleandoc(recipe.__doc__ or ""),
+                              allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
+        recipe.add_arguments(r)
+        _add_run_arguments(r)
+
+
+def _add_run_arguments(p):
+    """The flags of the run itself (output, progress, backups, devices), the same for every model."""
+    g = p.add_argument_group("output and devices")
+    g.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
+    g.add_argument("--every", type=positive_int, default=1, help="write a sample grid every N epochs (default: 1)")
+    g.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity (default: 1)")
+    g.add_argument("--save-freq", type=_save_freq, default="epoch",
                    help="back up the training state every N steps, or 'epoch' (default); rerunning resumes exactly")
-    p.add_argument("--deterministic", action="store_true",
+    g.add_argument("--deterministic", action="store_true",
                    help="enable TensorFlow op determinism: a resumed run ends with the weights of an uninterrupted one")
-    p.add_argument("--strategy", choices=["mirrored", "multiworker"], default=None,
+    g.add_argument("--strategy", choices=["mirrored", "multiworker"], default=None,
                    help="tf.distribute: all local devices (mirrored) or the hosts in TF_CONFIG (multiworker); "
                         "--batch-size is the global batch")
 
@@ -75,8 +112,6 @@ def _save_freq(text):
     except ValueError:
         steps = 0
     if steps < 1:
-        import argparse
-
         raise argparse.ArgumentTypeError(f"must be 'epoch' or a positive number of steps, not {text!r}")
     return steps
 
@@ -96,43 +131,15 @@ def _strategy(name):
     return strategy.scope(), task.get("type", "worker") in ("chief", "worker") and int(task.get("index", 0)) == 0
 
 
-def build_model(args):
-    """(model, dataset) for the named model, through its class's `from_cli` hook."""
-    from keras_gans import models
-
-    name = args.model.lower().replace("-", "_")
-    if name not in models.MODELS:
-        raise KeyError(f"Unknown model {args.model!r}. Choose one of {sorted(models.MODELS)}.")
-    model, ds = models.MODELS[name].from_cli(args)
-    wanted = getattr(args, "ema_decay", None)
-    if wanted is not None and getattr(model, "ema_decay", None) != wanted:
-        raise ValueError(f"--ema-decay is not available for {args.model!r} from the command line; it works for "
-                         "wgan, wgan-gp, cgan and pix2pix (progan keeps its own EMA, see its recipe).")
-    filters = getattr(args, "filters", None)
-    if filters is not None and (filters < 1 or getattr(model, "filters", None) != filters):
-        raise ValueError(f"--filters {filters} is not available for {args.model!r}: it takes a positive "
-                         "number and works for pix2pix and cyclegan.")
-    wanted = getattr(args, "d_downsampling", None)
-    if wanted is not None and (wanted < 1 or getattr(model, "discriminator_downsampling", None) != wanted):
-        raise ValueError(f"--d-downsampling {wanted} is not available for {args.model!r}: it takes a positive "
-                         "number and works for pix2pix and cyclegan.")
-    wanted = getattr(args, "lambda_cycle_b", None)
-    if wanted is not None and (wanted < 0 or getattr(model, "lambda_cycle_b", None) != wanted):
-        raise ValueError(f"--lambda-cycle-b {wanted} is not available for {args.model!r}: it takes a number ≥ 0 "
-                         "and works for cyclegan.")
-    return model, ds
-
-
 def run(args):
     parent = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(parent):
         raise FileNotFoundError(f"The folder {parent!r} (parent of --out) does not exist. Create it or choose another --out.")
-    if args.epochs < 1 or args.batch_size < 1:
-        raise ValueError("--epochs and --batch-size must be positive.")
     _check_out(args.out)
     import keras
 
     import keras_gans as kg
+    from keras_gans import recipes
 
     keras.utils.set_random_seed(args.seed)
     if getattr(args, "deterministic", False):
@@ -143,8 +150,7 @@ def run(args):
     if not chief:  # other workers of a multi-worker run write their (identical) files apart
         args.out = os.path.join(args.out, f"worker{json.loads(os.environ['TF_CONFIG'])['task']['index']}")
     with scope:
-        gan, ds = build_model(args)
-        gan.compile()
+        gan, ds, extra_callbacks = recipes.get(args.model).build(args)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "command.json"), "w") as f:
         json.dump({k: v for k, v in vars(args).items() if not k.startswith("_")}, f, indent=1)
@@ -155,9 +161,10 @@ def run(args):
         keras.callbacks.TerminateOnNaN(),
         keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"), append=True),
         kg.callbacks.SampleGrid(os.path.join(args.out, "samples"), every=args.every, seed=args.seed),
+        *extra_callbacks,
     ]
-    history = gan.fit(ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks,
-                      verbose=args.verbose)
+    history = gan.fit(ds, epochs=args.epochs, steps_per_epoch=getattr(args, "steps_per_epoch", None),
+                      callbacks=callbacks, verbose=args.verbose)
     if any(v != v for v in history.history.get("g_loss", [])):  # NaN
         raise ValueError("Training diverged (NaN loss); nothing was saved. Lower the learning rate or change the seed.")
     model_path = os.path.join(args.out, "model.keras")
