@@ -5,7 +5,7 @@ import numpy as np
 import keras
 import tensorflow as tf
 
-from keras_gans.models.cyclegan import MultiNetworkGAN, _cli_pair_dataset
+from keras_gans.models.cyclegan import MultiNetworkGAN
 from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators, unique_variables
 from keras_gans.utils.io import atomic_path
 
@@ -199,16 +199,6 @@ class CoGAN(MultiNetworkGAN):
         if verbose:
             print(f"Saved CoGAN to {filepath} (endpoints: serve(z), sample(n, seed) → images_a, images_b in [-1, 1]).")
         return filepath
-
-    @classmethod
-    def from_cli(cls, args):
-        """`keras-gans train cogan`: digits and negative digits (unpaired) by default.
-
-        Negatives, not edge maps: on edges G_B drew filled blobs and only 20.3 % of the pairs read as the same
-        digit after 30 epochs, against 75.6 % on negatives after 15 (docs/tutorials/cogan.md).
-        """
-        ds, shape = _cli_pair_dataset(args, "mnist2negative-unpaired")
-        return cls(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed), ds
 
     def get_config(self):
         return {
