@@ -209,3 +209,10 @@ def test_the_commands_of_the_published_presets_still_parse():
         argv = shlex.split(command)[1:]
         args = cli.build_parser().parse_args(argv)
         assert args.model in OWN_FLAGS, command
+
+
+def test_the_docs_table_lists_each_recipes_own_flags():
+    with open(os.path.join(ROOT, "docs", "api", "recipes.md")) as f:
+        rows = re.findall(r"^\| `(\w+)` \| .* \| (`--.*`) \|$", f.read(), flags=re.M)
+    table = {name: [flag.strip("`")[2:].replace("-", "_") for flag in flags.split(", ")] for name, flags in rows}
+    assert table == OWN_FLAGS
