@@ -557,7 +557,7 @@ class ProGAN(GAN):
           `epochs` Keras epochs per phase (this is what `keras-gans train progan` does).
         - Data at the current resolution: an ordinary `fit` of the current phase (add a
           :class:`FadeInScheduler` in a transition) — except when the current resolution is the
-          target and the model has an unfinished `schedule` (set by `fit_schedule`, `from_cli` or
+          target and the model has an unfinished `schedule` (set by `fit_schedule`, assigned, or set by
           the constructor): then the rest of that schedule.
         """
         if self._is_target_data(x) and not self.schedule_done():
