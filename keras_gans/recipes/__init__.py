@@ -10,7 +10,8 @@ the recipe NAME, and Python code gets the same model, data and settings:
 >>> recipe = kg.recipes.get("cyclegan")
 >>> args = recipe.args(epochs=1, batch_size=8, filters=8, steps_per_epoch=2)
 >>> model, ds, callbacks = recipe.build(args)        # compiled, with the paper's learning-rate decay
->>> model.fit(ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=0)
+>>> history = model.fit(ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks,
+...                     verbose=0)
 
 Modules: `base` (Flag, Recipe, value checks), `registry` (register, get, names), and the recipes
 themselves: `unconditional` (gan, dcgan, wgan, wgan_gp), `conditional` (cgan, sgan), `progan`,

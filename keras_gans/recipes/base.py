@@ -9,7 +9,7 @@ them. `keras-gans train NAME` offers exactly the flags of the recipe NAME, and
 >>> recipe = recipes.get("dcgan")
 >>> args = recipe.args(epochs=1, latent_dim=16)
 >>> model, ds, callbacks = recipe.build(args)        # a compiled DCGAN and mnist-5k batches
->>> model.fit(ds, epochs=args.epochs, steps_per_epoch=2, callbacks=callbacks, verbose=0)
+>>> history = model.fit(ds, epochs=args.epochs, steps_per_epoch=2, callbacks=callbacks, verbose=0)
 
 Nothing here imports TensorFlow: recipes import it inside `build`, so `keras-gans --help`
 stays instant.
