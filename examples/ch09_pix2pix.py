@@ -5,8 +5,9 @@ pairs, with an L1 term towards the paired target. The book mentions pix2pix as t
 predecessor of CycleGAN. The paper's λ = 100 is wrong for MNIST-M: a background is a random photo
 crop the digit cannot predict, so a strong L1 term pulls it to the mean colour, where the
 colour-inverted strokes vanish; the recipe of `keras-gans train pix2pix` (`kg.recipes.get("pix2pix")`),
-which builds the model here, uses keras_gans.models.pix2pix.MNISTM_LAMBDA_L1 on these pairs. Reported: label preservation (the shipped MNIST-M classifier reads
-G(a) for the 500 held-out digits), FID-MNIST-M, and the L1 error against the true paired targets.
+which builds the model here, uses keras_gans.models.pix2pix.MNISTM_LAMBDA_L1 on these pairs.
+Reported: label preservation (the shipped MNIST-M classifier reads G(a) for the 500 held-out
+digits), FID-MNIST-M, and the L1 error against the true paired targets.
 Translations come from an exponential moving average of the generator's weights (decay 0.99), which
 read 86.6% against 81.0% for the plain generator in 2,000-step probes (docs/tutorials/pix2pix.md).
 

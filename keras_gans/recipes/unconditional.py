@@ -37,8 +37,9 @@ class GANRecipe(Recipe):
         from keras_gans import models, networks
 
         ds, image_shape = _images(args)
-        model = models.GAN(networks.mlp_generator(args.latent_dim, image_shape), networks.mlp_discriminator(image_shape),
-                           seed=args.seed, update=args.update, d_batch=args.d_batch)
+        model = models.GAN(networks.mlp_generator(args.latent_dim, image_shape),
+                           networks.mlp_discriminator(image_shape), seed=args.seed, update=args.update,
+                           d_batch=args.d_batch)
         model.compile()
         return model, ds, []
 

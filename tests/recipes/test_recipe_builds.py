@@ -133,7 +133,8 @@ def test_cyclegan_builds_from_the_offline_pair_with_the_papers_learning_rate_dec
     assert model.shape_a == model.shape_b == (32, 32, 3) and ds.element_spec[0].shape == (8, 32, 32, 3)
     assert model.generate(4).shape == (4, 32, 32, 3)          # the preview images come from the data
     total = 4 * int(ds.cardinality())
-    assert model.g_optimizer._learning_rate.get_config() == {"learning_rate": 2e-4, "constant_steps": total - total // 2,
+    assert model.g_optimizer._learning_rate.get_config() == {"learning_rate": 2e-4,
+                                                             "constant_steps": total - total // 2,
                                                              "decay_steps": total // 2}
     assert model.d_optimizer._learning_rate.get_config() == model.g_optimizer._learning_rate.get_config()
     assert model.g_optimizer.beta_1 == model.d_optimizer.beta_1 == 0.5
