@@ -216,3 +216,16 @@ def test_the_docs_table_lists_each_recipes_own_flags():
         rows = re.findall(r"^\| `(\w+)` \| .* \| (`--.*`) \|$", f.read(), flags=re.M)
     table = {name: [flag.strip("`")[2:].replace("-", "_") for flag in flags.split(", ")] for name, flags in rows}
     assert table == OWN_FLAGS
+
+
+def test_the_training_command_that_zoo_publish_rebuilds_from_command_json_parses_back(tmp_path):
+    from keras_gans.cli.zoo import _command_from_run
+
+    for name, extra in (("cyclegan", ["--filters", "32", "--lambda-cycle-b", "0"]), ("progan", ["--latent-dim", "64"]),
+                        ("dcgan", ["--deterministic", "--update", "simultaneous"]), ("sgan", ["--save-freq", "5"])):
+        args = parse(name, "--out", str(tmp_path), "--epochs", "3", *extra)
+        with open(tmp_path / "command.json", "w") as f:   # as `keras-gans train` writes it
+            json.dump({k: v for k, v in vars(args).items() if not k.startswith("_")}, f)
+        command = _command_from_run(str(tmp_path))
+        assert command.startswith(f"keras-gans train {name} --dataset ")
+        assert vars(parse(*shlex.split(command)[2:])) == vars(args), command
