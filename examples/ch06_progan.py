@@ -7,7 +7,7 @@ generator as a Keras 3 layer. With `--hub google/progan-128/1` (needs the intern
 the book's faces (z of 512 → 128×128×3); offline, the same loader is shown on the module this
 script exports from the ProGAN it just trained (`gan.export(dir)` writes a hub-loadable SavedModel).
 
-Full mode trains `MNIST_32_RECIPE` (keras_gans/models/progan.py), the schedule of the slow test and
+Full mode trains `MNIST_32_RECIPE` (keras_gans/recipes/progan.py), the schedule of the slow test and
 the `progan_mnist_32` preset: 98,560 images, about 15 CPU-minutes; FID/IS-MNIST of the 32-px samples.
 
     python examples/ch06_progan.py                                # 4 → 32, about 18 minutes
@@ -31,7 +31,7 @@ def main(argv=None):
     import keras
     import keras_gans as kg
 
-    from keras_gans.models.progan import MNIST_32_RECIPE as recipe
+    from keras_gans.recipes.progan import MNIST_32_RECIPE as recipe
 
     target = 8 if args.quick else 32
     if args.quick:

@@ -7,9 +7,10 @@ Reported: label preservation both ways on the 500 held-out digits (the FCN-score
 al. 2017, §5.1.1: the shipped MNIST-M classifier reads G(a), the shipped MNIST classifier reads
 F(b)), FID-MNIST-M of G(a), the L1 cycle error A → B → A and the L1 error of A → B against the
 true MNIST-M version of each test digit (possible here because MNIST-M is built from the same digits).
-Settings as `keras-gans train cyclegan`: ResNet generators with 16 filters and 3 residual blocks,
-batch 8, and the paper's learning-rate schedule (2e-4, then linearly to 0 over the second half of the
-run, `LinearDecay`); batch 8 with the decay read best in benchmarks/translation_quality.py. The zoo's
+The model, data and optimizers come from the recipe of `keras-gans train cyclegan`
+(`kg.recipes.get("cyclegan")`), with batch 8: ResNet generators with 16 filters and 3 residual blocks,
+and the paper's learning-rate schedule (2e-4, then linearly to 0 over the second half of the run,
+`LinearDecay`); batch 8 with the decay read best in benchmarks/translation_quality.py. The zoo's
 cyclegan_mnist_mnistm adds 32 filters, drops the B → A → B round trip from the loss
 (`--lambda-cycle-b 0`) and uses the paper's 70×70 PatchGAN (`--d-downsampling 3`), which lifts B→A
 above 90 % (see docs/tutorials/cyclegan.md).
@@ -37,20 +38,13 @@ def main(argv=None):
     start = setup(args)
     import keras_gans as kg
 
-    import keras
-    from keras_gans.models.cyclegan import LinearDecay
-
-    ds = kg.data.load_pair("mnist2mnistm-unpaired", batch_size=8, seed=args.seed)
-    gan = kg.models.CycleGAN(image_shape=(32, 32, 3), filters=16, num_residual_blocks=3,
-                             discriminator_filters=16, discriminator_downsampling=args.d_downsampling,
-                             lambda_cycle_b=args.lambda_cycle_b, seed=args.seed)
-    steps = 3 if args.quick else args.epochs * int(ds.cardinality())
-    lr = LinearDecay(2e-4, constant_steps=steps - steps // 2, decay_steps=max(1, steps // 2))
-    gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5), g_optimizer=keras.optimizers.Adam(lr, beta_1=0.5))
-    if args.quick:
-        gan.fit(ds, epochs=1, steps_per_epoch=3, verbose=0)
-    else:
-        gan.fit(ds, epochs=args.epochs, verbose=2)
+    # `keras-gans train cyclegan --batch-size 8 ...`: the LinearDecay runs over this run's steps
+    recipe = kg.recipes.get("cyclegan")
+    run = recipe.args(batch_size=8, epochs=1 if args.quick else args.epochs, steps_per_epoch=3 if args.quick else None,
+                      lambda_cycle_b=args.lambda_cycle_b, d_downsampling=args.d_downsampling, seed=args.seed)
+    gan, ds, callbacks = recipe.build(run)            # compiled, on mnist2mnistm-unpaired
+    gan.fit(ds, epochs=run.epochs, steps_per_epoch=run.steps_per_epoch, callbacks=callbacks,
+            verbose=0 if args.quick else 2)
     a, b = next(iter(kg.data.load_pair("mnist2mnistm-test", batch_size=64, shuffle=False)))
     a, b = a.numpy(), b.numpy()
     fake_b = gan.translate(a, direction="a2b")

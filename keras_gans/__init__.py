@@ -15,8 +15,8 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 __version__ = "0.1.0"
 
 #: Submodules available as attributes (`kg.models`, `kg.data`, ...). Add new ones here.
-SUBMODULES = ('callbacks', 'data', 'latent', 'layers', 'losses', 'memorization', 'metrics', 'models', 'networks', 'style',
-              'tricks', 'zoo')
+SUBMODULES = ('callbacks', 'data', 'latent', 'layers', 'losses', 'memorization', 'metrics', 'models', 'networks', 'recipes',
+              'style', 'tricks', 'zoo')
 
 
 def import_all():
@@ -43,5 +43,5 @@ def __getattr__(name):  # PEP 562: submodules on first use when imported lazily
 if _os.path.basename(_sys.argv[0] if _sys.argv else "") != "keras-gans":
     import_all()
 
-__all__ = ["callbacks", "data", "latent", "layers", "losses", "memorization", "metrics", "models", "networks", "style",
-           "tricks", "zoo", "__version__"]
+__all__ = ["callbacks", "data", "latent", "layers", "losses", "memorization", "metrics", "models", "networks", "recipes",
+           "style", "tricks", "zoo", "__version__"]

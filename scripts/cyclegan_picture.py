@@ -21,7 +21,7 @@ def main():
     p.add_argument("--model", default="cyclegan_mnist_mnistm")
     p.add_argument("--out", default=os.path.join("docs", "images", "cyclegan_mnist_mnistm.png"))
     args = p.parse_args()
-    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.cli.common import load_gan
 
     model = load_gan(args.model)
     src, labels = kg.data.load_arrays("mnist-32", split="test")

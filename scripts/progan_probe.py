@@ -11,7 +11,8 @@ import os, sys, time, json
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 import numpy as np, keras, tensorflow as tf
 import keras_gans as kg
-from keras_gans.models.progan import MNIST_32_RECIPE as R, ProGAN, ProGANSchedule
+from keras_gans.models.progan import ProGAN, ProGANSchedule
+from keras_gans.recipes.progan import MNIST_32_RECIPE as R
 from helpers import digit_quality, digit_classifier
 
 STABLE32 = int(os.environ.get("STABLE32", 53600))

@@ -61,7 +61,7 @@ publish_cgan_mnist() {  # CMD: FID/KID/IS-MNIST as `zoo publish --eval`, plus th
 import os
 import keras_gans as kg
 from keras_gans import metrics as kgm
-from keras_gans.cli_commands.common import load_gan
+from keras_gans.cli.common import load_gan
 run = "runs/cgan_mnist"
 gan = load_gan(f"{run}/model.keras")
 scores = kgm.evaluate_generator(gan, n_samples=4500, seed=0)   # labels 0..9 cycling: 450 per class
@@ -130,7 +130,7 @@ for WANTED in "$@"; do
       train_and_publish cyclegan_mnist_mnistm "cyclegan --dataset mnist2mnistm-unpaired --epochs 20 --batch-size 8 --filters 32 --lambda-cycle-b 0 --d-downsampling 3" gan \
         "CycleGAN (book ch. 9): unpaired 32x32 digits <-> MNIST-M, both directions (ResNet generators, PatchGAN)" \
         "" float16 ;;  # 3.9 M parameters
-    progan_mnist_32)  # MNIST_32_RECIPE (keras_gans/models/progan.py): 4 -> 32 px, 98,560 images, EMA generator
+    progan_mnist_32)  # MNIST_32_RECIPE (keras_gans/recipes/progan.py): 4 -> 32 px, 98,560 images, EMA generator
       train_and_publish progan_mnist_32 \
         "progan --dataset mnist-5k --target-resolution 32 --epochs 22 --batch-size 32 --latent-dim 64" generator \
         "ProGAN (Karras et al. 2018, book ch. 6): progressive growing 4 -> 32 px on mnist-5k, EMA generator" \

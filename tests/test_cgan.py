@@ -1,5 +1,4 @@
-"""CGAN: conditioning variants, label validation, generate(labels=...), SampleGrid, saving, export, CLI."""
-import argparse
+"""CGAN: conditioning variants, label validation, generate(labels=...), SampleGrid, saving, export."""
 import os
 
 import keras
@@ -171,17 +170,6 @@ def test_one_hot_variant_trains_and_round_trips(tmp_path):
     loaded = keras.saving.load_model(path)
     np.testing.assert_allclose(loaded.generate(2, seed=0, labels=[5, 6]), gan.generate(2, seed=0, labels=[5, 6]),
                                atol=1e-6)
-
-
-def test_cli_builds_a_labelled_dataset():
-    from keras_gans.cli_commands.train import build_model
-
-    args = argparse.Namespace(model="cgan", dataset="mnist-5k", batch_size=8, image_size=None, latent_dim=16,
-                              seed=0, update="alternating")
-    model, ds = build_model(args)
-    assert type(model) is CGAN
-    x, y = next(iter(ds))
-    assert x.shape == (8, 28, 28, 1) and y.dtype == tf.int32
 
 
 # The slow training-quality test (digits of the requested class) is tests/test_cgan_quality.py.

@@ -128,40 +128,6 @@ def test_pix2pix_errors():
     a = np.zeros((4, 8, 8, 3), np.uint8)
     with pytest.raises(ValueError, match=r"Domain A images have shape \(8, 8, 3\)"):
         model.fit(kg.data.paired_pipeline(a, a, batch_size=2), epochs=1)
-    import argparse
-
-    args = argparse.Namespace(dataset="mnist2mnistm-unpaired", batch_size=8, image_size=None, seed=0)
-    with pytest.raises(ValueError, match="aligned pairs"):
-        kg.models.Pix2Pix.from_cli(args)
-
-
-def test_from_cli_lambda_l1_depends_on_the_dataset():
-    """MNIST-M backgrounds are unpredictable from the digit: the CLI uses λ = 10 there, the paper's 100 elsewhere."""
-    import argparse
-
-    from keras_gans.models.pix2pix import MNISTM_LAMBDA_L1
-
-    def built(dataset, image_size=None, **extra):
-        args = argparse.Namespace(dataset=dataset, batch_size=8, image_size=image_size, seed=0, **extra)
-        return kg.models.Pix2Pix.from_cli(args)[0].lambda_l1
-
-    assert MNISTM_LAMBDA_L1 == 10.0
-    assert built("mnist2mnistm-paired") == 10.0
-    assert built(None) == 10.0                          # the default dataset is mnist2mnistm-paired
-    assert built("mnist2negative-paired", image_size=32) == 100.0      # the target is a function of the input: the paper's λ
-    assert built("mnist2mnistm-paired", lambda_l1=3.0) == 3.0
-
-
-def test_from_cli_ema_decay_is_opt_in():
-    import argparse
-
-    def built(dataset, **extra):
-        args = argparse.Namespace(dataset=dataset, batch_size=8, image_size=None, seed=0, **extra)
-        return kg.models.Pix2Pix.from_cli(args)[0]
-
-    assert built("mnist2mnistm-paired").ema_generator is None
-    model = built("mnist2mnistm-paired", ema_decay=0.99)
-    assert model.ema_decay == 0.99 and model.sampling_generator is model.ema_generator is not None
 
 
 @pytest.mark.slow

@@ -1,6 +1,4 @@
 """SGAN and the semi-supervised data: Z/(Z+1), num_labeled honoured, the classifier, saving, export."""
-import argparse
-
 import keras
 import numpy as np
 import pytest
@@ -211,17 +209,6 @@ def test_bad_options_are_refused():
         SGAN(unsupervised_weight=-1)
 
 
-def test_cli_uses_num_labeled():
-    from keras_gans.cli_commands.train import build_model
-
-    args = argparse.Namespace(model="sgan", dataset="mnist-5k", batch_size=32, image_size=None, latent_dim=16,
-                              seed=0, update="alternating", num_labeled=50)
-    model, ds = build_model(args)
-    assert type(model) is SGAN and model.num_labeled == 50
-    labels = np.concatenate([b["labels"].numpy() for b in ds.take(10)])
-    assert np.bincount(labels, minlength=10).min() > 0
-
-
 def test_learning_rate_decays_linearly_to_zero_over_the_second_half():
     from keras_gans.models.sgan import HalfLinearDecay
 
@@ -240,17 +227,6 @@ def test_learning_rate_decays_linearly_to_zero_over_the_second_half():
     assert float(constant.d_optimizer.learning_rate) == pytest.approx(5e-4)
     with pytest.raises(ValueError, match="lr_decay_steps"):
         SGAN(lr_decay_steps=1)
-
-
-def test_cli_decays_the_learning_rate_over_the_whole_run():
-    from keras_gans.cli_commands.train import build_model
-
-    args = argparse.Namespace(model="sgan", dataset="mnist-5k", batch_size=32, image_size=None, latent_dim=16,
-                              seed=0, update="alternating", num_labeled=100, epochs=3, steps_per_epoch=None)
-    model, ds = build_model(args)
-    assert model.lr_decay_steps == 3 * ((4500 - 100) // 32) == 3 * int(ds.cardinality())
-    args.steps_per_epoch = 10
-    assert build_model(args)[0].lr_decay_steps == 30
 
 
 @pytest.mark.slow

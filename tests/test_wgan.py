@@ -1,5 +1,4 @@
-"""WGAN (weight clipping) and WGAN-GP: n_critic, clipping, defaults, saving, export, CLI."""
-import argparse
+"""WGAN (weight clipping) and WGAN-GP: n_critic, clipping, defaults, saving, export."""
 import os
 import sys
 
@@ -114,19 +113,6 @@ def test_keras_round_trip_and_export(tmp_path):
     served = tf.saved_model.load(export_dir).signatures["serving_default"]
     z = gan.latent(3, seed=1)
     np.testing.assert_allclose(served(z=tf.constant(z))["images"].numpy(), gan.generate(z=z), atol=1e-5)
-
-
-def test_cli_builds_n_critic_batches():
-    from keras_gans.cli_commands.train import build_model
-
-    args = argparse.Namespace(model="wgan-gp", dataset="mnist-5k", batch_size=16, image_size=None, latent_dim=32,
-                              seed=0, update="alternating", n_critic=None)
-    model, ds = build_model(args)
-    assert type(model) is WGANGP and model.n_critic == 5
-    assert ds.element_spec.shape[0] == 5 * 16
-    args.model, args.n_critic = "wgan", 3
-    model, ds = build_model(args)
-    assert type(model) is WGAN and model.n_critic == 3 and ds.element_spec.shape[0] == 3 * 16
 
 
 @pytest.mark.slow

@@ -186,7 +186,7 @@ def test_a_float16_publish_scores_the_weights_it_ships(tmp_path):
     are those of the stored float16 weights: the loaded preset is bit-exact with the scored generator."""
     import keras
 
-    from keras_gans.cli_commands.zoo import _round_to_float16
+    from keras_gans.cli.zoo import _round_to_float16
 
     keras.utils.set_random_seed(2)
     model = kg.models.DCGAN(image_shape=(28, 28, 1), latent_dim=16)

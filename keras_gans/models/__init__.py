@@ -1,7 +1,4 @@
-"""GAN models: subclassed `keras.Model`s that train with `fit`.
-
-`MODELS` maps the CLI names (`keras-gans train NAME`) to classes.
-"""
+"""GAN models: subclassed `keras.Model`s that train with `fit` (algorithms only; see docs/architecture.md)."""
 from keras_gans.layers.history_pool import ImageHistoryPool
 from keras_gans.models.gan import GAN
 from keras_gans.models.multi_network import MultiNetworkGAN
@@ -16,18 +13,5 @@ from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.cogan import CoGAN
 from keras_gans.models.vae import VAE
 
-MODELS = {
-    "cyclegan": CycleGAN,
-    "pix2pix": Pix2Pix,
-    "cogan": CoGAN,
-    "gan": GAN,
-    "dcgan": DCGAN,
-    "wgan": WGAN,
-    "wgan_gp": WGANGP,
-    "cgan": CGAN,
-    "sgan": SGAN,
-    "progan": ProGAN,
-}
-
-__all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "WGAN", "WGANGP", "CGAN", "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MODELS"]
-__all__ += ["DCGANWithTricks", "MultiNetworkGAN"]
+__all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "DCGANWithTricks", "WGAN", "WGANGP", "CGAN",
+           "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MultiNetworkGAN"]

@@ -214,20 +214,6 @@ class CGAN(TricksMixin, GAN):
         return [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z"),
                 tf.TensorSpec([None], tf.int32, name="labels")]
 
-    @classmethod
-    def from_cli(cls, args):
-        """(model, dataset) for `keras-gans train cgan`: a labelled dataset."""
-        from keras_gans import data
-
-        image_size = (args.image_size, args.image_size) if args.image_size else None
-        ds = data.load(args.dataset, batch_size=args.batch_size, image_size=image_size, seed=args.seed,
-                       with_labels=True)
-        image_shape = tuple(ds.element_spec[0].shape[1:])
-        model = cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
-                    conditioning=getattr(args, "conditioning", None) or "embedding",
-                    ema_decay=getattr(args, "ema_decay", None))
-        return model, ds
-
     def get_config(self):
         config = super().get_config()
         config.update(image_shape=self._image_shape, num_classes=self.num_classes, conditioning=self.conditioning,

@@ -4,7 +4,6 @@ import keras
 import tensorflow as tf
 
 from keras_gans.export import check_format, export_generator
-from keras_gans.models.cyclegan import _cli_pair_dataset
 from keras_gans.models.common import run_network
 from keras_gans.models.multi_network import MultiNetworkGAN
 from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators
@@ -147,16 +146,6 @@ class CoGAN(MultiNetworkGAN):
         check_format(format)
         return export_generator(self, filepath, network={"images_a": self.generator_a, "images_b": self.generator_b},
                                 verbose=verbose)
-
-    @classmethod
-    def from_cli(cls, args):
-        """`keras-gans train cogan`: digits and negative digits (unpaired) by default.
-
-        Negatives, not edge maps: on edges G_B drew filled blobs and only 20.3 % of the pairs read as the same
-        digit after 30 epochs, against 75.6 % on negatives after 15 (docs/tutorials/cogan.md).
-        """
-        ds, shape = _cli_pair_dataset(args, "mnist2negative-unpaired")
-        return cls(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed), ds
 
     def get_config(self):
         return {**self.network_config(), "image_shape": self.shape_a,

@@ -237,64 +237,10 @@ class CycleGAN(MultiNetworkGAN):
         check_format(format)
         return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose)
 
-    # ------------------------------------------------------------------ command line and config
-    def default_optimizers(self):
-        """Adam(β1 = 0.5) for both sides at 2e-4, or on `self.learning_rate_schedule` when one is set
-        (:meth:`from_cli` sets the paper's :class:`LinearDecay` over the run's length)."""
-        schedule = getattr(self, "learning_rate_schedule", None)
-        if schedule is None:
-            return super().default_optimizers()
-        return keras.optimizers.Adam(schedule, beta_1=0.5), keras.optimizers.Adam(schedule, beta_1=0.5)
-
-    @classmethod
-    def from_cli(cls, args):
-        """`keras-gans train cyclegan`: mnist ↔ MNIST-M by default, small networks for ≤ 64 px.
-
-        The learning rate follows the paper's schedule over the run: 2e-4 for the first half of the
-        steps (`--epochs` × steps per epoch), then linearly down to 0 (:class:`LinearDecay`).
-        The `cyclegan_mnist_mnistm` preset adds `--batch-size 8 --filters 32 --lambda-cycle-b 0
-        --d-downsampling 3` over 20 epochs: 94.0 % of the test digits keep their label A→B and 91.6 % B→A
-        (docs/tutorials/cyclegan.md).
-        """
-        ds, shape = _cli_pair_dataset(args, "mnist2mnistm-unpaired")
-        small = shape[0] <= 64
-        filters = getattr(args, "filters", None) or (16 if small else 64)
-        downsampling = getattr(args, "d_downsampling", None) or (2 if small else 3)
-        model = cls(image_shape=shape, generator="resnet", filters=filters,
-                    num_residual_blocks=3 if small else (6 if shape[0] <= 128 else 9),
-                    discriminator_filters=filters, discriminator_downsampling=downsampling,
-                    lambda_cycle_b=getattr(args, "lambda_cycle_b", None), seed=args.seed)
-        per_epoch = getattr(args, "steps_per_epoch", None) or int(ds.cardinality())
-        if per_epoch > 0 and getattr(args, "epochs", None):  # the run's length is known: decay over its second half
-            total = int(args.epochs) * per_epoch
-            model.learning_rate_schedule = LinearDecay(2e-4, total - total // 2, max(1, total // 2))
-        model.set_preview(*MultiNetworkGAN._preview_from_dataset(ds))
-        return model, ds
-
+    # ------------------------------------------------------------------ config
     def get_config(self):
         return {**self.network_config(), "image_shape": self.image_shape_config, "generator": self.generator_kind,
                 **self.options_config("filters", "num_residual_blocks", "discriminator_filters",
                                       "discriminator_downsampling", "lambda_cycle", "lambda_identity", "pool_size",
                                       "cycle_noise", "lambda_cycle_b", "seed")}
 
-
-def _cli_pair_dataset(args, default_name, paired=False):
-    """(dataset, image_shape) for `keras-gans train` of an image-to-image model."""
-    from keras_gans import data
-
-    name = args.dataset
-    if name in (None, "mnist-5k"):
-        name = default_name
-    if isinstance(name, str) and "," in name:
-        name = tuple(p.strip() for p in name.split(","))
-    size = (args.image_size, args.image_size) if getattr(args, "image_size", None) else None
-    if paired and (isinstance(name, tuple) or name not in data.PAIRS or not name.endswith(("-paired", "-test"))):
-        raise ValueError(
-            f"pix2pix needs aligned pairs; {args.dataset!r} is not a paired dataset. Use one of "
-            f"{sorted(n for n in data.PAIRS if n.endswith('-paired'))}."
-        )
-    ds = data.load_pair(name, batch_size=args.batch_size, image_size=size, seed=args.seed)
-    spec = ds.element_spec
-    if isinstance(spec[0], tuple):
-        spec = spec[0]
-    return ds, tuple(int(d) for d in spec[0].shape[1:])

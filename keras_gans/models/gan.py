@@ -373,29 +373,6 @@ class GAN(keras.Model):
         """Runs :attr:`sampling_generator` on numpy inputs (z, and labels for CGAN) in batches; returns numpy."""
         return run_network(self.sampling_generator, inputs[0] if len(inputs) == 1 else list(inputs), batch_size)
 
-    # ------------------------------------------------------------------ command line
-    @classmethod
-    def from_cli(cls, args):
-        """`(model, dataset)` for `keras-gans train`, from its parsed arguments.
-
-        The base class builds the book's chapter 3 MLP GAN on an unlabelled image dataset;
-        models with other data (labels, two domains, ...) override this.
-        """
-        from keras_gans import data, networks
-
-        image_size = (args.image_size, args.image_size) if args.image_size else None
-        ds = data.load(args.dataset, batch_size=args.batch_size, image_size=image_size, seed=args.seed)
-        image_shape = tuple(ds.element_spec.shape[1:])
-        options = dict(seed=args.seed, update=args.update, d_batch=getattr(args, "d_batch", "joint"))
-        if getattr(args, "ema_decay", None) is not None and hasattr(cls, "update_ema"):  # models with the tricks
-            options["ema_decay"] = args.ema_decay
-        if cls is GAN:
-            model = cls(networks.mlp_generator(args.latent_dim, image_shape), networks.mlp_discriminator(image_shape),
-                        **options)
-        else:
-            model = cls(image_shape=image_shape, latent_dim=args.latent_dim, **options)
-        return model, ds
-
     # ------------------------------------------------------------------ saving and export
     def save(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save`, written to a temporary file and renamed (atomic)."""

@@ -4,7 +4,6 @@ import tensorflow as tf
 
 from keras_gans.export import check_format, export_image_to_image
 from keras_gans.losses.image import l1_loss
-from keras_gans.models.cyclegan import _cli_pair_dataset
 from keras_gans.models.multi_network import MultiNetworkGAN, as_model_images, check_links, run_network
 from keras_gans.training.ema import check_decay, ema_copy, ema_update
 
@@ -138,30 +137,6 @@ class Pix2Pix(MultiNetworkGAN):
         """SavedModel with `serve`: `images` float32 (batch, H, W, C) in [-1, 1] → `{"images"}` in [-1, 1]."""
         check_format(format)
         return export_image_to_image(self, {"serve": self.sampling_generator}, filepath, verbose)
-
-    @classmethod
-    def from_cli(cls, args):
-        """`keras-gans train pix2pix`: digits → MNIST-M pairs by default, small networks for ≤ 64 px.
-
-        On the digits → MNIST-M pairs λ = 10 (:data:`MNISTM_LAMBDA_L1`), not the paper's 100: see there.
-        No EMA generator unless `args.ema_decay` is set, and 16 filters unless `args.filters` is: the
-        `pix2pix_mnist_mnistm` preset uses `--filters 32 --batch-size 16 --ema-decay 0.99` (90.8 % of the
-        translated test digits keep their label, against 81.6 % for the defaults; docs/tutorials/pix2pix.md).
-        """
-        ds, shape = _cli_pair_dataset(args, "mnist2mnistm-paired", paired=True)
-        small = shape[0] <= 64
-        filters = getattr(args, "filters", None) or (16 if small else 64)
-        name = args.dataset if args.dataset not in (None, "mnist-5k") else "mnist2mnistm-paired"
-        lambda_l1 = getattr(args, "lambda_l1", None)
-        if lambda_l1 is None:
-            lambda_l1 = MNISTM_LAMBDA_L1 if str(name).startswith("mnist2mnistm") else 100.0
-        ema_decay = getattr(args, "ema_decay", None)
-        downsampling = getattr(args, "d_downsampling", None) or (2 if small else 3)
-        model = cls(image_shape=shape, filters=filters, discriminator_filters=filters,
-                    discriminator_downsampling=downsampling, lambda_l1=lambda_l1, ema_decay=ema_decay,
-                    seed=args.seed)
-        model.set_preview(*MultiNetworkGAN._preview_from_dataset(ds))
-        return model, ds
 
     def get_config(self):
         return {**self.network_config(), "image_shape": self.image_shape_config,

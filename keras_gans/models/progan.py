@@ -16,24 +16,6 @@ from keras_gans.training.ema import ema_update
 from keras_gans.training.progressive import PHASES, ProGANSchedule, fresh_optimizer
 
 
-#: The 4 → 32 recipe for mnist-5k (28×28 digits resized to 32×32) that the slow test
-#: (tests/test_progan.py) checks with the digit judge and the ``progan_mnist_32`` zoo preset was trained
-#: with. ``keras-gans train progan --dataset mnist-5k --target-resolution 32`` uses its filters, EMA
-#: decay and phase lengths (see :meth:`ProGAN.from_cli`); with ``--epochs 22 --batch-size 32
-#: --latent-dim 64`` it is exactly this schedule (98,560 images = 22 passes over the 4,480 digits).
-MNIST_32_RECIPE = {
-    "filters": {4: 64, 8: 64, 16: 48, 32: 32},
-    "ema_decay": 0.99,
-    "latent_dim": 64,
-    "batch_size": 32,
-    "epochs": 22,
-    "transition_images": {8: 6_000, 16: 6_000, 32: 6_000},
-    "stable_images": {4: 4_000, 8: 6_000, 16: 8_000, 32: 62_560},
-}
-
-#: `from_cli` recipes by (dataset, target resolution).
-CLI_RECIPES = {("mnist-5k", 32): MNIST_32_RECIPE}
-
 
 def _check_resolution(value, what):
     if not progan_nets.is_power_of_two(value) or value < 4:
@@ -363,7 +345,7 @@ class ProGAN(GAN):
           `epochs` Keras epochs per phase (this is what `keras-gans train progan` does).
         - Data at the current resolution: an ordinary `fit` of the current phase (add a
           :class:`FadeInScheduler` in a transition) — except when the current resolution is the
-          target and the model has an unfinished `schedule` (set by `fit_schedule`, `from_cli` or
+          target and the model has an unfinished `schedule` (set by `fit_schedule`, assigned, or set by
           the constructor): then the rest of that schedule.
         """
         if self._is_target_data(x) and not self.schedule_done():
@@ -386,48 +368,6 @@ class ProGAN(GAN):
         if isinstance(x, np.ndarray):
             return x.ndim == 4 and tuple(x.shape[1:3]) == target
         return False
-
-    # ------------------------------------------------------------------ command line
-    @classmethod
-    def from_cli(cls, args):
-        """`keras-gans train progan --dataset mnist-5k --target-resolution 32`: grows 4 → target.
-
-        The images are resized to the target resolution; `--epochs` is the number of passes over
-        the data for the whole schedule; `--batch-size` is used at every resolution. By default the
-        phases share the images equally and the networks have the default widths. For a
-        (dataset, target) in :data:`CLI_RECIPES` (mnist-5k at 32) the recipe's filters and EMA
-        decay are used, every phase but the last gets the recipe's images, and the last (stable at
-        the target) gets the rest of the `--epochs` passes — so the recipe's `epochs`,
-        `batch_size` and `latent_dim` (16, 32, 64 for mnist-5k at 32) reproduce its schedule exactly.
-        """
-        from keras_gans import data
-
-        target = getattr(args, "target_resolution", None) or args.image_size or 32
-        _check_resolution(target, "--target-resolution")
-        ds = data.load(args.dataset, batch_size=args.batch_size, image_size=(target, target), seed=args.seed)
-        channels = int(ds.element_spec.shape[-1])
-        batches = int(ds.cardinality())
-        n_images = batches * args.batch_size if batches > 0 else 10_000
-        recipe = CLI_RECIPES.get((args.dataset, target)) if channels == 1 else None
-        if recipe is None:
-            model = cls(start_resolution=4, target_resolution=target, latent_dim=args.latent_dim, channels=channels,
-                        seed=args.seed)
-            n_phases = len(model.phases(ProGANSchedule(1, batch_sizes=1)))
-            per_phase = max(args.batch_size, args.epochs * n_images // n_phases)
-            model.schedule = ProGANSchedule(transition_images=per_phase, batch_sizes=args.batch_size)
-            return model, ds
-        model = cls(start_resolution=4, target_resolution=target, latent_dim=args.latent_dim, channels=channels,
-                    filters=recipe["filters"], ema_decay=recipe["ema_decay"], seed=args.seed)
-        stable = dict(recipe["stable_images"])
-        before_last = sum(recipe["transition_images"].values()) + sum(v for r, v in stable.items() if r != target)
-        stable[target] = args.epochs * n_images - before_last
-        if stable[target] < args.batch_size:
-            raise ValueError(f"--epochs {args.epochs} is too short for the {args.dataset} recipe at {target}×{target}: "
-                             f"its phases before the last take {before_last:,} images "
-                             f"({before_last / n_images:.1f} passes). Use --epochs {recipe['epochs']} (the recipe).")
-        model.schedule = ProGANSchedule(transition_images=recipe["transition_images"], stable_images=stable,
-                                        batch_sizes=args.batch_size)
-        return model, ds
 
     # ------------------------------------------------------------------ config
     def get_config(self):

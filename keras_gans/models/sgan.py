@@ -270,28 +270,6 @@ class SGAN(TricksMixin, GAN):
         check_format(format)
         return export_classifier(self, self.classifier, filepath, verbose=verbose)
 
-    @classmethod
-    def from_cli(cls, args):
-        """(model, dataset) for `keras-gans train sgan`: --num-labeled labels (default 100), the rest unlabelled.
-
-        The learning rate decays to 0 over the run's `--epochs` (× `--steps-per-epoch` if capped).
-        """
-        from keras_gans.data.semi_supervised import semi_supervised_dataset
-
-        num_labeled = getattr(args, "num_labeled", None) or 100
-        ds = semi_supervised_dataset(args.dataset, num_labeled=num_labeled, batch_size=args.batch_size,
-                                     seed=args.seed)
-        image_shape = tuple(ds.element_spec["images"].shape[1:])
-        # the learning rate decays to 0 at the end of the run: epochs × steps per epoch
-        steps = int(ds.cardinality())
-        if getattr(args, "steps_per_epoch", None):
-            steps = min(steps, int(args.steps_per_epoch)) if steps > 0 else int(args.steps_per_epoch)
-        epochs = getattr(args, "epochs", None)
-        decay = epochs * steps if epochs and steps > 0 and epochs * steps >= 2 else None
-        model = cls(image_shape=image_shape, latent_dim=args.latent_dim, num_labeled=num_labeled, seed=args.seed,
-                    lr_decay_steps=decay)
-        return model, ds
-
     def get_config(self):
         config = super().get_config()
         config.update(image_shape=self._image_shape, num_classes=self.n_classes, num_labeled=self.num_labeled,

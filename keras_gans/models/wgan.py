@@ -117,19 +117,6 @@ class WGAN(TricksMixin, GAN):
         self.update_ema()
         return self.track(d_loss=d_loss, g_loss=g_loss, wasserstein_distance=-d_loss)
 
-    @classmethod
-    def from_cli(cls, args):
-        """(model, dataset) for `keras-gans train wgan|wgan-gp`: batches of n_critic × --batch-size."""
-        from keras_gans import data
-
-        n_critic = getattr(args, "n_critic", None) or 5
-        image_size = (args.image_size, args.image_size) if args.image_size else None
-        ds = data.load(args.dataset, batch_size=args.batch_size * n_critic, image_size=image_size, seed=args.seed)
-        image_shape = tuple(ds.element_spec.shape[1:])
-        model = cls(image_shape=image_shape, latent_dim=args.latent_dim, n_critic=n_critic, seed=args.seed,
-                    ema_decay=getattr(args, "ema_decay", None))
-        return model, ds
-
     def get_config(self):
         config = super().get_config()
         config.update(image_shape=self._image_shape, n_critic=self.n_critic, clip_value=self.clip_value,

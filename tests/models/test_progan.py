@@ -1,6 +1,5 @@
 """ProGAN: fade-in, growing, training through the schedule, saving, export (its layers: tests/layers/,
 the schedule and its driver: tests/training/test_progressive.py)."""
-import argparse
 import os
 import time
 
@@ -11,7 +10,7 @@ import tensorflow as tf
 
 import keras_gans as kg
 from keras_gans.models import ProGAN, ProGANSchedule
-from keras_gans.models.progan import MNIST_32_RECIPE
+from keras_gans.recipes.progan import MNIST_32_RECIPE
 
 TINY = dict(latent_dim=8, filters={4: 8, 8: 8, 16: 4})
 
@@ -177,51 +176,6 @@ def test_export_generator_at_current_resolution(tmp_path):
     assert gan.sampling_generator is gan.ema_generator
     np.testing.assert_allclose(out, gan.ema_generator(z).numpy(), atol=1e-5)
     np.testing.assert_allclose(out, gan.generate(z=z), atol=1e-5)
-
-
-def test_cli_builds_a_progan_with_a_schedule():
-    from keras_gans.cli_commands import train
-
-    parser = argparse.ArgumentParser()
-    train.add_arguments(parser)
-    args = parser.parse_args(["progan", "--dataset", "mnist-5k", "--target-resolution", "16", "--out", "x",
-                              "--epochs", "2", "--batch-size", "32", "--latent-dim", "16"])
-    gan, ds = train.build_model(args)
-    assert isinstance(gan, ProGAN)
-    assert (gan.start_resolution, gan.target_resolution, gan.latent_dim, gan.channels) == (4, 16, 16, 1)
-    assert tuple(ds.element_spec.shape) == (32, 16, 16, 1)
-    phases = gan.phases()
-    assert len(phases) == 5 and {p.batch_size for p in phases} == {32}
-    assert sum(p.images for p in phases) == pytest.approx(2 * 4480, rel=0.01)   # --epochs passes in total
-    assert gan._is_target_data(ds)
-    args.target_resolution = 20
-    with pytest.raises(ValueError, match="power of two"):
-        train.build_model(args)
-
-
-def test_cli_uses_the_mnist_32_recipe():
-    """`--dataset mnist-5k --target-resolution 32` builds the slow test's model and schedule."""
-    from keras_gans.cli_commands import train
-
-    recipe = MNIST_32_RECIPE
-    parser = argparse.ArgumentParser()
-    train.add_arguments(parser)
-    args = parser.parse_args(["progan", "--dataset", "mnist-5k", "--target-resolution", "32", "--out", "x",
-                              "--epochs", str(recipe["epochs"]), "--batch-size", str(recipe["batch_size"]),
-                              "--latent-dim", str(recipe["latent_dim"])])
-    gan, _ = train.build_model(args)
-    assert gan.filters == recipe["filters"] and gan.ema_decay == recipe["ema_decay"] and gan.latent_dim == 64
-    expected = ProGANSchedule(recipe["transition_images"], recipe["stable_images"], recipe["batch_size"])
-    assert gan.phases() == expected.phases(4, 32)
-    assert sum(p.images for p in gan.phases()) == recipe["epochs"] * 4480       # --epochs passes in total
-    args.epochs = recipe["epochs"] + 2                                       # the extra passes go to the last phase
-    longer = train.build_model(args)[0].phases()
-    assert longer[:-1] == gan.phases()[:-1] and longer[-1].images == gan.phases()[-1].images + 2 * 4480
-    args.epochs = 3
-    with pytest.raises(ValueError, match="too short"):
-        train.build_model(args)
-    args.epochs, args.target_resolution = recipe["epochs"], 16               # no recipe: equal phases
-    assert len({p.images for p in train.build_model(args)[0].phases()}) == 1
 
 
 # ---------------------------------------------------------------------------- real training

@@ -106,7 +106,7 @@ def _export(args):
 def _publish(args):
     import os
 
-    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.cli.common import load_gan
     from keras_gans.utils.io import check_parent_dir
     from keras_gans.zoo import publish
 

@@ -112,7 +112,7 @@ def run(args):
         check_parent_dir(args.json)
     if args.n_samples < 2:
         raise ValueError("-n/--n-samples must be at least 2.")
-    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.cli.common import load_gan
     from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 
     classifier = _preset_classifier(args.model_file)
@@ -147,7 +147,7 @@ def run(args):
         print(f"digit accuracy of the {extractor} classifier on the translations: {scores['accuracy']:.4f}")
     print(f"protocol: {format_protocol(scores['protocol'])}")
     if getattr(gan, "pair_sampler", None) is not None:  # a CoGAN preset of digits and their negatives
-        from keras_gans.cli_commands.zoo import pair_scores
+        from keras_gans.cli.zoo import pair_scores
 
         pairs = pair_scores(*gan.pair_sampler(1000), seed=args.seed)
         print(f"pair agreement of the mnist classifier on 1,000 pairs (G_A(z) vs the undone negative 255 - G_B(z), "
@@ -182,7 +182,7 @@ def _label_accuracy(gan, seed):
 
 def _report_classifier(args, model, dataset):
     """A classifier preset: top-1 accuracy on the test split of its dataset, as its card reports it."""
-    from keras_gans.cli_commands.zoo import classifier_accuracy
+    from keras_gans.cli.zoo import classifier_accuracy
     from keras_gans.utils.io import atomic_path
 
     scores = classifier_accuracy(model, args.dataset or dataset)["test_accuracy"]

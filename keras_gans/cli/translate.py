@@ -51,7 +51,7 @@ def run(args):
     from keras_gans.utils.io import check_parent_dir
 
     check_parent_dir(args.output)
-    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.cli.common import load_gan
     from keras_gans.utils.images import save_image
 
     model = load_gan(args.model_file)

@@ -14,7 +14,7 @@ def run(args):
     check_parent_dir(args.output)
     if args.n < 1:
         raise ValueError("-n must be at least 1.")
-    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.cli.common import load_gan
     from keras_gans.utils.images import make_grid, save_image
 
     gan = load_gan(args.model_file)

@@ -5,21 +5,22 @@
     keras-gans export runs/dcgan/model.keras serving/dcgan
 
 TensorFlow is imported only by the subcommands that need it, so `--help` is instant.
-Subcommands live in `COMMANDS`: name → (module path, help); each module has
-`add_arguments(parser)` and `run(args)`.
+Subcommands live in `COMMANDS`: name → (module path, help); each module of this package has
+`add_arguments(parser)` and `run(args)`. `keras-gans train NAME` takes the flags of the recipe
+NAME (:mod:`keras_gans.recipes`) and nothing else. `python -m keras_gans.cli ...` runs the same.
 """
 import argparse
 import importlib
 import sys
 
 COMMANDS = {
-    "train": ("keras_gans.cli_commands.train", "train a GAN (progress bar, sample grids, resumable)"),
-    "sample": ("keras_gans.cli_commands.sample", "write a grid of samples from a saved model"),
-    "export": ("keras_gans.cli_commands.export", "export a saved model's generator as a SavedModel"),
-    "zoo": ("keras_gans.cli_commands.zoo", "pretrained presets: list, info, sample, export"),
-    "eval": ("keras_gans.cli_commands.eval", "score a saved model: FID / KID / IS (offline FID-MNIST by default)"),
-    "style": ("keras_gans.cli_commands.style", "neural style transfer: render a photo in a painting's style (VGG19)"),
-    "translate": ("keras_gans.cli_commands.translate", "translate an image with a CycleGAN or pix2pix model"),
+    "train": ("keras_gans.cli.train", "train a GAN (progress bar, sample grids, resumable)"),
+    "sample": ("keras_gans.cli.sample", "write a grid of samples from a saved model"),
+    "export": ("keras_gans.cli.export", "export a saved model's generator as a SavedModel"),
+    "zoo": ("keras_gans.cli.zoo", "pretrained presets: list, info, sample, export"),
+    "eval": ("keras_gans.cli.eval", "score a saved model: FID / KID / IS (offline FID-MNIST by default)"),
+    "style": ("keras_gans.cli.style", "neural style transfer: render a photo in a painting's style (VGG19)"),
+    "translate": ("keras_gans.cli.translate", "translate an image with a CycleGAN or pix2pix model"),
 }
 
 
@@ -52,7 +53,3 @@ def main(argv=None):
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"keras-gans {args.command}: error: {msg}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -19,7 +19,7 @@ def run(args):
 
         export_preset(args.model_file, args.directory.rstrip("/"))
         return 0
-    from keras_gans.cli_commands.common import load_gan
+    from keras_gans.cli.common import load_gan
 
     load_gan(args.model_file).export(args.directory)
     return 0

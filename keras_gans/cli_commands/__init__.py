@@ -1,1 +1,0 @@
-"""Subcommands of the `keras-gans` CLI (imported lazily by `keras_gans.cli`)."""

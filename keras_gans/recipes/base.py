@@ -1,0 +1,190 @@
+"""What a recipe is: its flags (as data) and how it builds `(model, dataset, callbacks)`.
+
+A :class:`Flag` is one command-line option with its default, help and value check; a
+:class:`Recipe` lists the flags it reads and builds a compiled model and its dataset from
+them. `keras-gans train NAME` offers exactly the flags of the recipe NAME, and
+:meth:`Recipe.args` gives the same flags to Python code:
+
+>>> from keras_gans import recipes
+>>> recipe = recipes.get("dcgan")
+>>> args = recipe.args(epochs=1, latent_dim=16)
+>>> model, ds, callbacks = recipe.build(args)        # a compiled DCGAN and mnist-5k batches
+>>> history = model.fit(ds, epochs=args.epochs, steps_per_epoch=2, callbacks=callbacks, verbose=0)
+
+Nothing here imports TensorFlow: recipes import it inside `build`, so `keras-gans --help`
+stays instant.
+"""
+import argparse
+import dataclasses
+
+
+# ---------------------------------------------------------------------------- value checks (argparse `type=`)
+def positive_int(text):
+    """An integer ≥ 1."""
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
+    return value
+
+
+def non_negative_float(text):
+    """A number ≥ 0."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, not {text!r}")
+    return value
+
+
+def decay(text):
+    """A moving-average decay in (0, 1), e.g. 0.99."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1) such as 0.99, not {text!r}")
+    return value
+
+
+def resolution(text):
+    """A power of two ≥ 4 (4, 8, 16, 32, ...)."""
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 4 or value & (value - 1):
+        raise argparse.ArgumentTypeError(f"must be a power of two ≥ 4 (4, 8, 16, 32, ...), not {text!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------- flags
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    """One option of a recipe: `--NAME` (underscores become dashes) with its default and help.
+
+    Args:
+        name: the attribute on the parsed arguments, e.g. `"lambda_cycle_b"` for `--lambda-cycle-b`.
+        default: the value when the flag is not given (`None`: the recipe picks, as the help says).
+        help: one sentence for `keras-gans train NAME --help`; "(default: ...)" is added unless the
+            default is None, whose meaning the help states.
+        type: converts and checks the text (an argparse `type=`), e.g. :func:`positive_int`.
+        choices: the allowed values, if they are a fixed set.
+    """
+
+    name: str
+    default: object = None
+    help: str = ""
+    type: object = None
+    choices: tuple = None
+
+    @property
+    def option(self):
+        return "--" + self.name.replace("_", "-")
+
+    def add_to(self, parser, default=None):
+        """Adds this flag to an argparse parser (or group), with `default` if the recipe overrides it."""
+        shown = "" if default is None else f" (default: {default})"  # a None default is explained in the help
+        kwargs = dict(default=default, help=self.help + shown)
+        if self.type is not None:
+            kwargs["type"] = self.type
+        if self.choices is not None:
+            kwargs["choices"] = self.choices
+        parser.add_argument(self.option, **kwargs)
+
+    def check(self, value):
+        """`value` converted and checked as on the command line; `ValueError` naming the flag if it is refused."""
+        if value is None:
+            return None
+        if self.choices is not None and value not in self.choices:
+            raise ValueError(f"{self.option} must be one of {', '.join(map(str, self.choices))}; got {value!r}.")
+        if self.type is not None:
+            try:
+                return self.type(str(value))
+            except argparse.ArgumentTypeError as e:
+                raise ValueError(f"{self.option} {e}.") from None
+        return value
+
+
+#: The flags every recipe reads (the data and the length of the run). A recipe changes their
+#: defaults through `Recipe.defaults` and leaves out those that do not apply through `Recipe.omit`.
+DATASET = Flag("dataset", "mnist-5k", "dataset name or image folder")
+EPOCHS = Flag("epochs", 20, "epochs to train", type=positive_int)
+BATCH_SIZE = Flag("batch_size", 64, "images per batch", type=positive_int)
+STEPS_PER_EPOCH = Flag("steps_per_epoch", None, "cap the steps per epoch (default: a whole pass over the data)",
+                       type=positive_int)
+SEED = Flag("seed", 0, "random seed", type=int)
+COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED)
+
+#: Flags that several recipes share (each recipe lists the ones it reads).
+LATENT_DIM = Flag("latent_dim", 100, "size of z", type=positive_int)
+IMAGE_SIZE = Flag("image_size", None, "resize images to this square size (default: the dataset's own size)",
+                  type=positive_int)
+EMA_DECAY = Flag("ema_decay", None, "keep an exponential moving average of the generator's weights with this "
+                 "decay (e.g. 0.99); samples, the saved model's generate and presets use it (default: none)",
+                 type=decay)
+
+
+# ---------------------------------------------------------------------------- recipes
+class Recipe:
+    """A name of `keras-gans train`: the flags it reads and how it builds a model and its data.
+
+    Subclasses set `name`, `summary` (one line for `keras-gans train --help`), `flags` (their
+    own :class:`Flag` s, besides :data:`COMMON_FLAGS`), optionally `defaults` (their own defaults
+    of common flags) and `omit` (common flags that do not apply), and implement :meth:`build`.
+    The class docstring is the description of `keras-gans train NAME --help`.
+    """
+
+    name = None
+    summary = ""
+    flags = ()
+    defaults = {}
+    omit = ()
+
+    def all_flags(self):
+        """`(flag, default)` for every flag this recipe reads: the common ones first, then its own."""
+        common = [(f, self.defaults.get(f.name, f.default)) for f in COMMON_FLAGS if f.name not in self.omit]
+        return common + [(f, f.default) for f in self.flags]
+
+    def flag_names(self):
+        return [flag.name for flag, _ in self.all_flags()]
+
+    def add_arguments(self, parser):
+        """Adds the recipe's flags to an argparse parser: the data and run length, then the model's own."""
+        run = parser.add_argument_group("data and run length")
+        own = parser.add_argument_group(f"{self.name} options") if self.flags else None
+        for flag, default in self.all_flags():
+            flag.add_to(run if flag in COMMON_FLAGS else own, default)
+
+    def args(self, **values):
+        """An `argparse.Namespace` of every flag at its default, with `values` (checked as on the command line).
+
+        `TypeError` for a flag the recipe does not read, `ValueError` for a refused value.
+        """
+        flags = dict((flag.name, (flag, default)) for flag, default in self.all_flags())
+        unknown = sorted(set(values) - set(flags))
+        if unknown:
+            raise TypeError(f"The {self.name} recipe has no flag {', '.join(unknown)}; "
+                            f"its flags are {', '.join(flags)}.")
+        namespace = {name: default for name, (_, default) in flags.items()}
+        namespace.update({name: flags[name][0].check(value) for name, value in values.items()})
+        return argparse.Namespace(model=self.name, **namespace)
+
+    def build(self, args):
+        """`(model, dataset, callbacks)`: a compiled model, its training data and the callbacks this
+        recipe needs besides the generic ones of `keras-gans train` (often none)."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<Recipe {self.name}: {self.summary}>"
+
+
+def image_size(args):
+    """`--image-size` as the `(height, width)` the data loaders take, or None."""
+    size = getattr(args, "image_size", None)
+    return (size, size) if size else None
