@@ -18,8 +18,9 @@ demo: $(STAMP)
 	$(BIN)/keras-gans train dcgan --dataset mnist-5k --epochs 10 --batch-size 64 --out runs/demo
 	@echo "Samples: runs/demo/samples.png  Loss curves: runs/demo/samples/losses.png"
 
-## test: install, then run the fast test suite
+## test: install, then check the import layers (setup.cfg) and run the fast test suite
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/python -m pytest -q -m "not slow"
 
 ## test-slow: the training-quality tests (minutes each)

@@ -107,7 +107,7 @@ def _check_dtype(dtype):
     if not dtype.is_floating:
         raise ValueError(
             f"The data's images are {dtype.name}; GANs here train on floats in [-1, 1]. "
-            "Scale them with `x.astype('float32') / 127.5 - 1` or load them with keras_gans.data.load()."
+            "Scale them with `x.astype('float32') / 127.5 - 1` or load them with kg.data.load()."
         )
 
 
@@ -121,5 +121,5 @@ def _check_range(images):
     if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
         raise ValueError(
             f"The data's pixel values lie in [{lo:g}, {hi:g}], but the generator's tanh output is in [-1, 1]. "
-            "Scale the images to [-1, 1] (e.g. `x / 127.5 - 1` for 0-255 pixels) or use keras_gans.data.load()."
+            "Scale the images to [-1, 1] (e.g. `x / 127.5 - 1` for 0-255 pixels) or use kg.data.load()."
         )

@@ -59,7 +59,7 @@ class GAN(keras.Model):
             do not. Measured on the book DCGAN (mnist-5k, 14 epochs, seed 0): "joint" collapsed
             to 2 digit classes, "separate" drew all 10. Both cost the same CPU time.
 
-    Images are floats in [-1, 1] (a `tanh` generator output); see :mod:`keras_gans.data`.
+    Images are floats in [-1, 1] (a `tanh` generator output); see `kg.data`.
 
     Example (the book's chapter 3 MLP GAN):
 

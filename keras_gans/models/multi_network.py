@@ -70,7 +70,7 @@ class MultiNetworkGAN(GAN):
         if isinstance(data, (tuple, list)) and len(data) == 2 and isinstance(data[0], (tuple, list)):
             data = data[0]
         if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise ValueError("This model trains on pairs of batches (images_a, images_b); see keras_gans.data.load_pair.")
+            raise ValueError("This model trains on pairs of batches (images_a, images_b); see kg.data.load_pair.")
         return data[0], data[1]
 
     def check_pair_data(self, x, shape_a, shape_b):
@@ -83,7 +83,7 @@ class MultiNetworkGAN(GAN):
         if not (isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(s, tf.TensorSpec) for s in spec)):
             raise ValueError(
                 f"{type(self).__name__} trains on a dataset of (images_a, images_b) batches; got elements {spec}. "
-                "Build one with keras_gans.data.load_pair(...) or unpaired_pipeline / paired_pipeline."
+                "Build one with kg.data.load_pair(...) or unpaired_pipeline / paired_pipeline."
             )
         for domain, s, expected in (("A", spec[0], shape_a), ("B", spec[1], shape_b)):
             got = tuple(s.shape[1:])
@@ -140,13 +140,6 @@ class MultiNetworkGAN(GAN):
         if self.latent_dim is not None:
             return super().serving_inputs()
         return [tf.TensorSpec((None,) + self.shape_a, tf.float32, name="images")]
-
-    @staticmethod
-    def _preview_from_dataset(ds, n=64):
-        batch = next(iter(ds.unbatch().batch(n).take(1)))
-        if isinstance(batch, tuple) and isinstance(batch[0], tuple):
-            batch = batch[0]
-        return [np.asarray(b) for b in batch]
 
 
 def unique_variables(*models):

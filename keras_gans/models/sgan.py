@@ -64,7 +64,7 @@ class SGAN(TricksMixin, GAN):
     After training, :attr:`classifier` is the product: a compiled Keras classifier (images in
     [-1, 1] → class probabilities) that evaluates, saves and exports on its own.
 
-    Data: :func:`keras_gans.data.semi_supervised_dataset` (dicts of `images`, `labeled_images`,
+    Data: :func:`kg.data.semi_supervised_dataset` (dicts of `images`, `labeled_images`,
     `labels`); the labels of the unlabelled images never enter the pipeline.
 
     Args:

@@ -73,14 +73,6 @@ def preview_images(ds, n=64):
     return [np.asarray(b) for b in batch]
 
 
-def _linear_decay():
-    try:  # the schedule's home after the redesign (issue 21)
-        from keras_gans.training.schedules import LinearDecay
-    except ImportError:
-        from keras_gans.models.cyclegan import LinearDecay
-    return LinearDecay
-
-
 @register
 class CycleGANRecipe(Recipe):
     """CycleGAN (Zhu et al. 2017; book ch. 9): unpaired translation, digits <-> MNIST-M by default.
@@ -101,6 +93,7 @@ class CycleGANRecipe(Recipe):
         import keras
 
         from keras_gans import models
+        from keras_gans.training.schedules import LinearDecay
 
         ds, shape = pair_dataset(args, self.defaults["dataset"])
         small = shape[0] <= 64
@@ -114,7 +107,7 @@ class CycleGANRecipe(Recipe):
         per_epoch = args.steps_per_epoch or int(ds.cardinality())
         if per_epoch > 0 and args.epochs:  # the run's length is known: decay over its second half
             total = int(args.epochs) * per_epoch
-            schedule = _linear_decay()(2e-4, total - total // 2, max(1, total // 2))
+            schedule = LinearDecay(2e-4, total - total // 2, max(1, total // 2))
             model.compile(d_optimizer=keras.optimizers.Adam(schedule, beta_1=0.5),
                           g_optimizer=keras.optimizers.Adam(schedule, beta_1=0.5))
         else:
