@@ -73,7 +73,8 @@ def semi_supervised_dataset(name="mnist-5k", num_labeled=100, batch_size=32, lab
 
     Each element is `{"images": (batch_size, H, W, C), "labeled_images": (labeled_batch_size, H, W, C),
     "labels": (labeled_batch_size,)}`, images in [-1, 1]. One epoch is one pass over the unlabelled
-    images; the labelled subset is reshuffled and repeated as often as needed.
+    images; the labelled subset is repeated as often as needed, in a new seeded order each pass
+    (every iterator of the dataset yields the same batches: runs repeat and resume exactly).
 
     Args:
         name: an in-memory dataset name (`"mnist-5k"`, `"digits"`) or an `(images uint8, labels)` pair.
@@ -96,9 +97,18 @@ def semi_supervised_dataset(name="mnist-5k", num_labeled=100, batch_size=32, lab
     unlabeled = (tf.data.Dataset.from_tensor_slices(parts.unlabeled_images)
                  .shuffle(len(parts.unlabeled_images), seed=seed, reshuffle_each_iteration=True)
                  .batch(batch_size, drop_remainder=True))
-    labeled = (tf.data.Dataset.from_tensor_slices((parts.labeled_images, parts.labeled_labels))
-               .shuffle(len(parts.labeled_labels), seed=seed + 1, reshuffle_each_iteration=True)
-               .repeat()
+    # The labelled subset is walked in a fresh permutation per pass, drawn statelessly from (seed, pass).
+    # Not `.shuffle(reshuffle_each_iteration=True).repeat()`: that draws each pass's order from a counter
+    # shared by every iterator of the dataset, which an abandoned iterator's prefetching (a peek at the
+    # first batch) advances by a varying amount, so two identical runs trained on different batches.
+    labeled_images = tf.constant(parts.labeled_images)
+    labeled_labels = tf.constant(parts.labeled_labels)
+    count = len(parts.labeled_labels)
+    order = (tf.data.Dataset.counter()
+             .map(lambda n: tf.random.experimental.stateless_shuffle(
+                 tf.range(count), seed=tf.stack([tf.cast(seed + 1, tf.int64), n])))
+             .unbatch())
+    labeled = (order.map(lambda i: (tf.gather(labeled_images, i), tf.gather(labeled_labels, i)))
                .batch(labeled_batch_size, drop_remainder=True))
 
     def combine(x_unlabeled, labeled_pair):

@@ -115,7 +115,7 @@ def run_sgan():
     import keras_gans as kg
 
     x, y = _digits()
-    gan = kg.models.SGAN(image_shape=(28, 28, 1), latent_dim=16, num_labeled=16, seed=0, translate=0)
+    gan = kg.models.SGAN(image_shape=(28, 28, 1), latent_dim=16, num_labeled=16, seed=0)
     gan.compile()
     ds = kg.data.semi_supervised_dataset("mnist-5k", num_labeled=20, batch_size=8, seed=0)
     out = _fit(gan, ds)
@@ -201,12 +201,10 @@ def run_style_transfer():
 RUNS = {name[4:]: fn for name, fn in sorted(globals().items()) if name.startswith("run_")}
 
 
-#: `keras-gans train NAME ...` for each recipe: two steps, then the saved model's samples. Not sgan:
-#: its discriminator's RandomTranslation (the recipe's default translate=0.1) gave other weights after
-#: two steps in every new process, even with deterministic kernels, so `run_sgan` uses translate=0.
+#: `keras-gans train NAME ...` for each recipe: two steps, then the saved model's samples.
 CLI_RUNS = {
     "gan": [], "dcgan": ["--latent-dim", "16"], "wgan": ["--n-critic", "2", "--ema-decay", "0.9"],
-    "wgan_gp": ["--n-critic", "2"], "cgan": ["--conditioning", "one_hot"],
+    "wgan_gp": ["--n-critic", "2"], "cgan": ["--conditioning", "one_hot"], "sgan": ["--num-labeled", "20"],
     "cyclegan": ["--filters", "8", "--lambda-cycle-b", "0", "--d-downsampling", "1"],
     "pix2pix": ["--filters", "8", "--ema-decay", "0.9"], "cogan": [], "progan": ["--target-resolution", "4", "--dataset", "digits"],
 }
@@ -241,16 +239,20 @@ RUNS.update({f"cli_{name}": _cli_run(name) for name in CLI_RUNS})
 
 def run(name):
     import keras
-    import tensorflow as tf
 
-    # SGAN's step is not bit-reproducible with TensorFlow's default kernels (seen: the weights after
-    # two steps differed between processes); deterministic kernels make every run repeatable.
-    tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(0)
     return {k: np.asarray(v) for k, v in RUNS[name]().items()}
 
 
+def repeatable():
+    """Deterministic TensorFlow kernels for this process; call before any TensorFlow work."""
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
+
+
 def record(names=None, path=GOLDEN):
+    repeatable()
     results = {}
     for name in names or RUNS:
         for key, value in run(name).items():
