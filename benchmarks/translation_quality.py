@@ -69,7 +69,7 @@ p17 reaches the 90 % goal both ways with PatchGANs of 3 downsamplings (the paper
 score's receptive field covers the whole 32 px image; 2 gives 34 px). Why is not settled: p17's G paints dark
 strokes in 54.0 % of its test translations (p13's in none) and its F reads 83.5 % of the dark-stroke images, but
 the preset's G paints them in 2.2 % and its F reads 84.7 % (benchmarks/stroke_polarity.py).
-The command (also `pytest -m slow tests/test_cyclegan.py -k 90_percent`):
+The command (also `pytest -m slow tests/models/test_cyclegan.py -k 90_percent`):
     .venv/bin/python benchmarks/translation_quality.py --model cyclegan --batch-size 8 --decay 0.5 \
         --lambda-cycle-b 0 --filters 32 --max-steps 5620 --d-downsampling 3 --cyclegan-minutes 120
 

@@ -116,7 +116,7 @@ for WANTED in "$@"; do
       train_and_publish pix2pix_mnist_mnistm "pix2pix --dataset mnist2mnistm-paired --epochs 16 --batch-size 16 --filters 32 --ema-decay 0.99" generator \
         "pix2pix (book ch. 9 companion): a 32x32 digit to its MNIST-M version (U-Net, PatchGAN; EMA generator, 0.99)" \
         "" float16 ;;  # 4.2 M parameters: float16 keeps zoo/ under 40 MB; --eval scores the rounded weights
-    cogan_mnist)  # seed 1: the slow test in tests/test_cogan.py trains the same setting with seed 0
+    cogan_mnist)  # seed 1: the slow test in tests/models/test_cogan.py trains the same setting with seed 0
       start=$(date +%s)
       $KG train cogan --dataset mnist2negative-unpaired --latent-dim 64 --epochs 15 --batch-size 64 --seed 1 \
         --out runs/cogan_mnist --verbose 2

@@ -6,29 +6,8 @@ os.environ.setdefault("KERAS_GANS_OFFLINE", "1")
 
 import pytest
 
-
-def tiny_networks(latent_dim=8, image_shape=(28, 28, 1)):
-    """A small conv generator/discriminator pair for fast tests (with batch norm, like the book's)."""
-    import keras
-    from keras import layers
-
-    h, w, c = image_shape
-    z = keras.Input((latent_dim,))
-    x = layers.Dense((h // 4) * (w // 4) * 8)(z)
-    x = layers.Reshape((h // 4, w // 4, 8))(x)
-    x = layers.Conv2DTranspose(8, 3, strides=2, padding="same")(x)
-    x = layers.BatchNormalization()(x)
-    x = layers.LeakyReLU(0.2)(x)
-    x = layers.Conv2DTranspose(c, 3, strides=2, padding="same", activation="tanh")(x)
-    g = keras.Model(z, x, name="tiny_g")
-    i = keras.Input(image_shape)
-    y = layers.Conv2D(8, 3, strides=2, padding="same")(i)
-    y = layers.LeakyReLU(0.2)(y)
-    y = layers.Conv2D(8, 3, strides=2, padding="same")(y)
-    y = layers.BatchNormalization()(y)
-    y = layers.LeakyReLU(0.2)(y)
-    d = keras.Model(i, layers.Dense(1)(layers.Flatten()(y)), name="tiny_d")
-    return g, d
+# pytest puts tests/ on sys.path for this conftest, so every test folder can `from helpers import ...`
+from helpers import tiny_networks
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""Test utilities shared by the slow quality tests.
+"""Test utilities shared across the test folders (import them with `from helpers import ...`).
+
+`tiny_networks()` builds a small conv generator/discriminator pair for fast tests (the `tiny_gan`
+fixture of conftest.py uses it).
 
 `digit_quality(images)` judges whether generated images are MNIST digits with a small CNN
 trained on the mnist-5k *train* split (cached in the temp folder, so it trains once per machine).
@@ -8,6 +11,31 @@ import os
 import tempfile
 
 import numpy as np
+
+
+def tiny_networks(latent_dim=8, image_shape=(28, 28, 1)):
+    """A small conv generator/discriminator pair for fast tests (with batch norm, like the book's)."""
+    import keras
+    from keras import layers
+
+    h, w, c = image_shape
+    z = keras.Input((latent_dim,))
+    x = layers.Dense((h // 4) * (w // 4) * 8)(z)
+    x = layers.Reshape((h // 4, w // 4, 8))(x)
+    x = layers.Conv2DTranspose(8, 3, strides=2, padding="same")(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Conv2DTranspose(c, 3, strides=2, padding="same", activation="tanh")(x)
+    g = keras.Model(z, x, name="tiny_g")
+    i = keras.Input(image_shape)
+    y = layers.Conv2D(8, 3, strides=2, padding="same")(i)
+    y = layers.LeakyReLU(0.2)(y)
+    y = layers.Conv2D(8, 3, strides=2, padding="same")(y)
+    y = layers.BatchNormalization()(y)
+    y = layers.LeakyReLU(0.2)(y)
+    d = keras.Model(i, layers.Dense(1)(layers.Flatten()(y)), name="tiny_d")
+    return g, d
+
 
 _MODEL = None
 

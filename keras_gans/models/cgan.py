@@ -42,7 +42,7 @@ class CGAN(TricksMixin, GAN):
             (`matching_aware=False` is the chapter's D). Without it, D learns the label only as a
             by-product and G follows labels slowly: on mnist-5k (batch 64, seed 0) after 4 epochs
             the judge read 47% of samples as their label without it and 78% with it, and the
-            default reaches ≥ 90% in 8 epochs (tests/test_cgan_quality.py).
+            default reaches ≥ 90% in 8 epochs (tests/models/test_cgan_quality.py).
         **kwargs: `seed`, the tricks of :mod:`keras_gans.tricks` (`label_smoothing`, `d_steps`,
             `ema_decay`, ...) and Keras model arguments.
 

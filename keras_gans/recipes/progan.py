@@ -10,7 +10,7 @@ from keras_gans.recipes.base import IMAGE_SIZE, LATENT_DIM, Flag, Recipe, resolu
 from keras_gans.recipes.registry import register
 
 #: The 4 → 32 recipe for mnist-5k (28×28 digits resized to 32×32) that the slow test
-#: (tests/test_progan.py) checks with the digit judge and the ``progan_mnist_32`` zoo preset was trained
+#: (tests/models/test_progan.py) checks with the digit judge and the ``progan_mnist_32`` zoo preset was trained
 #: with. ``keras-gans train progan --dataset mnist-5k --target-resolution 32`` uses its filters, EMA
 #: decay and phase lengths (see :class:`ProGANRecipe`); with ``--epochs 22 --batch-size 32
 #: --latent-dim 64`` it is exactly this schedule (98,560 images = 22 passes over the 4,480 digits).

@@ -323,7 +323,7 @@ def _benchmark(name="translation_quality"):
     import importlib.util
     import os
 
-    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", f"{name}.py")
+    path = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "benchmarks", f"{name}.py")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -239,7 +239,7 @@ def test_sgan_with_100_labels_beats_the_supervised_classifier():
     import importlib.util
     import pathlib
 
-    path = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "sgan_accuracy.py"
+    path = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "sgan_accuracy.py"
     spec = importlib.util.spec_from_file_location("sgan_accuracy", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -1,4 +1,6 @@
-"""The training tricks: each one does what it says, checked against hand-computed values."""
+"""The training tricks (keras_gans.training.tricks): each one does what it says, checked against
+hand-computed values. The mixin's methods are read through DCGANWithTricks; its training, export
+and saving: tests/models/test_dcgan_with_tricks.py."""
 import keras
 import numpy as np
 import pytest
@@ -13,6 +15,12 @@ SHAPE = (8, 8, 1)
 
 def np_(x):
     return keras.ops.convert_to_numpy(x)
+
+
+def tiny(**kwargs):
+    g = kg.networks.mlp_generator(latent_dim=4, image_shape=SHAPE, hidden_units=8)
+    d = kg.networks.mlp_discriminator(SHAPE, hidden_units=8)
+    return DCGANWithTricks(image_shape=SHAPE, latent_dim=4, generator=g, discriminator=d, seed=0, **kwargs)
 
 
 # --------------------------------------------------------------------------- labels
@@ -86,12 +94,6 @@ def test_instance_noise_on_the_discriminator_input_follows_the_schedule():
 
 
 # --------------------------------------------------------------------------- D:G ratio and EMA
-def tiny(**kwargs):
-    g = kg.networks.mlp_generator(latent_dim=4, image_shape=SHAPE, hidden_units=8)
-    d = kg.networks.mlp_discriminator(SHAPE, hidden_units=8)
-    return DCGANWithTricks(image_shape=SHAPE, latent_dim=4, generator=g, discriminator=d, seed=0, **kwargs)
-
-
 def test_critic_batches_split_the_batch_in_order():
     gan = tiny(d_steps=3)
     x = np.arange(12, dtype="float32")
@@ -108,40 +110,3 @@ def test_ema_update_by_hand():
     ema_vals = [tf.constant([1.0, 0.0])]
     tricks.ema_update(avg, ema_vals, 0.9)
     np.testing.assert_allclose(avg[0].numpy(), [0.1, 9.0], rtol=1e-6)
-
-
-def test_d_steps_and_ema_inside_fit(tmp_path):
-    gan = tiny(d_steps=2, ema_decay=0.5, label_smoothing=0.1, label_flip=0.05)
-    gan.compile()
-    before = [w.copy() for w in gan.generator.get_weights()]
-    np.testing.assert_array_equal(np.concatenate([w.ravel() for w in gan.ema_generator.get_weights()]),
-                                  np.concatenate([w.ravel() for w in before]))
-    x = np.random.default_rng(0).uniform(-1, 1, (8,) + SHAPE).astype("float32")
-    gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(8), epochs=1, verbose=0)   # 1 step = 2 D steps of 4
-    assert int(gan.d_optimizer.iterations) == 2 and int(gan.g_optimizer.iterations) == 1
-    after = gan.generator.get_weights()
-    for ema, w0, w1 in zip(gan.ema_generator.get_weights(), before, after):
-        np.testing.assert_allclose(ema, 0.5 * w0 + 0.5 * w1, rtol=1e-5, atol=1e-7)
-    assert any(np.abs(w1 - w0).max() > 0 for w0, w1 in zip(before, after))
-    # samples and exports come from the EMA generator
-    z = gan.latent(3, seed=0)
-    np.testing.assert_allclose(gan.generate(z=z), np_(gan.ema_generator(z)), atol=1e-6)
-    assert np.abs(gan.generate(z=z) - np_(gan.generator(z))).max() > 1e-6
-    gan.export(str(tmp_path / "ema"), verbose=False)
-    served = tf.saved_model.load(str(tmp_path / "ema")).signatures["serving_default"](z=tf.constant(z))["images"]
-    np.testing.assert_allclose(served.numpy(), gan.generate(z=z), atol=1e-5)
-    # the options and the EMA weights survive a .keras round trip
-    path = str(tmp_path / "tricks.keras")
-    gan.save(path)
-    loaded = keras.saving.load_model(path)
-    assert type(loaded) is DCGANWithTricks
-    assert (loaded.d_steps, loaded.ema_decay, loaded.label_smoothing, loaded.label_flip) == (2, 0.5, 0.1, 0.05)
-    np.testing.assert_allclose(loaded.generate(z=z), gan.generate(z=z), atol=1e-6)
-
-
-def test_d_steps_needs_batches_of_d_steps_times_m():
-    gan = tiny(d_steps=4)
-    gan.compile()
-    with pytest.raises(ValueError, match=r"d_steps=4 .* batch_size = 4 × \(images per D step\)"):
-        gan.fit(tf.data.Dataset.from_tensor_slices(np.zeros((6,) + SHAPE, "float32")).batch(3, drop_remainder=True),
-                epochs=1, verbose=0)

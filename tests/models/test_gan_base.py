@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import keras_gans as kg
+from helpers import tiny_networks
 from keras_gans import networks
 
 
@@ -92,7 +93,7 @@ def test_training_updates_both_networks_and_reports_metrics(tiny_gan, small_ds):
 
 def test_discriminator_learns_real_from_fake(small_ds):
     """Freeze G (lr 0): the D loss must fall from log(4) and D must separate real from fake."""
-    g, d = __import__("conftest").tiny_networks()
+    g, d = tiny_networks()
     keras.utils.set_random_seed(3)
     gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, seed=3)
     gan.compile(g_optimizer=keras.optimizers.Adam(0.0), d_optimizer=keras.optimizers.Adam(1e-3))
@@ -103,7 +104,7 @@ def test_discriminator_learns_real_from_fake(small_ds):
 
 
 def test_simultaneous_update_trains(small_ds):
-    g, d = __import__("conftest").tiny_networks()
+    g, d = tiny_networks()
     gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, seed=1, update="simultaneous")
     gan.compile()
     calls = {"g": 0}
@@ -130,7 +131,7 @@ def test_alternating_update_uses_fresh_fakes(tiny_gan, small_ds):
 
 
 def test_loss_as_callable_pair(small_ds):
-    g, d = __import__("conftest").tiny_networks()
+    g, d = tiny_networks()
     seen = []
 
     def d_fn(real, fake):
@@ -208,7 +209,7 @@ def _mlp_discriminator(batch_norm):
 
 @pytest.mark.parametrize("batch_norm", [False, True])
 def test_d_batch_joint_matches_separate_only_without_batch_norm(batch_norm):
-    g, _ = __import__("conftest").tiny_networks()
+    g, _ = tiny_networks()
     d = _mlp_discriminator(batch_norm)
     real = np.random.default_rng(0).uniform(-1, 1, (6, 28, 28, 1)).astype("float32")
     fake = np.random.default_rng(1).uniform(-1, 1, (6, 28, 28, 1)).astype("float32") * 0.1
@@ -225,7 +226,7 @@ def test_d_batch_joint_matches_separate_only_without_batch_norm(batch_norm):
 
 
 def test_d_batch_is_validated_and_serialised():
-    g, d = __import__("conftest").tiny_networks()
+    g, d = tiny_networks()
     with pytest.raises(ValueError, match="d_batch"):
         kg.models.GAN(g, d, d_batch="mixed")
     gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, d_batch="joint")

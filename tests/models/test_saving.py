@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import keras_gans as kg
+from helpers import tiny_networks
 
 
 def _train(gan, ds, epochs=1, **kw):
@@ -41,7 +42,7 @@ def test_weights_round_trip_on_a_never_called_model(tiny_gan, small_ds, tmp_path
     _train(tiny_gan, small_ds)
     path = tmp_path / "gan.weights.h5"
     tiny_gan.save_weights(path)  # would raise "has not yet been built" without self.built
-    g, d = __import__("conftest").tiny_networks()
+    g, d = tiny_networks()
     fresh = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8)
     fresh.compile()
     fresh.load_weights(path)
@@ -51,11 +52,10 @@ def test_weights_round_trip_on_a_never_called_model(tiny_gan, small_ds, tmp_path
 
 def test_backup_and_restore_resumes_optimizer_state_exactly(small_ds, tmp_path):
     backup = str(tmp_path / "backup")
-    conftest = __import__("conftest")
 
     def make():
         keras.utils.set_random_seed(0)
-        g, d = conftest.tiny_networks()
+        g, d = tiny_networks()
         gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8, seed=0)
         gan.compile()
         return gan
@@ -113,7 +113,7 @@ def test_standard_callbacks_work_with_a_gan(tiny_gan, small_ds, tmp_path):
 
 
 def test_terminate_on_nan_stops_a_diverging_gan(small_ds):
-    g, d = __import__("conftest").tiny_networks()
+    g, d = tiny_networks()
     gan = kg.models.DCGAN(generator=g, discriminator=d, latent_dim=8)
     gan.compile(loss=(lambda r, f: keras.ops.log(keras.ops.mean(r) * 0.0 - 1.0), lambda f, r=None: keras.ops.mean(f)))
     hist = gan.fit(small_ds, epochs=3, verbose=0, callbacks=[keras.callbacks.TerminateOnNaN()])

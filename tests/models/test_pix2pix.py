@@ -146,7 +146,7 @@ def test_pix2pix_mnist_to_mnistm_keeps_labels(tmp_path):
     import importlib.util
     import os
 
-    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", "translation_quality.py")
+    path = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "benchmarks", "translation_quality.py")
     spec = importlib.util.spec_from_file_location("translation_quality", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -173,7 +173,7 @@ def test_pix2pix_reaches_the_95_percent_goal_with_64_filters(tmp_path):
     import importlib.util
     import os
 
-    path = os.path.join(os.path.dirname(__file__), os.pardir, "benchmarks", "translation_quality.py")
+    path = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "benchmarks", "translation_quality.py")
     spec = importlib.util.spec_from_file_location("translation_quality", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -172,7 +172,7 @@ def test_one_hot_variant_trains_and_round_trips(tmp_path):
                                atol=1e-6)
 
 
-# The slow training-quality test (digits of the requested class) is tests/test_cgan_quality.py.
+# The slow training-quality test (digits of the requested class) is tests/models/test_cgan_quality.py.
 
 
 def test_label_embeddings_start_at_unit_scale_so_batch_norm_sees_z():

@@ -1,6 +1,5 @@
 """WGAN (weight clipping) and WGAN-GP: n_critic, clipping, defaults, saving, export."""
 import os
-import sys
 
 import keras
 import numpy as np
@@ -117,7 +116,6 @@ def test_keras_round_trip_and_export(tmp_path):
 
 @pytest.mark.slow
 def test_wgan_gp_samples_are_recognisable_digits():
-    sys.path.insert(0, os.path.dirname(__file__))
     from helpers import digit_quality
 
     keras.utils.set_random_seed(0)

@@ -133,7 +133,8 @@ def test_shipped_preset_loads_offline_and_matches_its_hashes(name):
 
 
 def test_zoo_folder_stays_under_40_mb():
-    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "zoo")
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "zoo")
+    assert os.path.isfile(os.path.join(root, "README.md")), root   # the repository's zoo/, not an empty walk
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
     assert size < 40e6, f"zoo/ holds {size / 1e6:.1f} MB"
 
