@@ -18,14 +18,8 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
-from keras_gans.models.common import (
-    check_images,
-    deserialize_networks,
-    latent_size,
-    run_network,
-    single_input,
-    unpack_images,
-)
+from keras_gans.models.common import check_images, deserialize_networks, run_network, unpack_images
+from keras_gans.networks.inputs import latent_size, single_input
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.io import atomic_path
 from keras_gans.utils.random import replica_random, standard_normal
@@ -244,6 +238,24 @@ class GAN(keras.Model):
         logits = self.discriminator(ops.concatenate([real, ops.cast(fake, real.dtype)], axis=0), training=training)
         return logits[:n], logits[n:]
 
+    def d_input(self, images):
+        """What D sees of a batch of images: the images themselves (the hook of the tricks' instance noise)."""
+        return images
+
+    def update_generator(self, batch_size, real_logits):
+        """Algorithm 1's generator update; returns `g_loss`.
+
+        New latent vectors z; G(z) is pushed towards what D calls "real" (D is only differentiated
+        through; `real_logits` of the last D step reach the relativistic losses, without gradient).
+        GAN, DCGANWithTricks, WGAN, WGAN-GP and ProGAN take this step as it is.
+        """
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminator(self.d_input(self.generator(self.sample_latent(batch_size), training=True)),
+                                             training=True)
+            g_loss = self.gan_loss.generator(fake_logits, ops.stop_gradient(real_logits))
+        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        return g_loss
+
     @staticmethod
     def accuracy(real_logits, fake_logits):
         """D's accuracy on real data (logit > 0) and on fakes (logit < 0)."""
@@ -272,11 +284,7 @@ class GAN(keras.Model):
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
         # 2. Generator step on new latent vectors (the discriminator is only differentiated through).
-        with tf.GradientTape() as tape:
-            fake_logits_g = self.discriminator(self.generator(self.sample_latent(batch_size), training=True),
-                                               training=True)
-            g_loss = self.gan_loss.generator(fake_logits_g, ops.stop_gradient(real_logits))
-        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        g_loss = self.update_generator(batch_size, real_logits)
 
         acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
         return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)

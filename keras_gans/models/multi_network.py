@@ -101,6 +101,19 @@ class MultiNetworkGAN(GAN):
         self.check_pair_data(x, self.shape_a, self.shape_b)
         return keras.Model.fit(self, x, y, *args, **kwargs)
 
+    # ------------------------------------------------------------------ training
+    def update_discriminators(self, real_a, fake_a, real_b, fake_b):
+        """One `d_optimizer` update of `discriminator_a` and `discriminator_b` (two-domain models):
+        each judges its domain's real images against that domain's fakes. Returns `(d_loss, d_a_loss, d_b_loss)`."""
+        with tf.GradientTape() as tape:
+            d_a_loss = self.gan_loss.discriminator(self.discriminator_a(real_a, training=True),
+                                                   self.discriminator_a(fake_a, training=True))
+            d_b_loss = self.gan_loss.discriminator(self.discriminator_b(real_b, training=True),
+                                                   self.discriminator_b(fake_b, training=True))
+            d_loss = d_a_loss + d_b_loss
+        self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+        return d_loss, d_a_loss, d_b_loss
+
     # ------------------------------------------------------------------ inference
     def translate_with(self, network, images, expected, what="images", batch_size=64, output="float"):
         """`network` applied to uint8 or [-1, 1] float images of shape `expected` (one image or a batch).
