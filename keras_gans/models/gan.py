@@ -18,7 +18,7 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
-from keras_gans.models.common import check_images, deserialize_networks, run_network, unpack_images
+from keras_gans.models.common import callbacks_first, check_images, deserialize_networks, run_network, unpack_images
 from keras_gans.networks.inputs import latent_size, single_input
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.io import atomic_path
@@ -54,6 +54,14 @@ class GAN(keras.Model):
             to 2 digit classes, "separate" drew all 10. Both cost the same CPU time.
 
     Images are floats in [-1, 1] (a `tanh` generator output); see `kg.data`.
+
+    Hooks for callbacks (they never replace `train_function`):
+
+    - `runs_first`: :meth:`fit` moves every callback whose `runs_first` attribute is True (a class
+      attribute, e.g. :class:`~keras_gans.callbacks.DivergenceGuard`'s) to the front of `callbacks`,
+      keeping their order, so it reads each step's logs before any callback that saves the step.
+    - `track_grad_norms`: when True at tracing time, each step reports `d_grad_norm` / `g_grad_norm`.
+    - :meth:`skip_batches`: the next `n` steps pass over their batch (exact mid-epoch resume).
 
     Example (the book's chapter 3 MLP GAN):
 
@@ -338,9 +346,14 @@ class GAN(keras.Model):
         """`keras.Model.fit`, after checking that the data fits the discriminator.
 
         Images of the wrong shape, dtype or range raise a `ValueError` naming the fix
-        before any training (and before any callback writes a file).
+        before any training (and before any callback writes a file). Callbacks with
+        `runs_first = True` are moved to the front of `callbacks` (see the class docstring).
         """
         self.check_data(x)
+        if "callbacks" in kwargs:
+            kwargs["callbacks"] = callbacks_first(kwargs["callbacks"])
+        elif len(args) > 3:  # positional, as in keras.Model.fit(x, y, batch_size, epochs, verbose, callbacks, ...)
+            args = args[:3] + (callbacks_first(args[3]),) + args[4:]
         return super().fit(x, y, *args, **kwargs)
 
     @property

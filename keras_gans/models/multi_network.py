@@ -96,10 +96,9 @@ class MultiNetworkGAN(GAN):
             if not s.dtype.is_floating:
                 raise ValueError(f"Domain {domain} images are {s.dtype.name}; scale them to float32 in [-1, 1].")
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit` on a dataset of `(images_a, images_b)` batches, checked first."""
+    def check_data(self, x):
+        """What :meth:`GAN.fit` checks first: a dataset of `(images_a, images_b)` batches of the domains' shapes."""
         self.check_pair_data(x, self.shape_a, self.shape_b)
-        return keras.Model.fit(self, x, y, *args, **kwargs)
 
     # ------------------------------------------------------------------ training
     def update_discriminators(self, real_a, fake_a, real_b, fake_b):
