@@ -45,24 +45,6 @@ def deserialize_networks(config, keys):
     return config
 
 
-def callbacks_first(callbacks):
-    """A list of `callbacks` with those whose `runs_first` attribute is True moved to the front.
-
-    Both groups keep their order. :meth:`keras_gans.models.GAN.fit` applies it, so that a callback
-    that must see each step before the others (:class:`keras_gans.callbacks.DivergenceGuard`)
-    works wherever it stands in the list. None and `keras.callbacks.CallbackList` pass unchanged.
-
-    >>> class Guard: runs_first = True
-    >>> class Saver: pass
-    >>> [type(c).__name__ for c in callbacks_first([Saver(), Guard()])]
-    ['Guard', 'Saver']
-    """
-    if not isinstance(callbacks, (list, tuple)):
-        return callbacks
-    first = [c for c in callbacks if getattr(c, "runs_first", False) is True]
-    return first + [c for c in callbacks if getattr(c, "runs_first", False) is not True]
-
-
 def check_images(x, expected):
     """Validates training images (a dataset, an array or a tensor) for a discriminator taking `expected`.
 

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import keras_gans as kg
 from keras_gans.callbacks.guards import DivergenceError, DivergenceGuard
-from keras_gans.models.common import callbacks_first
+from keras_gans.models.resumable import callbacks_first
 
 
 class _BatchWriter(keras.callbacks.Callback):
