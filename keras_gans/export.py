@@ -13,6 +13,8 @@ z → a pair of images (CoGAN)                :func:`export_generator`     `serv
 image → image (one endpoint a direction)    :func:`export_image_to_image`  `a2b(images) → {"images"}`, ...,
                                                                          `serve`, `__call__`
 image → class probabilities (SGAN)          :func:`export_classifier`    `serve(images) → {"probabilities", "classes"}`
+image → probabilities (preset classifier)    :func:`export_image_to_image`  `serve(images) → {"probabilities"}`,
+                                            ``output_key="probabilities"``  `__call__`
 ==========================================  ===========================  ========================================
 
 The written directory loads with `tf.saved_model.load`, `tensorflow_hub.load`,

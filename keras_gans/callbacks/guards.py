@@ -5,11 +5,13 @@
 - **NaN or Inf** in any reported loss or metric, in a gradient norm, or in the weights after a
   step: training stops at once with a :class:`DivergenceError` naming the metric, the value, the
   epoch and the step. The guard reads each step's logs in `on_train_batch_end`, and Keras calls
-  the callbacks in the order of the list: put the guard *first*, and `BackupAndRestore`,
-  `ModelCheckpoint` and the other callbacks after it (which save in `on_train_batch_end` /
-  `on_epoch_end`) never write the broken state. `keras-gans train` does so. The last backup
-  written is the last healthy one: rerun the same command to resume from it (with a lower
-  learning rate, or another seed).
+  the callbacks in the order of the list; the guard declares `runs_first = True`, the hook by which
+  :meth:`keras_gans.models.GAN.fit` moves it to the front of the list wherever it was put. So
+  `BackupAndRestore`, `ModelCheckpoint` and the other callbacks (which save in
+  `on_train_batch_end` / `on_epoch_end`) never write the broken state. (With a model that is not a
+  :class:`~keras_gans.models.GAN`, put the guard first yourself.) The last backup written is the
+  last healthy one: rerun the same command to resume from it (with a lower learning rate, or
+  another seed).
 - **Failure signs** (ganhacks, in the lecture notes §9; §2.8): a warning
   (:class:`DivergenceWarning`) with the numbers when
   * the discriminator loss stays below `d_loss_floor` for `d_loss_patience` steps (D wins; G's
@@ -66,16 +68,23 @@ class DivergenceGuard(keras.callbacks.Callback):
             and the last is at least `g_rise_min` (relative) above the first. None disables.
         monitor: metric names to check for NaN/Inf; None = every numeric entry of the logs.
 
+    Order: the class sets `runs_first = True`, so :meth:`keras_gans.models.GAN.fit` runs the guard
+    before every other callback, wherever it stands in `callbacks`: it raises on a NaN step before
+    a callback after it can save that step. Other models' `fit` keep the list's order: put it first.
+
     Example:
 
     >>> import keras, keras_gans as kg
     >>> gan = kg.models.DCGAN(image_shape=(28, 28, 1)); gan.compile()
     >>> ds = kg.data.load("mnist-5k", batch_size=64)
     >>> gan.fit(ds, epochs=1, steps_per_epoch=5, callbacks=[
-    ...     kg.callbacks.DivergenceGuard(),            # first: it stops before the callbacks after it save
-    ...     keras.callbacks.BackupAndRestore("runs/dcgan/backup", save_freq=100)])
+    ...     keras.callbacks.BackupAndRestore("runs/dcgan/backup", save_freq=100),
+    ...     kg.callbacks.DivergenceGuard()])           # runs first all the same: it stops before the backup
     >>> # on NaN: DivergenceError("Training diverged: d_loss = nan at epoch 3, step 17 ...")
     """
+
+    #: Read by :meth:`keras_gans.models.GAN.fit`, which moves this callback to the front of the list.
+    runs_first = True
 
     def __init__(self, check_weights=True, d_loss_floor=0.05, d_loss_patience=200, grad_norm_limit=100.0,
                  g_loss_window=100, g_rise_windows=4, g_rise_min=0.1, monitor=None):

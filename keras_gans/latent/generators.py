@@ -16,6 +16,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.networks.inputs import latent_size
+
 
 class LatentGenerator:
     """A uniform view of any generator: `gen(z, labels=None)` → image tensor.
@@ -100,7 +102,7 @@ def as_generator(model, latent_dim=None, domain="a"):
         net = model
     n_inputs = _num_inputs(net)
     if latent_dim is None:
-        latent_dim = _infer_latent_dim(net)
+        latent_dim = latent_size(net)
     if latent_dim is None:
         raise ValueError("Cannot infer the latent size of this generator; pass latent_dim=.")
     if n_inputs == 2:
@@ -123,16 +125,6 @@ def _num_inputs(net):
     if isinstance(inputs, (list, tuple)):
         return len(inputs)
     return None
-
-
-def _infer_latent_dim(net):
-    try:
-        shape = net.input_shape
-    except (AttributeError, ValueError):
-        return None
-    if isinstance(shape, list):
-        shape = shape[0]
-    return int(shape[-1]) if shape and shape[-1] is not None else None
 
 
 def _infer_num_classes(net):

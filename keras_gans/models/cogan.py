@@ -76,13 +76,7 @@ class CoGAN(MultiNetworkGAN):
         z = self.sample_latent(batch_size)
         fake_a = self.generator_a(z, training=True)
         fake_b = self.generator_b(z, training=True)
-        with tf.GradientTape() as tape:
-            d_a_loss = self.gan_loss.discriminator(self.discriminator_a(real_a, training=True),
-                                                   self.discriminator_a(fake_a, training=True))
-            d_b_loss = self.gan_loss.discriminator(self.discriminator_b(real_b, training=True),
-                                                   self.discriminator_b(fake_b, training=True))
-            d_loss = d_a_loss + d_b_loss
-        self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+        d_loss, d_a_loss, d_b_loss = self.update_discriminators(real_a, fake_a, real_b, fake_b)
 
         # 2. Generators: a fresh z, both outputs pushed towards "real"; shared layers get both gradients.
         z = self.sample_latent(batch_size)

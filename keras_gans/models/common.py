@@ -45,32 +45,6 @@ def deserialize_networks(config, keys):
     return config
 
 
-def latent_size(generator):
-    """The size of z that `generator` takes (its first input); None when it takes images or is not built.
-
-    >>> import keras
-    >>> latent_size(keras.Sequential([keras.Input((16,)), keras.layers.Dense(4)]))
-    16
-    """
-    try:
-        shape = generator.input_shape
-    except (AttributeError, ValueError):
-        return None
-    if isinstance(shape, list):
-        shape = shape[0]
-    if not shape or len(shape) == 4:  # images in: an image-to-image model, no latent space
-        return None
-    return int(shape[-1]) if shape[-1] is not None else None
-
-
-def single_input(model):
-    """Whether `model` takes one input tensor (False for `[images, labels]` and for unbuilt models)."""
-    try:
-        return not isinstance(model.input_shape, list)
-    except (AttributeError, ValueError):
-        return False
-
-
 def check_images(x, expected):
     """Validates training images (a dataset, an array or a tensor) for a discriminator taking `expected`.
 

@@ -179,13 +179,7 @@ class CycleGAN(MultiNetworkGAN):
         # 2. Discriminators: real images towards "real", fakes from the history pools towards "fake".
         pooled_a = self.pool_a(ops.stop_gradient(fake_a))
         pooled_b = self.pool_b(ops.stop_gradient(fake_b))
-        with tf.GradientTape() as tape:
-            d_a_loss = self.gan_loss.discriminator(self.discriminator_a(real_a, training=True),
-                                                   self.discriminator_a(pooled_a, training=True))
-            d_b_loss = self.gan_loss.discriminator(self.discriminator_b(real_b, training=True),
-                                                   self.discriminator_b(pooled_b, training=True))
-            d_loss = d_a_loss + d_b_loss
-        self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+        d_loss, d_a_loss, d_b_loss = self.update_discriminators(real_a, pooled_a, real_b, pooled_b)
 
         return self.track(d_loss=d_loss, g_loss=g_loss, d_a_loss=d_a_loss, d_b_loss=d_b_loss, adv_ab_loss=adv_ab,
                           adv_ba_loss=adv_ba, cycle_loss=cycle, cycle_a_loss=cycle_a, cycle_b_loss=cycle_b,

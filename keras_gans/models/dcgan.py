@@ -111,11 +111,7 @@ class DCGANWithTricks(TricksMixin, DCGAN):
                 d_loss = self.discriminator_loss(real_logits, fake_logits)
             self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
         # 2. One generator update through D (no label tricks on G's targets).
-        with tf.GradientTape() as tape:
-            fake_logits_g = self.discriminator(self.d_input(self.generator(self.sample_latent(m), training=True)),
-                                               training=True)
-            g_loss = self.gan_loss.generator(fake_logits_g, ops.stop_gradient(real_logits))
-        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        g_loss = self.update_generator(m, real_logits)
         self.update_ema()
         acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
         return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)

@@ -2,15 +2,15 @@
 
 :class:`GAN` holds the plumbing that each algorithm needs and nobody wants to read twice:
 the optimizer pair, metric trackers, latent sampling from a `keras.random.SeedGenerator`,
-loss scaling for `tf.distribute`, input validation, sampling, serialisation and export.
+loss scaling for `tf.distribute`, input validation, sampling, config and export. What makes a
+run safe to stop and exact to resume (atomic saves with the seed states, `skip_batches`, the
+`runs_first` callback order) comes from :class:`~keras_gans.models.resumable.ResumableMixin`.
 Subclasses keep their algorithm visible in their own `train_step`.
 
 The base class itself trains the original GAN of Goodfellow et al. (2014) — the book's
 chapter 3 MLP GAN when given :func:`keras_gans.networks.mlp_generator` and
 :func:`keras_gans.networks.mlp_discriminator` — and is the DCGAN algorithm as well.
 """
-import os
-
 import numpy as np
 import keras
 import tensorflow as tf
@@ -18,16 +18,10 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
-from keras_gans.models.common import (
-    check_images,
-    deserialize_networks,
-    latent_size,
-    run_network,
-    single_input,
-    unpack_images,
-)
+from keras_gans.models.common import check_images, deserialize_networks, run_network, unpack_images
+from keras_gans.models.resumable import ResumableMixin
+from keras_gans.networks.inputs import latent_size, single_input
 from keras_gans.utils.images import check_output, format_output
-from keras_gans.utils.io import atomic_path
 from keras_gans.utils.random import replica_random, standard_normal
 
 # replica_random, run_network and unpack_images are importable from here as before.
@@ -38,7 +32,7 @@ D_BATCHES = ("joint", "separate")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GAN(keras.Model):
+class GAN(ResumableMixin, keras.Model):
     """A generator and a discriminator trained against each other with `model.fit`.
 
     Args:
@@ -60,6 +54,12 @@ class GAN(keras.Model):
             to 2 digit classes, "separate" drew all 10. Both cost the same CPU time.
 
     Images are floats in [-1, 1] (a `tanh` generator output); see `kg.data`.
+
+    Hooks for callbacks, which never replace `train_function` (the first two from `ResumableMixin`):
+    `runs_first`: :meth:`fit` moves every callback whose `runs_first` attribute is True (e.g.
+    :class:`~keras_gans.callbacks.DivergenceGuard`) to the front of `callbacks`, in their order, so
+    it reads each step's logs before any callback saves the step; :meth:`skip_batches` (exact
+    mid-epoch resume); `track_grad_norms`: when True at tracing, steps report `d/g_grad_norm`.
 
     Example (the book's chapter 3 MLP GAN):
 
@@ -244,6 +244,24 @@ class GAN(keras.Model):
         logits = self.discriminator(ops.concatenate([real, ops.cast(fake, real.dtype)], axis=0), training=training)
         return logits[:n], logits[n:]
 
+    def d_input(self, images):
+        """What D sees of a batch of images: the images themselves (the hook of the tricks' instance noise)."""
+        return images
+
+    def update_generator(self, batch_size, real_logits):
+        """Algorithm 1's generator update; returns `g_loss`.
+
+        New latent vectors z; G(z) is pushed towards what D calls "real" (D is only differentiated
+        through; `real_logits` of the last D step reach the relativistic losses, without gradient).
+        GAN, DCGANWithTricks, WGAN, WGAN-GP and ProGAN take this step as it is.
+        """
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminator(self.d_input(self.generator(self.sample_latent(batch_size), training=True)),
+                                             training=True)
+            g_loss = self.gan_loss.generator(fake_logits, ops.stop_gradient(real_logits))
+        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        return g_loss
+
     @staticmethod
     def accuracy(real_logits, fake_logits):
         """D's accuracy on real data (logit > 0) and on fakes (logit < 0)."""
@@ -272,11 +290,7 @@ class GAN(keras.Model):
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
         # 2. Generator step on new latent vectors (the discriminator is only differentiated through).
-        with tf.GradientTape() as tape:
-            fake_logits_g = self.discriminator(self.generator(self.sample_latent(batch_size), training=True),
-                                               training=True)
-            g_loss = self.gan_loss.generator(fake_logits_g, ops.stop_gradient(real_logits))
-        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        g_loss = self.update_generator(batch_size, real_logits)
 
         acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
         return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
@@ -296,44 +310,16 @@ class GAN(keras.Model):
         """The generator's output for latent vectors `z`."""
         return self.generator(z, training=training)
 
-    # ------------------------------------------------------------------ resuming mid-epoch
-    def skip_batches(self, n):
-        """Makes `fit`'s next `n` steps take their batch from the data without training on it.
-
-        The hook of :class:`keras_gans.callbacks.ExactBackupAndRestore`: after restoring a backup
-        written in the middle of an epoch it passes over the batches trained before the backup, so
-        every later step sees the batch it would have seen. Skipped steps report empty logs.
-        """
-        self._batches_to_skip = int(n)
-
-    def make_train_function(self, force=False):
-        super().make_train_function(force=force)
-        step = self.train_function
-        if getattr(step, "skips_batches", False):
-            return step
-
-        def train_function(iterator):  # what `fit` calls once per `steps_per_execution` steps
-            if getattr(self, "_batches_to_skip", 0) > 0:
-                n = min(self._batches_to_skip, int(self.steps_per_execution or 1))
-                for _ in range(n):
-                    next(iterator)
-                self._batches_to_skip -= n
-                return {}
-            return step(iterator)
-
-        train_function.skips_batches = True
-        self.train_function = train_function
-        return train_function
-
     # ------------------------------------------------------------------ fit with checks
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit`, after checking that the data fits the discriminator.
 
         Images of the wrong shape, dtype or range raise a `ValueError` naming the fix
-        before any training (and before any callback writes a file).
+        before any training (and before any callback writes a file). Callbacks with
+        `runs_first = True` are then moved to the front of `callbacks` (see the class docstring).
         """
         self.check_data(x)
-        return super().fit(x, y, *args, **kwargs)
+        return super().fit(x, y, *args, **kwargs)  # ResumableMixin.fit: runs_first callbacks to the front
 
     @property
     def image_shape(self):
@@ -373,53 +359,7 @@ class GAN(keras.Model):
         """Runs :attr:`sampling_generator` on numpy inputs (z, and labels for CGAN) in batches; returns numpy."""
         return run_network(self.sampling_generator, inputs[0] if len(inputs) == 1 else list(inputs), batch_size)
 
-    # ------------------------------------------------------------------ saving and export
-    def save(self, filepath, overwrite=True, **kwargs):
-        """`keras.Model.save`, written to a temporary file and renamed (atomic)."""
-        with atomic_path(filepath) as tmp:
-            super().save(tmp, overwrite=True, **kwargs)
-
-    def save_weights(self, filepath, overwrite=True, **kwargs):
-        """`keras.Model.save_weights`, written to a temporary file and renamed (atomic)."""
-        with atomic_path(filepath) as tmp:
-            super().save_weights(tmp, overwrite=True, **kwargs)
-
-    def _seed_states(self):
-        """The state variables of every `SeedGenerator` in the model (latent z, ε, dropout, pools)."""
-        states, seen = [], set()
-        for layer in self._flatten_layers(include_self=True, recursive=True):
-            for generator in getattr(layer, "_seed_generators", []):
-                if id(generator.state) not in seen:
-                    seen.add(id(generator.state))
-                    states.append(generator.state)
-        return states
-
-    def save_own_variables(self, store):
-        # Keras saves layer variables but not SeedGenerator states: without them a resumed run
-        # (BackupAndRestore, load_weights) redraws the latent vectors of the first steps again.
-        super().save_own_variables(store)
-        for i, state in enumerate(self._seed_states()):
-            store[f"seed_generator_{i}"] = state
-
-    def load_own_variables(self, store):
-        own = self._trainable_variables + self._non_trainable_variables
-        for i, variable in enumerate(own):
-            variable.assign(store[f"{i}"])
-        states = self._seed_states()
-        if all(f"seed_generator_{i}" in store for i in range(len(states))):  # files from before: fresh seeds
-            for i, state in enumerate(states):
-                state.assign(store[f"seed_generator_{i}"])
-
-    def load_weights(self, filepath, *args, **kwargs):
-        """`keras.Model.load_weights`; a truncated or corrupt file gives a `ValueError` naming it."""
-        try:
-            return super().load_weights(filepath, *args, **kwargs)
-        except OSError as e:
-            if not os.path.exists(filepath):
-                raise
-            raise ValueError(f"Cannot read the weights file {str(filepath)!r} ({e}): it is truncated or corrupt. "
-                             "Save or download it again.") from e
-
+    # ------------------------------------------------------------------ export
     def serving_inputs(self):
         """`tf.TensorSpec`s of the generator's serving inputs (subclasses add labels)."""
         return [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")]

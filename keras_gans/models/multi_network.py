@@ -96,10 +96,22 @@ class MultiNetworkGAN(GAN):
             if not s.dtype.is_floating:
                 raise ValueError(f"Domain {domain} images are {s.dtype.name}; scale them to float32 in [-1, 1].")
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit` on a dataset of `(images_a, images_b)` batches, checked first."""
+    def check_data(self, x):
+        """What :meth:`GAN.fit` checks first: a dataset of `(images_a, images_b)` batches of the domains' shapes."""
         self.check_pair_data(x, self.shape_a, self.shape_b)
-        return keras.Model.fit(self, x, y, *args, **kwargs)
+
+    # ------------------------------------------------------------------ training
+    def update_discriminators(self, real_a, fake_a, real_b, fake_b):
+        """One `d_optimizer` update of `discriminator_a` and `discriminator_b` (two-domain models):
+        each judges its domain's real images against that domain's fakes. Returns `(d_loss, d_a_loss, d_b_loss)`."""
+        with tf.GradientTape() as tape:
+            d_a_loss = self.gan_loss.discriminator(self.discriminator_a(real_a, training=True),
+                                                   self.discriminator_a(fake_a, training=True))
+            d_b_loss = self.gan_loss.discriminator(self.discriminator_b(real_b, training=True),
+                                                   self.discriminator_b(fake_b, training=True))
+            d_loss = d_a_loss + d_b_loss
+        self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+        return d_loss, d_a_loss, d_b_loss
 
     # ------------------------------------------------------------------ inference
     def translate_with(self, network, images, expected, what="images", batch_size=64, output="float"):

@@ -274,12 +274,8 @@ class ProGAN(GAN):
             d_loss = wasserstein + self.gp_weight * penalty + self.drift_weight * drift
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
-        # 2. Generator step.
-        with tf.GradientTape() as tape:
-            fake_scores_g = self.discriminator(self.generator(self.sample_latent(batch_size), training=True),
-                                               training=True)
-            g_loss = self.gan_loss.generator(fake_scores_g, ops.stop_gradient(real_scores))
-        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        # 2. Generator step: −E[D(G(z'))] on new latent vectors.
+        g_loss = self.update_generator(batch_size, real_scores)
         self.update_ema()
 
         replicas = tf.distribute.get_strategy().num_replicas_in_sync

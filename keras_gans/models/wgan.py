@@ -108,12 +108,8 @@ class WGAN(TricksMixin, GAN):
             self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
             if self.clip_value is not None:
                 self.clip_critic_weights()
-        # 2. One generator update: raise the critic's score of fresh fakes.
-        with tf.GradientTape() as tape:
-            fake_scores_g = self.critic(self.d_input(self.generator(self.sample_latent(m), training=True)),
-                                        training=True)
-            g_loss = self.gan_loss.generator(fake_scores_g, ops.stop_gradient(real_scores))  # −E[c(G(z))]
-        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        # 2. One generator update: raise the critic's score of fresh fakes, −E[c(G(z))].
+        g_loss = self.update_generator(m, real_scores)
         self.update_ema()
         return self.track(d_loss=d_loss, g_loss=g_loss, wasserstein_distance=-d_loss)
 
@@ -187,12 +183,8 @@ class WGANGP(WGAN):
                 gp = gradient_penalty(self.critic, real_in, fake_in, seed=self.gp_seed_generator)
                 d_loss = w_loss + self.gp_weight * gp
             self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
-        # 2. One generator update: raise the critic's score of fresh fakes.
-        with tf.GradientTape() as tape:
-            fake_scores_g = self.critic(self.d_input(self.generator(self.sample_latent(m), training=True)),
-                                        training=True)
-            g_loss = self.gan_loss.generator(fake_scores_g, ops.stop_gradient(real_scores))  # −E[c(G(z))]
-        self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        # 2. One generator update: raise the critic's score of fresh fakes, −E[c(G(z))].
+        g_loss = self.update_generator(m, real_scores)
         self.update_ema()
         return self.track(d_loss=d_loss, g_loss=g_loss, wasserstein_distance=-w_loss, gradient_penalty=gp)
 

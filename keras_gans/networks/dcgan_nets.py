@@ -68,16 +68,21 @@ def book_dcgan_discriminator(image_shape=(28, 28, 1), dropout=0.0, name="dcgan_d
     """
     image_shape = _check_image_shape(image_shape)
     x_in = keras.Input(image_shape, name="images")
-    x = x_in
-    for i, filters in enumerate((32, 64, 128)):
-        x = layers.Conv2D(filters, 3, strides=2, padding="same")(x)
+    x = book_conv_blocks(x_in, (32, 64, 128), dropout)
+    return keras.Model(x_in, layers.Dense(1)(x), name=name)
+
+
+def book_conv_blocks(x, filters, dropout=0.0):
+    """The book's discriminator body on tensor `x`, flattened: per width in `filters`,
+    Conv(width, 3, s2) → BN (all but the first) → LeakyReLU(0.01) → Dropout(`dropout`, if > 0)."""
+    for i, width in enumerate(filters):
+        x = layers.Conv2D(width, 3, strides=2, padding="same")(x)
         if i > 0:
             x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(negative_slope=0.01)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
-    x = layers.Flatten()(x)
-    return keras.Model(x_in, layers.Dense(1)(x), name=name)
+    return layers.Flatten()(x)
 
 
 def _num_doublings(size):

@@ -153,14 +153,7 @@ def cgan_discriminator(image_shape=(28, 28, 1), num_classes=10, conditioning="em
         plane = layers.Reshape((1, 1, num_classes))(OneHot(num_classes, name="one_hot")(label))
         plane = layers.UpSampling2D(size=(h, w), name="label_planes")(plane)
     x = layers.Concatenate(axis=-1, name="image_and_label")([image, plane])
-    for i, filters in enumerate((64, 64, 128)):
-        x = layers.Conv2D(filters, 3, strides=2, padding="same")(x)
-        if i > 0:
-            x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU(negative_slope=0.01)(x)
-        if dropout:
-            x = layers.Dropout(dropout)(x)
-    x = layers.Flatten()(x)
+    x = dcgan_nets.book_conv_blocks(x, (64, 64, 128), dropout)
     return keras.Model([image, label], layers.Dense(1)(x), name=name)
 
 

@@ -13,7 +13,7 @@ the recipe NAME, and Python code gets the same model, data and settings:
 >>> history = model.fit(ds, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, callbacks=callbacks,
 ...                     verbose=0)
 
-Modules: `base` (Flag, Recipe, value checks), `registry` (register, get, names), and the recipes
+Modules: `base` (Flag, Recipe, ImageModelRecipe, value checks), `registry` (register, get, names), and the recipes
 themselves: `unconditional` (gan, dcgan, wgan, wgan_gp), `conditional` (cgan, sgan), `progan`,
 `image_to_image` (cyclegan, pix2pix, cogan). None imports TensorFlow until `build`.
 """

@@ -21,45 +21,33 @@ import dataclasses
 # ---------------------------------------------------------------------------- value checks (argparse `type=`)
 def positive_int(text):
     """An integer ≥ 1."""
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
-    return value
+    return _checked(text, int, lambda value: value >= 1, "a positive integer")
 
 
 def non_negative_float(text):
     """A number ≥ 0."""
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        value = -1.0
-    if not value >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, not {text!r}")
-    return value
+    return _checked(text, float, lambda value: value >= 0, "a number ≥ 0")  # nan >= 0 is False: refused
 
 
 def decay(text):
     """A moving-average decay in (0, 1), e.g. 0.99."""
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        value = -1.0
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be a number in (0, 1) such as 0.99, not {text!r}")
-    return value
+    return _checked(text, float, lambda value: 0.0 < value < 1.0, "a number in (0, 1) such as 0.99")
 
 
 def resolution(text):
     """A power of two ≥ 4 (4, 8, 16, 32, ...)."""
+    return _checked(text, int, lambda value: value >= 4 and not value & (value - 1),
+                    "a power of two ≥ 4 (4, 8, 16, 32, ...)")
+
+
+def _checked(text, convert, accept, expected):
+    """`convert(text)` if it converts and `accept`s, else `argparse.ArgumentTypeError("must be EXPECTED, ...")`."""
     try:
-        value = int(text)
+        value = convert(text)
     except (TypeError, ValueError):
-        value = 0
-    if value < 4 or value & (value - 1):
-        raise argparse.ArgumentTypeError(f"must be a power of two ≥ 4 (4, 8, 16, 32, ...), not {text!r}")
+        value = None
+    if value is None or not accept(value):
+        raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}")
     return value
 
 
@@ -188,3 +176,47 @@ def image_size(args):
     """`--image-size` as the `(height, width)` the data loaders take, or None."""
     size = getattr(args, "image_size", None)
     return (size, size) if size else None
+
+
+class ImageModelRecipe(Recipe):
+    """A recipe that trains `models.<model_class>(image_shape=..., latent_dim=..., seed=..., **options)`
+    on the batches of `--dataset`, compiled with the model's defaults.
+
+    Subclasses set `model_class` (a name in `keras_gans.models`) and `model_options` (their flags that
+    the model takes as keyword arguments of the same name), `with_labels` for `(images, labels)`
+    batches; they override :meth:`images_per_batch`, :meth:`dataset`, :meth:`options` or
+    :meth:`make_model` where their model needs more.
+    """
+
+    model_class = None
+    model_options = ()
+    with_labels = False
+
+    def images_per_batch(self, args):
+        """Images a batch holds (`--batch-size`; WGAN's n_critic slices take more)."""
+        return args.batch_size
+
+    def dataset(self, args):
+        """`(dataset, image_shape)`: the batches of `--dataset` at `--image-size`."""
+        from keras_gans import data
+
+        ds = data.load(args.dataset, batch_size=self.images_per_batch(args), image_size=image_size(args),
+                       seed=args.seed, with_labels=self.with_labels)
+        images = ds.element_spec[0] if self.with_labels else ds.element_spec
+        return ds, tuple(images.shape[1:])
+
+    def options(self, args, ds):
+        """The model's keyword arguments besides image_shape, latent_dim and seed."""
+        return {name: getattr(args, name) for name in self.model_options}
+
+    def make_model(self, args, image_shape, ds):
+        from keras_gans import models
+
+        return getattr(models, self.model_class)(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
+                                                 **self.options(args, ds))
+
+    def build(self, args):
+        ds, image_shape = self.dataset(args)
+        model = self.make_model(args, image_shape, ds)
+        model.compile()
+        return model, ds, []

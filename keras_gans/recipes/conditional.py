@@ -6,7 +6,7 @@
 >>> model.num_labeled, model.lr_decay_steps == 3 * int(ds.cardinality())
 (50, True)
 """
-from keras_gans.recipes.base import EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, Recipe, image_size, positive_int
+from keras_gans.recipes.base import EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, positive_int
 from keras_gans.recipes.registry import register
 
 CONDITIONING = Flag("conditioning", "embedding", "how G and D see the label: an embedding (the book) or one-hot "
@@ -16,27 +16,19 @@ NUM_LABELED = Flag("num_labeled", 100, "labelled examples, balanced per class; t
 
 
 @register
-class CGANRecipe(Recipe):
+class CGANRecipe(ImageModelRecipe):
     """Conditional GAN (Mirza & Osindero 2014; book ch. 8): images of a requested class, from labelled data."""
 
     name = "cgan"
     summary = "conditional GAN: a digit of the class you ask for (ch. 8)"
     flags = (LATENT_DIM, IMAGE_SIZE, CONDITIONING, EMA_DECAY)
-
-    def build(self, args):
-        from keras_gans import data, models
-
-        ds = data.load(args.dataset, batch_size=args.batch_size, image_size=image_size(args), seed=args.seed,
-                       with_labels=True)
-        image_shape = tuple(ds.element_spec[0].shape[1:])
-        model = models.CGAN(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
-                            conditioning=args.conditioning, ema_decay=args.ema_decay)
-        model.compile()
-        return model, ds, []
+    model_class = "CGAN"
+    model_options = ("conditioning", "ema_decay")
+    with_labels = True
 
 
 @register
-class SGANRecipe(Recipe):
+class SGANRecipe(ImageModelRecipe):
     """Semi-supervised GAN (Salimans et al. 2016; book ch. 7): a classifier from --num-labeled labels.
 
     The rest of the dataset is used without its labels. The learning rate decays to 0 over the
@@ -46,20 +38,19 @@ class SGANRecipe(Recipe):
     name = "sgan"
     summary = "semi-supervised GAN: a classifier from 100 labels (ch. 7)"
     flags = (LATENT_DIM, NUM_LABELED)
+    model_class = "SGAN"
 
-    def build(self, args):
-        from keras_gans import models
+    def dataset(self, args):
         from keras_gans.data import semi_supervised_dataset
 
         ds = semi_supervised_dataset(args.dataset, num_labeled=args.num_labeled, batch_size=args.batch_size,
                                      seed=args.seed)
-        image_shape = tuple(ds.element_spec["images"].shape[1:])
+        return ds, tuple(ds.element_spec["images"].shape[1:])
+
+    def options(self, args, ds):
         # the learning rate decays to 0 at the end of the run: epochs × steps per epoch
         steps = int(ds.cardinality())
         if args.steps_per_epoch:
             steps = min(steps, int(args.steps_per_epoch)) if steps > 0 else int(args.steps_per_epoch)
         decay = args.epochs * steps if args.epochs and steps > 0 and args.epochs * steps >= 2 else None
-        model = models.SGAN(image_shape=image_shape, latent_dim=args.latent_dim, num_labeled=args.num_labeled,
-                            seed=args.seed, lr_decay_steps=decay)
-        model.compile()
-        return model, ds, []
+        return {"num_labeled": args.num_labeled, "lr_decay_steps": decay}

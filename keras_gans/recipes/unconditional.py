@@ -6,7 +6,7 @@
 >>> ds.element_spec.shape                  # one batch feeds all n_critic critic updates
 TensorShape([32, 28, 28, 1])
 """
-from keras_gans.recipes.base import EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, Recipe, image_size, positive_int
+from keras_gans.recipes.base import EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, positive_int
 from keras_gans.recipes.registry import register
 
 UPDATE = Flag("update", "alternating", "D/G update rule", choices=("alternating", "simultaneous"))
@@ -16,54 +16,35 @@ N_CRITIC = Flag("n_critic", 5, "critic updates per generator update; batches hol
                 type=positive_int)
 
 
-def _images(args, batch_size=None):
-    """Unlabelled image batches of `--dataset` and their image shape."""
-    from keras_gans import data
-
-    ds = data.load(args.dataset, batch_size=batch_size or args.batch_size, image_size=image_size(args),
-                   seed=args.seed)
-    return ds, tuple(ds.element_spec.shape[1:])
-
-
 @register
-class GANRecipe(Recipe):
+class GANRecipe(ImageModelRecipe):
     """The book's chapter 3 GAN: MLP generator and discriminator on an unlabelled image dataset."""
 
     name = "gan"
     summary = "the book's MLP GAN (ch. 3)"
     flags = (LATENT_DIM, IMAGE_SIZE, UPDATE, D_BATCH)
+    model_options = ("update", "d_batch")
 
-    def build(self, args):
+    def make_model(self, args, image_shape, ds):
         from keras_gans import models, networks
 
-        ds, image_shape = _images(args)
-        model = models.GAN(networks.mlp_generator(args.latent_dim, image_shape),
-                           networks.mlp_discriminator(image_shape), seed=args.seed, update=args.update,
-                           d_batch=args.d_batch)
-        model.compile()
-        return model, ds, []
+        return models.GAN(networks.mlp_generator(args.latent_dim, image_shape), networks.mlp_discriminator(image_shape),
+                          seed=args.seed, **self.options(args, ds))
 
 
 @register
-class DCGANRecipe(Recipe):
+class DCGANRecipe(ImageModelRecipe):
     """Deep convolutional GAN with the book's chapter 4 networks on an unlabelled image dataset."""
 
     name = "dcgan"
     summary = "deep convolutional GAN (ch. 4)"
     flags = (LATENT_DIM, IMAGE_SIZE, UPDATE, D_BATCH)
-
-    def build(self, args):
-        from keras_gans import models
-
-        ds, image_shape = _images(args)
-        model = models.DCGAN(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed, update=args.update,
-                             d_batch=args.d_batch)
-        model.compile()
-        return model, ds, []
+    model_class = "DCGAN"
+    model_options = ("update", "d_batch")
 
 
 @register
-class WGANRecipe(Recipe):
+class WGANRecipe(ImageModelRecipe):
     """Wasserstein GAN with weight clipping (Arjovsky et al. 2017; book ch. 5).
 
     Each batch holds n_critic × --batch-size images: the critic takes n_critic updates on its
@@ -74,15 +55,10 @@ class WGANRecipe(Recipe):
     summary = "Wasserstein GAN, weight clipping (ch. 5)"
     flags = (LATENT_DIM, IMAGE_SIZE, N_CRITIC, EMA_DECAY)
     model_class = "WGAN"
+    model_options = ("n_critic", "ema_decay")
 
-    def build(self, args):
-        from keras_gans import models
-
-        ds, image_shape = _images(args, batch_size=args.batch_size * args.n_critic)
-        model = getattr(models, self.model_class)(image_shape=image_shape, latent_dim=args.latent_dim,
-                                                  n_critic=args.n_critic, seed=args.seed, ema_decay=args.ema_decay)
-        model.compile()
-        return model, ds, []
+    def images_per_batch(self, args):
+        return args.batch_size * args.n_critic
 
 
 @register

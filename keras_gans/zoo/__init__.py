@@ -20,7 +20,8 @@ import numpy as _np
 
 from keras_gans.zoo.download import cache_dir, fetch, sha256_file
 from keras_gans.zoo.hub import HUB_MODULES, HubGenerator, HubModuleSpec, load_hub
-from keras_gans.zoo.preset import info, list_presets, load, model_card, publish, resolve, verify
+from keras_gans.zoo.preset import info, list_presets, load, resolve, verify
+from keras_gans.zoo.publish import model_card, publish
 from keras_gans.zoo.registry import builtin_presets, register_remote, remote_presets, unregister_remote, zoo_dirs
 from keras_gans.zoo.serving import export_preset
 

@@ -6,6 +6,9 @@
 - `image_to_image`: `serve(images) -> {"images"}` and `__call__(images)`.
 - `image_to_label`: `serve(images) -> {"probabilities"}` and `__call__(images)`.
 
+Both image kinds go through :func:`keras_gans.export.export_image_to_image`; this module writes no
+archive itself.
+
 `serving_default` is `serve`. The folder loads with TensorFlow alone
 (`tf.saved_model.load(dir).signatures["serving_default"]`).
 """
@@ -59,27 +62,8 @@ def export_preset(name_or_path_or_url, directory, verbose=True):
 
 
 def _export_image_model(model, directory, task):
-    import keras
-    import tensorflow as tf
+    """`serve(images) -> {"images" or "probabilities"}` and `__call__(images)`, through `keras_gans.export`."""
+    from keras_gans.export import export_image_to_image
 
-    from keras_gans.utils.io import atomic_path
-
-    shape = [None] + [int(d) for d in model.input_shape[1:]]
-    spec = [tf.TensorSpec(shape, tf.float32, name="images")]
     key = "probabilities" if task == "image_to_label" else "images"
-    archive = keras.export.ExportArchive()
-    archive.track(model)
-
-    @tf.function(input_signature=spec)
-    def serve(images):
-        return {key: model(images, training=False)}
-
-    @tf.function(input_signature=spec)
-    def call(images):
-        return model(images, training=False)
-
-    archive.add_endpoint("serve", serve)
-    archive.add_endpoint("__call__", call)
-    with atomic_path(directory) as tmp:
-        archive.write_out(tmp, verbose=False)
-    return directory
+    return export_image_to_image(model, {"serve": model}, directory, verbose=False, output_key=key)

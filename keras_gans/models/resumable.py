@@ -1,0 +1,133 @@
+"""What makes a GAN run safe to stop and exact to resume, kept apart from the algorithms.
+
+:class:`ResumableMixin` is a base of :class:`keras_gans.models.GAN` (so of every model in the
+package but the VAE and style transfer). It gives `keras.Model` four things:
+
+- **Atomic saves.** `save` and `save_weights` write beside the file and rename, so a crash
+  mid-save never leaves half a file; `load_weights` names a truncated or corrupt file.
+- **Seed states in the weights.** Keras saves layer variables but not the states of
+  `keras.random.SeedGenerator`s (latent z, gradient-penalty ε, dropout, image pools); the mixin
+  saves and restores them, so a resumed run (`BackupAndRestore`, `load_weights`) draws the same
+  random numbers as an uninterrupted one.
+- **Exact mid-epoch resume.** :meth:`~ResumableMixin.skip_batches`, the hook of
+  :class:`keras_gans.callbacks.ExactBackupAndRestore`.
+- **Guards before checkpoints.** :meth:`~ResumableMixin.fit` moves callbacks whose `runs_first`
+  attribute is True (:class:`keras_gans.callbacks.DivergenceGuard`) to the front of the list, so
+  they see each step before a callback that saves it.
+
+>>> import keras_gans as kg
+>>> gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0)
+>>> isinstance(gan, ResumableMixin), len(gan._seed_states()) > 0
+(True, True)
+"""
+import os
+
+from keras_gans.utils.io import atomic_path
+
+
+class ResumableMixin:
+    """Atomic saves with the seed states, `skip_batches`, and `runs_first` callbacks; mix in before `keras.Model`."""
+
+    # ------------------------------------------------------------------ fit: runs_first callbacks to the front
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`, with the callbacks whose `runs_first` is True moved to the front (in order)."""
+        if "callbacks" in kwargs:
+            kwargs["callbacks"] = callbacks_first(kwargs["callbacks"])
+        elif len(args) > 3:  # positional, as in keras.Model.fit(x, y, batch_size, epochs, verbose, callbacks, ...)
+            args = args[:3] + (callbacks_first(args[3]),) + args[4:]
+        return super().fit(x, y, *args, **kwargs)
+
+    # ------------------------------------------------------------------ resuming mid-epoch: skip_batches
+    def skip_batches(self, n):
+        """Makes `fit`'s next `n` steps take their batch from the data without training on it.
+
+        The hook of :class:`keras_gans.callbacks.ExactBackupAndRestore`: after restoring a backup
+        written in the middle of an epoch it passes over the batches trained before the backup, so
+        every later step sees the batch it would have seen. Skipped steps report empty logs.
+        """
+        self._batches_to_skip = int(n)
+
+    def make_train_function(self, force=False):
+        super().make_train_function(force=force)
+        step = self.train_function
+        if getattr(step, "skips_batches", False):
+            return step
+
+        def train_function(iterator):  # what `fit` calls once per `steps_per_execution` steps
+            if getattr(self, "_batches_to_skip", 0) > 0:
+                n = min(self._batches_to_skip, int(self.steps_per_execution or 1))
+                for _ in range(n):
+                    next(iterator)
+                self._batches_to_skip -= n
+                return {}
+            return step(iterator)
+
+        train_function.skips_batches = True
+        self.train_function = train_function
+        return train_function
+
+    # ------------------------------------------------------------------ saving: atomic, with the seed states
+    def save(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save`, written to a temporary file and renamed (atomic)."""
+        with atomic_path(filepath) as tmp:
+            super().save(tmp, overwrite=True, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save_weights`, written to a temporary file and renamed (atomic)."""
+        with atomic_path(filepath) as tmp:
+            super().save_weights(tmp, overwrite=True, **kwargs)
+
+    def _seed_states(self):
+        """The state variables of every `SeedGenerator` in the model (latent z, ε, dropout, pools)."""
+        states, seen = [], set()
+        for layer in self._flatten_layers(include_self=True, recursive=True):
+            for generator in getattr(layer, "_seed_generators", []):
+                if id(generator.state) not in seen:
+                    seen.add(id(generator.state))
+                    states.append(generator.state)
+        return states
+
+    def save_own_variables(self, store):
+        # Keras saves layer variables but not SeedGenerator states: without them a resumed run
+        # (BackupAndRestore, load_weights) redraws the latent vectors of the first steps again.
+        super().save_own_variables(store)
+        for i, state in enumerate(self._seed_states()):
+            store[f"seed_generator_{i}"] = state
+
+    def load_own_variables(self, store):
+        own = self._trainable_variables + self._non_trainable_variables
+        for i, variable in enumerate(own):
+            variable.assign(store[f"{i}"])
+        states = self._seed_states()
+        if all(f"seed_generator_{i}" in store for i in range(len(states))):  # files from before: fresh seeds
+            for i, state in enumerate(states):
+                state.assign(store[f"seed_generator_{i}"])
+
+    def load_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.load_weights`; a truncated or corrupt file gives a `ValueError` naming it."""
+        try:
+            return super().load_weights(filepath, *args, **kwargs)
+        except OSError as e:
+            if not os.path.exists(filepath):
+                raise
+            raise ValueError(f"Cannot read the weights file {str(filepath)!r} ({e}): it is truncated or corrupt. "
+                             "Save or download it again.") from e
+
+
+def callbacks_first(callbacks):
+    """A list of `callbacks` with those whose `runs_first` attribute is True moved to the front.
+
+    Both groups keep their order. :meth:`ResumableMixin.fit` (so every :class:`keras_gans.models.GAN`)
+    applies it, so that a callback that must see each step before the others
+    (:class:`keras_gans.callbacks.DivergenceGuard`) works wherever it stands in the list. None and
+    `keras.callbacks.CallbackList` pass unchanged.
+
+    >>> class Guard: runs_first = True
+    >>> class Saver: pass
+    >>> [type(c).__name__ for c in callbacks_first([Saver(), Guard()])]
+    ['Guard', 'Saver']
+    """
+    if not isinstance(callbacks, (list, tuple)):
+        return callbacks
+    first = [c for c in callbacks if getattr(c, "runs_first", False) is True]
+    return first + [c for c in callbacks if getattr(c, "runs_first", False) is not True]

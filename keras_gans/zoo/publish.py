@@ -1,0 +1,349 @@
+"""Writing a preset folder: :func:`publish` (config, weights, metadata, samples) and its :func:`model_card`.
+
+The folder layout and the file names are those of :mod:`keras_gans.zoo.preset`, which reads
+presets back (`kg.zoo.load`). A preset is written beside its final place and renamed, so a failed
+publish leaves nothing behind.
+"""
+import datetime
+import json
+import os
+import shutil
+import tempfile
+
+import numpy as np
+
+from keras_gans.zoo.preset import (
+    CONFIG_FILE,
+    CONTENTS,
+    FORMAT_VERSION,
+    METADATA_FILE,
+    README_FILE,
+    SAMPLES_FILE,
+    TASKS,
+    WEIGHTS_FILE,
+)
+
+
+# ---------------------------------------------------------------------------------------- publish
+def publish(model, directory, name=None, dataset=None, training_command=None, metrics=None, *,
+            description="", contents=None, seed=None, steps=None, epochs=None, training_time=None,
+            headline_metric=None, weights_dtype="float32", samples=None, task=None, output_range=(-1.0, 1.0),
+            notes="", model_name=None, overwrite=False):
+    """Writes `model` as a preset folder `directory` and returns its path.
+
+    Args:
+        model: a keras_gans GAN (its generator, or the whole GAN, is stored) or any Keras model
+            (a classifier, an image-to-image generator).
+        directory: the folder to write (its parent must exist). Written beside its final place and
+            renamed, so a failure leaves nothing behind.
+        name: the preset name (default: the folder's name); `<model>_<dataset>[_<detail>]`.
+        dataset: the training data (e.g. `"mnist-5k"`).
+        training_command: the shell command that trained it (`keras-gans train ...`).
+        metrics: `{metric_name: {"value": float, "protocol": "how it was measured"}}`; a number
+            without its protocol is refused. The first one is the headline unless
+            `headline_metric` says otherwise.
+        description: one line for `list()` and the card.
+        contents: `"generator"` (default for GANs: the discriminator is not needed to sample),
+            `"gan"` (the whole GAN: both networks, for fine-tuning) or `"model"` (any Keras model).
+        seed, steps, epochs, training_time: provenance for the card (`training_time` in seconds).
+        weights_dtype: `"float32"` (bit-exact) or `"float16"` (half the size; values rounded).
+        samples: images `(N, H, W, C)` in `output_range` for `samples.png`; by default a GAN draws
+            64 with seed 0; `False` writes none.
+        task: `"noise_to_image"`, `"image_to_image"` or `"image_to_label"` (inferred for GANs).
+        output_range: the value range of generated images (the package's GANs: [-1, 1]).
+        notes: free text appended to the card.
+        model_name: the model shown in `list()` (default: the class name; e.g. `"SGAN"` for its classifier).
+        overwrite: replace an existing folder.
+
+    Example:
+
+    >>> import keras_gans as kg
+    >>> gan = kg.models.DCGAN(image_shape=(28, 28, 1))
+    >>> path = kg.zoo.publish(gan, "/tmp/dcgan_untrained", dataset="none", seed=0,
+    ...                       training_command="(untrained)")
+    >>> g = kg.zoo.load(path)                     # the generator: z (N, 100) -> (N, 28, 28, 1)
+    """
+    import keras
+
+    import keras_gans
+    from keras_gans.models import GAN
+    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.zoo.download import sha256_file
+
+    directory = os.path.abspath(os.fspath(directory))
+    check_parent_dir(directory)
+    if os.path.exists(directory) and not overwrite:
+        raise FileExistsError(f"{directory!r} already exists. Pass overwrite=True or choose another folder.")
+    name = name or os.path.basename(directory)
+    if weights_dtype not in ("float32", "float16"):
+        raise ValueError(f"weights_dtype must be 'float32' or 'float16'; got {weights_dtype!r}.")
+    metrics = _check_metrics(metrics)
+    if headline_metric is not None and headline_metric not in metrics:
+        raise KeyError(f"headline_metric {headline_metric!r} is not one of the metrics {sorted(metrics)}.")
+
+    is_gan = isinstance(model, GAN)
+    if contents is None:
+        contents = "generator" if is_gan else "model"
+    if contents not in CONTENTS:
+        raise ValueError(f"contents must be one of {CONTENTS}; got {contents!r}.")
+    if contents in ("gan", "generator") and not is_gan:
+        raise ValueError(f"contents={contents!r} needs a keras_gans GAN; got a {type(model).__name__}. "
+                         "Use contents='model' for other Keras models.")
+    # the network generate() samples from: the EMA copy when the model keeps one (keras_gans.tricks)
+    sampler = getattr(model, "sampling_generator", None) or getattr(model, "generator", None)
+    stored = _fresh_copy(sampler if contents == "generator" else model)
+
+    inputs = _input_contract(model, stored, is_gan)
+    if task is None:
+        if is_gan:
+            task = "image_to_image" if len(model.generator.input_shape) == 4 else "noise_to_image"
+        else:
+            task = "image_to_label" if len(stored.output_shape) == 2 else "image_to_image"
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}; got {task!r}.")
+    out_shape = stored.output_shape if contents != "gan" else model.generator.output_shape
+    resolution = [int(d) for d in out_shape[1:]] if task != "image_to_label" else [
+        int(d) for d in stored.input_shape[1:]]
+
+    config = keras.saving.serialize_keras_object(stored)
+    for key in ("compile_config", "build_config"):
+        config.pop(key, None)
+
+    metadata = {
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "description": description,
+        "model": model_name or type(model).__name__,
+        "contents": contents,
+        "task": task,
+        "dataset": dataset,
+        "resolution": resolution,
+        "latent_dim": int(model.latent_dim) if is_gan and task == "noise_to_image" else None,
+        "inputs": inputs,
+        "num_classes": _num_classes(model),
+        "output_range": list(output_range) if task != "image_to_label" else [0.0, 1.0],
+        "parameter_count": int(stored.count_params()),
+        "generator_parameter_count": int(model.generator.count_params()) if is_gan else None,
+        "weights_dtype": weights_dtype,
+        "seed": seed,
+        "steps": steps,
+        "epochs": epochs,
+        "training_command": training_command,
+        "training_time_seconds": training_time,
+        "metrics": metrics,
+        "headline_metric": headline_metric or (next(iter(metrics)) if metrics else None),
+        "notes": notes,
+        "keras_version": keras.__version__,
+        "keras_gans_version": keras_gans.__version__,
+        "tensorflow_version": _tf_version(),
+        "date_saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "files": {},
+    }
+
+    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=os.path.dirname(directory))
+    try:
+        with open(os.path.join(tmp, CONFIG_FILE), "w") as f:
+            json.dump(config, f, indent=1, sort_keys=True)
+        weights = os.path.join(tmp, WEIGHTS_FILE)
+        stored.save_weights(weights)
+        if weights_dtype == "float16":
+            _to_float16(weights)
+        grid = _samples(model, is_gan, samples, output_range)
+        if grid is not None:
+            from keras_gans.utils.images import save_image
+
+            save_image(grid, os.path.join(tmp, SAMPLES_FILE))
+        with open(os.path.join(tmp, README_FILE), "w") as f:
+            f.write(model_card(metadata, has_samples=grid is not None))
+        for fname in sorted(os.listdir(tmp)):
+            metadata["files"][fname] = sha256_file(os.path.join(tmp, fname))
+        with open(os.path.join(tmp, METADATA_FILE), "w") as f:
+            json.dump(metadata, f, indent=1)
+            f.write("\n")
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private
+        if os.path.exists(directory):
+            old = tmp + ".old"
+            os.replace(directory, old)
+            os.replace(tmp, directory)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, directory)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return directory
+
+
+def _check_metrics(metrics):
+    out = {}
+    for key, entry in (metrics or {}).items():
+        if not isinstance(entry, dict) or "value" not in entry or not entry.get("protocol"):
+            raise ValueError(
+                f"Metric {key!r} must be a dict with 'value' and 'protocol' (how it was measured, e.g. "
+                "'FID-MNIST, 5,000 samples vs mnist-5k test, keras_gans.metrics'); got {entry!r}."
+            )
+        out[key] = {k: (float(v) if k == "value" else v) for k, v in entry.items()}
+    return out
+
+
+def _fresh_copy(model):
+    """An uncompiled copy of `model` with the same weights (no optimizer state in the preset)."""
+    import keras
+
+    config = keras.saving.serialize_keras_object(model)
+    config.pop("compile_config", None)  # else the copy is compiled and its optimizers' slots fill the weights file
+    copy = keras.saving.deserialize_keras_object(config)
+    # Match by position, as Keras' own weight files do: the rebuilt copy keeps the order. Variable
+    # paths are no key: networks from one builder share layer names (a CycleGAN's two generators both
+    # have "in_conv/kernel"), and layers with generated names get new suffixes when rebuilt
+    # ("equalized_dense" → "equalized_dense_3" in a ProGAN generator).
+    if len(copy.weights) != len(model.weights) or any(
+            tuple(a.shape) != tuple(b.shape) for a, b in zip(model.weights, copy.weights)):
+        raise ValueError(f"Could not copy the weights of {model.name!r} for publishing: its rebuilt copy has "
+                         f"{len(copy.weights)} variables where it has {len(model.weights)}, or other shapes.")
+    for v, w in zip(copy.weights, model.weights):
+        v.assign(w)
+    return copy
+
+
+def _input_contract(model, stored, is_gan):
+    if is_gan:
+        return [{"name": s.name, "shape": [d for d in s.shape.as_list()], "dtype": s.dtype.name}
+                for s in model.serving_inputs()]
+    shapes = stored.input_shape if isinstance(stored.input_shape, list) else [stored.input_shape]
+    names = [getattr(t, "name", f"input_{i}").split(":")[0] for i, t in enumerate(stored.inputs)]
+    return [{"name": "images" if len(shapes) == 1 else n, "shape": list(s), "dtype": "float32"}
+            for n, s in zip(names, shapes)]
+
+
+def _num_classes(model):
+    for attr in ("num_classes", "n_classes"):
+        if getattr(model, attr, None):
+            return int(getattr(model, attr))
+    from keras_gans.models import GAN
+
+    if isinstance(model, GAN):
+        return None
+    try:
+        shape = model.output_shape
+    except (AttributeError, ValueError):
+        return None
+    if isinstance(shape, tuple) and len(shape) == 2 and shape[-1] and shape[-1] > 1:
+        return int(shape[-1])  # a classifier
+    return None
+
+
+def _to_float16(path):
+    """Rewrites a `.weights.h5` file with float32 arrays stored as float16 (Keras casts back on load)."""
+    import h5py
+
+    def copy(src, dst):
+        dst.attrs.update(src.attrs)
+        for key, item in src.items():
+            if isinstance(item, h5py.Group):
+                copy(item, dst.create_group(key))
+            else:
+                data = item[()]
+                if isinstance(data, np.ndarray) and data.dtype == np.float32:
+                    data = data.astype(np.float16)
+                dst.create_dataset(key, data=data).attrs.update(item.attrs)
+
+    half = path + ".half"
+    with h5py.File(path, "r") as src, h5py.File(half, "w") as dst:
+        copy(src, dst)
+    os.replace(half, path)
+
+
+def _samples(model, is_gan, samples, value_range):
+    from keras_gans.utils.images import make_grid
+
+    if samples is False:
+        return None
+    if samples is None:
+        if not is_gan:
+            return None
+        classes = getattr(model, "num_classes", None)
+        try:
+            if classes:  # conditional: labels 0, 1, ..., K-1 along each row, so each column is one class
+                rows = max(1, 64 // int(classes))
+                samples = model.generate(rows * int(classes), seed=0)
+                return make_grid(np.asarray(samples), rows=rows, value_range=tuple(value_range))
+            samples = model.generate(64, seed=0)
+        except Exception:  # models whose generate() needs inputs; their publishers pass samples=
+            return None
+    return make_grid(np.asarray(samples), value_range=tuple(value_range))
+
+
+def _tf_version():
+    import tensorflow as tf
+
+    return tf.__version__
+
+
+# ---------------------------------------------------------------------------------------- card
+def model_card(metadata, has_samples=True):
+    """The README.md model card of a preset, from its metadata."""
+    m = metadata
+    lines = [f"# {m['name']}", ""]
+    if m.get("description"):
+        lines += [m["description"], ""]
+    lines += [
+        "| | |", "|---|---|",
+        f"| Model | `{m['model']}` (stored: {m['contents']}) |",
+        f"| Task | {m['task']} |",
+        f"| Dataset | {m.get('dataset')} |",
+        f"| Resolution | {'×'.join(str(d) for d in m['resolution'])} |",
+        f"| Parameters | {m['parameter_count']:,} |",
+        f"| Weights | {m['weights_dtype']} |",
+        f"| Seed / epochs / steps | {m.get('seed')} / {m.get('epochs')} / {m.get('steps')} |",
+        f"| Training time | {_duration(m.get('training_time_seconds'))} |",
+        f"| Saved with | Keras {m['keras_version']}, keras-gans {m['keras_gans_version']}, "
+        f"TensorFlow {m['tensorflow_version']} |",
+        "",
+        "## Inputs and outputs", "",
+    ]
+    for spec in m["inputs"]:
+        lines.append(f"- `{spec['name']}`: {spec['dtype']} {tuple(spec['shape'])}")
+    if m["task"] == "noise_to_image":
+        lines.append(f"- z ~ N(0, I) of size {m['latent_dim']}; images in "
+                     f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]")
+    lines += ["", "## Metrics", ""]
+    if m["metrics"]:
+        lines += ["| Metric | Value | Protocol |", "|---|---|---|"]
+        for key, entry in m["metrics"].items():
+            lines.append(f"| {key} | {entry['value']:.4g} | {entry['protocol']} |")
+    else:
+        lines.append("No metrics were measured for this preset.")
+    lines += ["", "## Training", "", "```", m.get("training_command") or "(not recorded)", "```", ""]
+    lines += ["## Use", "", "```python", "import keras_gans as kg",
+              f"model = kg.zoo.load({m['name']!r})"]
+    if m["task"] == "noise_to_image" and len(m["inputs"]) == 1:
+        lines += ["import numpy as np",
+                  f"z = np.random.default_rng(0).standard_normal((16, {m['latent_dim']})).astype('float32')",
+                  "images = model.predict(z)      # "
+                  f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]"]
+    elif m["task"] == "noise_to_image" and len(m["inputs"]) == 2 and m["inputs"][1]["dtype"].startswith("int"):
+        k = m.get("num_classes") or 10
+        lines += ["import numpy as np",
+                  f"z = np.random.default_rng(0).standard_normal((16, {m['latent_dim']})).astype('float32')",
+                  f"labels = np.arange(16) % {k}                  # one int class in [0, {k - 1}] per image",
+                  "images = model.predict([z, labels])     # "
+                  f"[{m['output_range'][0]:g}, {m['output_range'][1]:g}]",
+                  f"images = kg.zoo.sample({m['name']!r}, 16, seed=0, labels=labels)   # the same, seeded"]
+    elif m["task"] == "image_to_label":
+        lines += ["probabilities = model.predict(images)   # images (N, "
+                  f"{', '.join(str(d) for d in m['resolution'])}) in [-1, 1]"]
+    elif m["task"] == "image_to_image":
+        lines += ["translated = model.predict(images)      # images in [-1, 1]"]
+    lines += ["```", "", f"Serving: `keras-gans export {m['name']} serving/{m['name']}` writes a SavedModel.", ""]
+    if has_samples:
+        lines += ["## Samples (seed 0)", "", f"![samples]({SAMPLES_FILE})", ""]
+    if m.get("notes"):
+        lines += ["## Notes", "", m["notes"], ""]
+    return "\n".join(lines)
+
+
+def _duration(seconds):
+    if seconds is None:
+        return "(not recorded)"
+    seconds = float(seconds)
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
