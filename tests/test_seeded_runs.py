@@ -1,4 +1,5 @@
-"""Every model's short seeded run gives the numbers recorded before the redesign (issue 21).
+"""Every model's short seeded run, and every shipped preset, gives the numbers recorded before the
+redesign (issue 21).
 
 The runs are in `tests/golden/seeded_runs.py`; the numbers in `tests/golden/seeded_runs.npz`.
 They run in one subprocess with TensorFlow's deterministic kernels (a setting that lasts for the
@@ -38,3 +39,10 @@ def test_seeded_run_matches_the_recorded_numbers(name, runs):
     assert sorted(got) == sorted(expected)
     for key, value in expected.items():
         np.testing.assert_allclose(got[key], value, rtol=0, atol=1e-6, err_msg=key)
+
+
+def test_every_shipped_preset_has_a_recorded_run():
+    import keras_gans as kg
+
+    shipped = {p["name"] if isinstance(p, dict) else p for p in kg.zoo.list()}
+    assert shipped == set(seeded_runs.PRESETS)

@@ -237,6 +237,27 @@ def _cli_run(name):
 RUNS.update({f"cli_{name}": _cli_run(name) for name in CLI_RUNS})
 
 
+def _preset_run(name):
+    def run_preset():
+        import keras_gans as kg
+
+        model = kg.zoo.load(name)
+        metadata = model._zoo_metadata  # noqa: SLF001
+        if metadata["task"] == "noise_to_image":
+            return {"images": kg.zoo.sample(name, 4, seed=1, model=model)}
+        shape = [4] + [int(d) for d in metadata["inputs"][0]["shape"][1:]]
+        x = np.linspace(-1.0, 1.0, int(np.prod(shape)), dtype="float32").reshape(shape)
+        return {"outputs": np.asarray(model.predict(x, verbose=0), "float32")}
+
+    return run_preset
+
+
+#: Every shipped preset, loaded and run on fixed inputs.
+PRESETS = ("cgan_mnist", "cogan_mnist", "cyclegan_mnist_mnistm", "dcgan_mnist", "mnist_classifier",
+           "pix2pix_mnist_mnistm", "progan_mnist_32", "sgan_mnist_100labels", "wgan_gp_mnist")
+RUNS.update({f"preset_{name}": _preset_run(name) for name in PRESETS})
+
+
 def run(name):
     import keras
 
