@@ -19,7 +19,8 @@ image → probabilities (preset classifier)    :func:`export_image_to_image`  `s
 
 The written directory loads with `tf.saved_model.load`, `tensorflow_hub.load`,
 `keras.layers.TFSMLayer` and `saved_model_cli`. It is written beside its final place and renamed,
-so a failed export leaves nothing behind.
+so a failed export leaves nothing behind; a missing parent folder is created, and a non-empty existing
+folder is refused unless `overwrite=True` (`keras_gans.utils.io.check_target`).
 
 >>> import keras_gans as kg
 >>> gan = kg.models.DCGAN(image_shape=(28, 28, 1), latent_dim=16)
@@ -31,10 +32,10 @@ import os
 import keras
 import tensorflow as tf
 
-from keras_gans.utils.io import atomic_path
+from keras_gans.utils.io import atomic_path, check_target
 
 
-def export_generator(model, filepath, network=None, verbose=True):
+def export_generator(model, filepath, network=None, verbose=True, overwrite=False):
     """Writes a generator of `model` (z → images) as a SavedModel with `serve`, `__call__` and `sample`.
 
     Args:
@@ -46,12 +47,14 @@ def export_generator(model, filepath, network=None, verbose=True):
             of networks that all take the same inputs (CoGAN's pair: `serve` and `sample` then return
             one output per network, and there is no `__call__`).
         verbose: print where it went.
+        overwrite: replace a non-empty existing folder `filepath` (else `FileExistsError`, before any work).
 
     Endpoints: `serve` (also `serving_default`): the serving inputs → `{"images"}` float32 in [-1, 1];
     `__call__`: the same inputs → the images tensor (so `tensorflow_hub.load(path)(z)` works);
     `sample`: `n` int32, `seed` int32 (and the conditions) → `{"images"}` from
     z = `tf.random.stateless_normal([n, latent_dim], seed=[seed, 0])`.
     """
+    check_target(filepath, overwrite, "folder")
     network = model.generator if network is None else network
     outputs = network if isinstance(network, dict) else {"images": network}
     specs = model.serving_inputs()
@@ -87,7 +90,7 @@ def export_generator(model, filepath, network=None, verbose=True):
     return os.fspath(filepath)
 
 
-def export_image_to_image(model, endpoints, filepath, verbose=True, output_key="images"):
+def export_image_to_image(model, endpoints, filepath, verbose=True, output_key="images", overwrite=False):
     """Writes a SavedModel whose endpoints map images to images (one endpoint per direction).
 
     Args:
@@ -98,7 +101,9 @@ def export_image_to_image(model, endpoints, filepath, verbose=True, output_key="
             and returns `{output_key: ...}`.
         output_key: the name of the output (`"images"`; the zoo's classifier presets use
             `"probabilities"`).
+        overwrite: replace a non-empty existing folder `filepath` (else `FileExistsError`, before any work).
     """
+    check_target(filepath, overwrite, "folder")
     functions = {}
     for name, network in endpoints.items():
         spec = tf.TensorSpec((None,) + tuple(network.input_shape[1:]), tf.float32, name="images")
@@ -119,12 +124,14 @@ def export_image_to_image(model, endpoints, filepath, verbose=True, output_key="
     return os.fspath(filepath)
 
 
-def export_classifier(model, network, filepath, verbose=True):
+def export_classifier(model, network, filepath, verbose=True, overwrite=False):
     """Writes a classifier (images → class probabilities) as a SavedModel.
 
     Endpoint `serve` (also `serving_default`): `images` float32 (batch, H, W, C) in [-1, 1] →
-    `{"probabilities": (batch, classes), "classes": int32 (batch,)}`.
+    `{"probabilities": (batch, classes), "classes": int32 (batch,)}`. A non-empty existing folder
+    `filepath` is refused unless `overwrite=True`.
     """
+    check_target(filepath, overwrite, "folder")
     spec = tf.TensorSpec((None,) + tuple(int(d) for d in network.input_shape[1:]), tf.float32, name="images")
 
     @tf.function(input_signature=[spec])

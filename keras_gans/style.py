@@ -21,7 +21,7 @@ from keras_gans.networks.vgg import (  # noqa: F401
     vgg19_weights_path,
 )
 from keras_gans.utils.images import load_image, save_image  # noqa: F401
-from keras_gans.utils.io import check_parent_dir
+from keras_gans.utils.io import check_target
 
 #: Steps of `transfer()` and of `keras-gans style` when none are given. The lecture runs 4,000
 #: (about 45 min at 400 px on a quiet 2-core CPU); its log shows the loss still moving fast at
@@ -31,14 +31,14 @@ DEFAULT_STEPS = 1000
 
 
 def transfer(content, style, steps=DEFAULT_STEPS, output=None, optimizer="sgd", snapshot_dir=None,
-             snapshot_every=100, log_every=100, verbose="auto", callbacks=None, **kwargs):
+             snapshot_every=100, log_every=100, verbose="auto", callbacks=None, overwrite=False, **kwargs):
     """Renders `content` in the style of `style`; returns the result as uint8 RGB `(H, W, 3)`.
 
     Args:
         content, style: image paths, PIL images or arrays (grey, RGBA and 16-bit are converted).
         steps: optimisation steps (the lecture uses 4,000; default :data:`DEFAULT_STEPS`).
-        output: if given, the result is also written there (PNG/JPEG by suffix, atomically). Its
-            folder must exist; this is checked before any work.
+        output: if given, the result is also written there (PNG/JPEG by suffix, atomically; a
+            missing folder is created). An existing file is refused before any work unless `overwrite=True`.
         optimizer: `"sgd"` (the lecture's schedule), `"adam"`, or a `keras.optimizers.Optimizer`.
         snapshot_dir: if given, the image is saved there every `snapshot_every` steps.
         log_every: steps per line of the progress log (one Keras epoch).
@@ -52,7 +52,7 @@ def transfer(content, style, steps=DEFAULT_STEPS, output=None, optimizer="sgd", 
             says which file to put where).
     """
     if output is not None:
-        check_parent_dir(output)
+        check_target(output, overwrite)
     if int(steps) < 1:
         raise ValueError(f"steps must be at least 1; got {steps}.")
     model = StyleTransfer(content, style, **kwargs)

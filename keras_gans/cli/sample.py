@@ -6,12 +6,13 @@ def add_arguments(p):
     p.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
     p.add_argument("-o", "--output", default="samples.png", help="PNG to write (default: samples.png)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
 
 
 def run(args):
-    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.utils.io import check_target
 
-    check_parent_dir(args.output)
+    check_target(args.output, args.overwrite)
     if args.n < 1:
         raise ValueError("-n must be at least 1.")
     from keras_gans.cli.common import load_gan

@@ -8,6 +8,7 @@ def add_arguments(p):
     p.add_argument("content", help="content image (photo) file")
     p.add_argument("style", help="style image (painting) file")
     p.add_argument("-o", "--output", default="stylized.png", help="image to write (default: stylized.png)")
+    p.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     p.add_argument("--steps", type=int, default=DEFAULT_STEPS,
                    help=f"optimisation steps (default: {DEFAULT_STEPS}; the lecture uses 4000)")
     p.add_argument("--height", type=int, default=400, help="working height in pixels; width keeps the aspect (default: 400)")
@@ -33,9 +34,9 @@ def add_arguments(p):
 def run(args):
     import os
 
-    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.utils.io import check_target
 
-    check_parent_dir(args.output)
+    check_target(args.output, args.overwrite)
     for what, path in (("content image", args.content), ("style image", args.style)):
         if not os.path.isfile(path):
             raise FileNotFoundError(f"The {what} {path!r} does not exist.")
@@ -45,7 +46,8 @@ def run(args):
 
     from keras_gans.style import transfer
 
-    transfer(args.content, args.style, steps=args.steps, output=args.output, optimizer=args.optimizer,
+    transfer(args.content, args.style, steps=args.steps, output=args.output, overwrite=args.overwrite,
+             optimizer=args.optimizer,
              snapshot_dir=args.snapshots, snapshot_every=args.every, log_every=args.every, verbose=args.verbose,
              weights=weights, height=args.height, init=args.init, content_weight=args.content_weight,
              style_weight=args.style_weight, tv_weight=args.tv_weight, normalization=args.normalization,

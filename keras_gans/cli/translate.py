@@ -13,6 +13,7 @@ def add_arguments(p):
     p.add_argument("model_file", help="a .keras file of a CycleGAN or Pix2Pix saved by keras_gans")
     p.add_argument("input", help="image file to translate (PNG, JPEG, ...)")
     p.add_argument("-o", "--output", default="translated.png", help="image file to write (default: translated.png)")
+    p.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     p.add_argument("--direction", choices=["a2b", "b2a"], default="a2b",
                    help="CycleGAN direction (default: a2b); pix2pix only has a2b")
     p.add_argument("--no-resize", action="store_true",
@@ -48,9 +49,9 @@ def read_image(path, shape, resize=True):
 
 
 def run(args):
-    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.utils.io import check_target
 
-    check_parent_dir(args.output)
+    check_target(args.output, args.overwrite)
     from keras_gans.cli.common import load_gan
     from keras_gans.utils.images import save_image
 

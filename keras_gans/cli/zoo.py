@@ -19,6 +19,7 @@ def add_arguments(p):
     q.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
     q.add_argument("-o", "--output", default="samples.png", help="PNG to write (default: samples.png)")
     q.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    q.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     q = sub.add_parser("publish", help="publish a trained .keras model as a preset folder (optionally evaluated)")
     q.add_argument("model_file", help="a .keras file written by `keras-gans train` (or gan.save)")
     q.add_argument("directory", help="preset folder to write, e.g. zoo/dcgan_mnist")
@@ -37,10 +38,11 @@ def add_arguments(p):
                    help="aligned test pairs for --eval of an image-to-image generator (default: mnist2mnistm-test)")
     q.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32")
     q.add_argument("--notes", default="", help="free text for the card")
-    q.add_argument("--overwrite", action="store_true", help="replace an existing preset folder")
+    q.add_argument("--overwrite", action="store_true", help="replace an existing, non-empty preset folder")
     q = sub.add_parser("export", help="export a preset as a SavedModel (serving)")
     q.add_argument("preset", help="preset name, folder or URL")
-    q.add_argument("directory", help="SavedModel folder to write")
+    q.add_argument("directory", help="SavedModel folder to write (missing parents are created)")
+    q.add_argument("--overwrite", action="store_true", help="replace DIRECTORY if it exists and is not empty")
 
 
 def run(args):
@@ -82,9 +84,9 @@ def _info(args):
 
 
 def _sample(args):
-    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.utils.io import check_target
 
-    check_parent_dir(args.output)
+    check_target(args.output, args.overwrite)
     if args.n < 1:
         raise ValueError("-n must be at least 1.")
     from keras_gans.utils.images import make_grid, save_image
@@ -99,7 +101,7 @@ def _sample(args):
 def _export(args):
     from keras_gans.zoo import export_preset
 
-    export_preset(args.preset, args.directory)
+    export_preset(args.preset, args.directory, overwrite=args.overwrite)
     return 0
 
 
@@ -107,10 +109,10 @@ def _publish(args):
     import os
 
     from keras_gans.cli.common import load_gan
-    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.utils.io import check_target
     from keras_gans.zoo import publish
 
-    check_parent_dir(args.directory.rstrip("/"))
+    check_target(args.directory, args.overwrite, "folder")
     gan = load_gan(args.model_file)
     run_dir = os.path.dirname(os.path.abspath(args.model_file))
     command = args.training_command or _command_from_run(run_dir)

@@ -134,12 +134,12 @@ class CoGAN(MultiNetworkGAN):
         return list(self.generate_pair(n, seed))
 
     # ------------------------------------------------------------------ export and config
-    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+    def export(self, filepath, format="tf_saved_model", verbose=True, overwrite=False, **kwargs):
         """SavedModel with `serve(z)` → `{"images_a", "images_b"}` (float32 in [-1, 1]) and
         `sample(n, seed)` → the same from z ~ N(0, I) (stateless, seeded)."""
         check_format(format)
         return export_generator(self, filepath, network={"images_a": self.generator_a, "images_b": self.generator_b},
-                                verbose=verbose)
+                                verbose=verbose, overwrite=overwrite)
 
     def get_config(self):
         return {**self.network_config(), "image_shape": self.shape_a,

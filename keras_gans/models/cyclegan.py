@@ -221,7 +221,7 @@ class CycleGAN(MultiNetworkGAN):
         ba = run_network(self.generator_ba, b, 64)
         return [a, ab, run_network(self.generator_ba, ab, 64), b, ba, run_network(self.generator_ab, ba, 64)]
 
-    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+    def export(self, filepath, format="tf_saved_model", verbose=True, overwrite=False, **kwargs):
         """Exports both generators as a SavedModel.
 
         Endpoints `serve` (= `serving_default`) and `a2b`: `images` float32 (batch, H, W, C) in
@@ -229,7 +229,7 @@ class CycleGAN(MultiNetworkGAN):
         Map pixels with `x / 127.5 - 1` on the way in and `(y + 1) * 127.5` on the way out.
         """
         check_format(format)
-        return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose)
+        return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose, overwrite=overwrite)
 
     # ------------------------------------------------------------------ config
     def get_config(self):

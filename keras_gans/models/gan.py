@@ -364,7 +364,7 @@ class GAN(ResumableMixin, keras.Model):
         """`tf.TensorSpec`s of the generator's serving inputs (subclasses add labels)."""
         return [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")]
 
-    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+    def export(self, filepath, format="tf_saved_model", verbose=True, overwrite=False, **kwargs):
         """Exports the generator as a SavedModel for serving (TF Serving, `tf.saved_model.load`).
 
         Endpoints:
@@ -376,9 +376,12 @@ class GAN(ResumableMixin, keras.Model):
         The result loads without keras_gans or Keras:
         `tf.saved_model.load(path).signatures["serving_default"](z=z)["images"]`, and in Keras with
         `keras.layers.TFSMLayer(path, call_endpoint="serve")`.
+
+        A missing parent folder is created; a non-empty existing folder is refused
+        (`FileExistsError`) unless `overwrite=True`.
         """
         check_format(format)
-        return export_generator(self, filepath, network=self.sampling_generator, verbose=verbose)
+        return export_generator(self, filepath, network=self.sampling_generator, verbose=verbose, overwrite=overwrite)
 
     # ------------------------------------------------------------------ config
     def network_config(self):

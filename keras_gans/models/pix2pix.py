@@ -133,10 +133,10 @@ class Pix2Pix(MultiNetworkGAN):
         b, _ = as_model_images(images_b, self.shape_b)
         return [a, run_network(self.sampling_generator, a, 64), b]
 
-    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+    def export(self, filepath, format="tf_saved_model", verbose=True, overwrite=False, **kwargs):
         """SavedModel with `serve`: `images` float32 (batch, H, W, C) in [-1, 1] → `{"images"}` in [-1, 1]."""
         check_format(format)
-        return export_image_to_image(self, {"serve": self.sampling_generator}, filepath, verbose)
+        return export_image_to_image(self, {"serve": self.sampling_generator}, filepath, verbose, overwrite=overwrite)
 
     def get_config(self):
         return {**self.network_config(), "image_shape": self.image_shape_config,

@@ -22,7 +22,7 @@ package but the VAE and style transfer). It gives `keras.Model` four things:
 """
 import os
 
-from keras_gans.utils.io import atomic_path
+from keras_gans.utils.io import atomic_path, check_target
 
 
 class ResumableMixin:
@@ -68,14 +68,24 @@ class ResumableMixin:
 
     # ------------------------------------------------------------------ saving: atomic, with the seed states
     def save(self, filepath, overwrite=True, **kwargs):
-        """`keras.Model.save`, written to a temporary file and renamed (atomic)."""
-        with atomic_path(filepath) as tmp:
-            super().save(tmp, overwrite=True, **kwargs)
+        """`keras.Model.save`, written to a temporary file and renamed (atomic).
+
+        `overwrite` keeps Keras' meaning: `True` (the default) replaces an existing file; with `False`
+        an existing file is only replaced if the user answers "y" at Keras' prompt, and, when no one can
+        answer (stdin is not a terminal), a `FileExistsError` is raised instead of waiting. A missing
+        parent folder is created; a kill at any moment leaves the old file whole and no temporary file
+        after the next write (`keras_gans.utils.io`).
+        """
+        if _may_write(filepath, overwrite):
+            with atomic_path(filepath) as tmp:
+                super().save(tmp, overwrite=True, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
-        """`keras.Model.save_weights`, written to a temporary file and renamed (atomic)."""
-        with atomic_path(filepath) as tmp:
-            super().save_weights(tmp, overwrite=True, **kwargs)
+        """`keras.Model.save_weights`, written to a temporary file and renamed (atomic); `overwrite` as in
+        :meth:`save`."""
+        if _may_write(filepath, overwrite):
+            with atomic_path(filepath) as tmp:
+                super().save_weights(tmp, overwrite=True, **kwargs)
 
     def _seed_states(self):
         """The state variables of every `SeedGenerator` in the model (latent z, ε, dropout, pools)."""
@@ -131,3 +141,21 @@ def callbacks_first(callbacks):
         return callbacks
     first = [c for c in callbacks if getattr(c, "runs_first", False) is True]
     return first + [c for c in callbacks if getattr(c, "runs_first", False) is not True]
+
+
+def _may_write(filepath, overwrite):
+    """Keras' `overwrite=` rule for `save`/`save_weights`: whether to write `filepath`."""
+    import sys
+
+    path = os.fspath(filepath)
+    if overwrite or not os.path.exists(path):
+        return True
+    try:
+        interactive = bool(sys.stdin) and sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        interactive = False
+    if not interactive:
+        check_target(path, overwrite=False)  # raises FileExistsError with the fix
+    from keras.src.utils import io_utils
+
+    return io_utils.ask_to_proceed_with_overwrite(path)

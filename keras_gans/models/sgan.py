@@ -261,14 +261,14 @@ class SGAN(TricksMixin, GAN):
             raise ValueError("SGAN.fit needs a tf.data.Dataset from kg.data.semi_supervised_dataset(...).")
         super().check_data(x)
 
-    def export(self, filepath, format="tf_saved_model", verbose=True, **kwargs):
+    def export(self, filepath, format="tf_saved_model", verbose=True, overwrite=False, **kwargs):
         """Exports the classifier (SGAN's product) as a SavedModel.
 
         Endpoint `serve` (also `serving_default`): `images` float32 (batch, H, W, C) in [-1, 1] →
         `{"probabilities": (batch, num_classes), "classes": int32 (batch,)}`.
         """
         check_format(format)
-        return export_classifier(self, self.classifier, filepath, verbose=verbose)
+        return export_classifier(self, self.classifier, filepath, verbose=verbose, overwrite=overwrite)
 
     def get_config(self):
         config = super().get_config()

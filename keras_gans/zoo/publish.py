@@ -7,8 +7,6 @@ publish leaves nothing behind.
 import datetime
 import json
 import os
-import shutil
-import tempfile
 
 import numpy as np
 
@@ -34,8 +32,8 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
     Args:
         model: a keras_gans GAN (its generator, or the whole GAN, is stored) or any Keras model
             (a classifier, an image-to-image generator).
-        directory: the folder to write (its parent must exist). Written beside its final place and
-            renamed, so a failure leaves nothing behind.
+        directory: the folder to write (missing parent folders are created). Written beside its final
+            place and renamed, so a failure leaves nothing behind.
         name: the preset name (default: the folder's name); `<model>_<dataset>[_<detail>]`.
         dataset: the training data (e.g. `"mnist-5k"`).
         training_command: the shell command that trained it (`keras-gans train ...`).
@@ -53,7 +51,7 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         output_range: the value range of generated images (the package's GANs: [-1, 1]).
         notes: free text appended to the card.
         model_name: the model shown in `list()` (default: the class name; e.g. `"SGAN"` for its classifier).
-        overwrite: replace an existing folder.
+        overwrite: replace a non-empty existing folder (else `FileExistsError`, before any work).
 
     Example:
 
@@ -67,13 +65,11 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
 
     import keras_gans
     from keras_gans.models import GAN
-    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.utils.io import atomic_path, check_target
     from keras_gans.zoo.download import sha256_file
 
     directory = os.path.abspath(os.fspath(directory))
-    check_parent_dir(directory)
-    if os.path.exists(directory) and not overwrite:
-        raise FileExistsError(f"{directory!r} already exists. Pass overwrite=True or choose another folder.")
+    check_target(directory, overwrite, "folder")
     name = name or os.path.basename(directory)
     if weights_dtype not in ("float32", "float16"):
         raise ValueError(f"weights_dtype must be 'float32' or 'float16'; got {weights_dtype!r}.")
@@ -140,8 +136,8 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         "files": {},
     }
 
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=os.path.dirname(directory))
-    try:
+    with atomic_path(directory) as tmp:
+        os.mkdir(tmp)
         with open(os.path.join(tmp, CONFIG_FILE), "w") as f:
             json.dump(config, f, indent=1, sort_keys=True)
         weights = os.path.join(tmp, WEIGHTS_FILE)
@@ -160,16 +156,6 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         with open(os.path.join(tmp, METADATA_FILE), "w") as f:
             json.dump(metadata, f, indent=1)
             f.write("\n")
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private
-        if os.path.exists(directory):
-            old = tmp + ".old"
-            os.replace(directory, old)
-            os.replace(tmp, directory)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, directory)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return directory
 
 

@@ -31,8 +31,11 @@ class _GeneratorOnly:
         return [tf.TensorSpec(s["shape"], tf.as_dtype(s["dtype"]), name=s["name"]) for s in self._inputs]
 
 
-def export_preset(name_or_path_or_url, directory, verbose=True):
+def export_preset(name_or_path_or_url, directory, verbose=True, overwrite=False):
     """Exports a preset (name, folder or URL) to `directory` as a SavedModel; returns the path.
+
+    A missing parent folder is created; a non-empty existing `directory` is refused
+    (`FileExistsError`, before the preset is loaded) unless `overwrite=True`.
 
     >>> import keras_gans as kg
     >>> kg.zoo.export("dcgan_mnist", "/tmp/serving/dcgan_mnist")      # doctest: +SKIP
@@ -41,29 +44,29 @@ def export_preset(name_or_path_or_url, directory, verbose=True):
     >>> m(tf.random.normal((4, 100))).shape                            # doctest: +SKIP
     TensorShape([4, 28, 28, 1])
     """
-    from keras_gans.utils.io import check_parent_dir
+    from keras_gans.utils.io import check_target
 
-    directory = os.fspath(directory).rstrip("/") or "/"
-    check_parent_dir(directory)
+    directory = check_target(directory, overwrite, "folder")
     folder = preset.resolve(name_or_path_or_url)
     metadata = preset.read_metadata(folder)
     task = metadata["task"]
     if metadata["contents"] == "gan":  # the model's own export (its endpoints fit its kind)
-        preset.load(folder, part="gan").export(directory, verbose=False)
+        preset.load(folder, part="gan").export(directory, verbose=False, overwrite=overwrite)
     elif task == "noise_to_image":
         from keras_gans.export import export_generator
 
-        export_generator(_GeneratorOnly(preset.load(folder), metadata), directory, verbose=False)
+        export_generator(_GeneratorOnly(preset.load(folder), metadata), directory, verbose=False, overwrite=overwrite)
     else:
-        _export_image_model(preset.load(folder), directory, task)
+        _export_image_model(preset.load(folder), directory, task, overwrite)
     if verbose:
         print(f"Exported {metadata['name']} ({task}) to {directory}.")
     return directory
 
 
-def _export_image_model(model, directory, task):
+def _export_image_model(model, directory, task, overwrite=False):
     """`serve(images) -> {"images" or "probabilities"}` and `__call__(images)`, through `keras_gans.export`."""
     from keras_gans.export import export_image_to_image
 
     key = "probabilities" if task == "image_to_label" else "images"
-    return export_image_to_image(model, {"serve": model}, directory, verbose=False, output_key=key)
+    return export_image_to_image(model, {"serve": model}, directory, verbose=False, output_key=key,
+                                 overwrite=overwrite)
