@@ -39,7 +39,9 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
 
     Args:
         backup_dir: folder of the backup (created; deleted after a finished run unless
-            `delete_checkpoint=False`).
+            `delete_checkpoint=False`, in which case it then holds the state at the end of the
+            last epoch, so a later `fit` with more `epochs` continues from there: `keras-gans train`
+            keeps it).
         save_freq: `"epoch"` or a number of training steps between backups.
         dataset: the training dataset, to replay its reshuffling on restore (optional).
         delete_checkpoint: delete the backup when training finishes.
@@ -60,6 +62,7 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
         self._epoch = 0
         self._steps_in_epoch = 0
         self._global_step = 0
+        self._last_saved = None
 
     def get_config(self):
         return {"backup_dir": self.backup_dir, "save_freq": self.save_freq, "delete_checkpoint": self.delete_checkpoint}
@@ -74,6 +77,7 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
 
     def on_train_begin(self, logs=None):
         self._epoch, self._steps_in_epoch, self._global_step = 0, 0, 0
+        self._last_saved = None
         if hasattr(self.model, "skip_batches"):
             self.model.skip_batches(0)  # nothing left over from an earlier, interrupted resume
         path = self._metadata_path()
@@ -96,6 +100,7 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
             elif batch:
                 self.model.skip_batches(batch)  # trained before the backup: taken from the data, not trained on
             self._steps_in_epoch, self._global_step = batch, step
+            self._last_saved = (self._epoch, batch)
             self.model._initial_epoch = self._epoch  # as keras.callbacks.BackupAndRestore does
             if self.dataset is not None:
                 for _ in range(self._epoch * self._iterators_per_epoch()):
@@ -146,20 +151,31 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
         if self.save_freq == "epoch":
             self._save(epoch + 1, 0)
 
+    def on_train_end(self, logs=None):
+        # A kept backup ends at the end of the last epoch (with save_freq=N steps the last step need
+        # not fall on a backup), so that more epochs later continue from the final state.
+        if (not self.delete_checkpoint and not getattr(self.model, "stop_training", False)
+                and self._steps_in_epoch == 0 and self._epoch == (self.params or {}).get("epochs")
+                and self._last_saved != (self._epoch, 0)):
+            self._save(self._epoch, 0)
+        super().on_train_end(logs)
+
     def _save(self, epoch, batch):
+        from keras_gans.utils.io import atomic_path
+
         os.makedirs(self.backup_dir, exist_ok=True)
         name = f"epoch{epoch:05d}-batch{batch:07d}.weights.h5"
         final = os.path.join(self.backup_dir, name)
-        tmp = os.path.join(self.backup_dir, f".tmp-{os.getpid()}.weights.h5")
-        self.model.save_weights(tmp, overwrite=True)
-        os.replace(tmp, final)
+        # written under a temporary name and renamed; temporary files of killed runs are deleted
+        with atomic_path(final) as tmp:
+            self.model.save_weights(tmp, overwrite=True)
         meta = {"epoch": epoch, "batch": batch, "step": self._global_step, "weights": name}
-        tmp_meta = self._metadata_path() + f".tmp-{os.getpid()}"
-        with open(tmp_meta, "w") as f:
-            json.dump(meta, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_meta, self._metadata_path())
+        with atomic_path(self._metadata_path()) as tmp_meta:
+            with open(tmp_meta, "w") as f:
+                json.dump(meta, f)
+                f.flush()
+                os.fsync(f.fileno())
+        self._last_saved = (epoch, batch)
         for old in glob.glob(os.path.join(self.backup_dir, "epoch*-batch*.weights.h5")):
             if os.path.basename(old) != name:
                 os.remove(old)

@@ -4,6 +4,18 @@ MODEL names a recipe (:mod:`keras_gans.recipes`): its flags are the only ones `k
 MODEL` takes, and it builds the model and the data. This module adds the flags of the run itself
 (--out, --every, --verbose, --save-freq, --deterministic, --strategy) and the callbacks every run
 gets: DivergenceGuard, ExactBackupAndRestore, TerminateOnNaN, CSVLogger and SampleGrid.
+
+--out is the run's folder, and rerunning the same command with the same --out is safe:
+
+- a killed run resumes exactly from its backup (`--out/backup`);
+- a finished run (model.keras written, backup at the last epoch) is refused with exit 2: more
+  --epochs continues from its last state (the backup is kept after a finished run for that), and
+  --overwrite starts over, deleting only the files a run writes (:data:`RUN_FILES`);
+- a non-empty folder that holds no run, or a run of another model, is refused unless --overwrite;
+- a run that fails before its first backup removes the --out folder it created.
+
+Recipes whose schedule depends on --epochs (learning-rate decay to 0 at the end, ProGAN's phases)
+continue an extended run with the schedule of the new --epochs.
 """
 import argparse
 import inspect
@@ -11,6 +23,9 @@ import json
 import os
 
 from keras_gans.recipes.base import positive_int
+
+#: What a run writes in --out: all that --overwrite deletes (nothing else in the folder is touched).
+RUN_FILES = ("model.keras", "samples.png", "samples", "backup", "history.csv", "command.json")
 
 
 class _Recipes(argparse._SubParsersAction):
@@ -83,25 +98,99 @@ def _add_run_arguments(p):
     g.add_argument("--strategy", choices=["mirrored", "multiworker"], default=None,
                    help="tf.distribute: all local devices (mirrored) or the hosts in TF_CONFIG (multiworker); "
                         "--batch-size is the global batch")
+    g.add_argument("--overwrite", action="store_true",
+                   help="start over in an --out that holds a run (deletes only the run's own files: "
+                        + ", ".join(RUN_FILES) + ")")
 
 
-def _check_out(out):
-    """Fails before any work if --out cannot hold the run's files (a file, or an unwritable folder)."""
+def _check_out(out, args=None):
+    """Fails before any work if --out cannot hold the run's files (a file, or an unwritable folder), or
+    holds something this run must not write over (see the module's docstring)."""
     if os.path.exists(out) and not os.path.isdir(out):
         raise FileExistsError(f"--out {out!r} is a file, not a folder. Choose another --out.")
+    if args is not None and os.path.isdir(out) and os.listdir(out) and not getattr(args, "overwrite", False):
+        _check_existing_run(out, args)
+    from keras_gans.utils.io import check_parent_dir
+
+    check_parent_dir(out)  # the nearest existing folder above it is a folder, and writable
     probe = os.path.join(out, f".write-test-{os.getpid()}")
-    created = not os.path.exists(out)
+    top = _top_missing(out)
     try:
         os.makedirs(out, exist_ok=True)
         with open(probe, "w"):
             pass
         os.remove(probe)
     except OSError as e:
-        if created and os.path.isdir(out):
-            os.rmdir(out)
+        if top is not None and os.path.isdir(top):
+            import shutil
+
+            shutil.rmtree(top, ignore_errors=True)
         raise PermissionError(f"Cannot write in --out {out!r} ({e.strerror}). Choose a writable folder.") from e
-    if created:
-        os.rmdir(out)  # created again once the model is built; a failed start leaves nothing behind
+    if top is not None:
+        import shutil
+
+        shutil.rmtree(top)  # created again once the model is built; a failed start leaves nothing behind
+
+
+def _top_missing(path):
+    """The outermost folder of `path` that does not exist yet (what `makedirs` would create), or None."""
+    path = os.path.abspath(path)
+    if os.path.exists(path):
+        return None
+    while not os.path.exists(os.path.dirname(path)):
+        path = os.path.dirname(path)
+    return path
+
+
+def _check_existing_run(out, args):
+    """Refuses to rerun into a non-empty --out unless it is an unfinished run of the same model."""
+    command = os.path.join(out, "command.json")
+    if not os.path.exists(command):
+        raise FileExistsError(
+            f"--out {out!r} is not empty and holds no keras-gans run (no command.json). Choose a new or empty "
+            "folder, or add --overwrite to write the run into it (replacing only " + ", ".join(RUN_FILES) + ").")
+    try:
+        with open(command) as f:
+            previous = json.load(f).get("model")
+    except (OSError, ValueError, AttributeError):
+        previous = None
+    if previous is not None and previous != args.model:
+        raise FileExistsError(f"--out {out!r} holds a run of {previous}, not {args.model}. Choose another --out, "
+                              "or add --overwrite to start over there.")
+    if not os.path.exists(os.path.join(out, "model.keras")):
+        return  # an unfinished run: its backup resumes it
+    epoch = _backup_epoch(os.path.join(out, "backup"))
+    if epoch is None:
+        raise FileExistsError(
+            f"--out {out!r} holds a finished run (model.keras) without a backup to continue from. Add --overwrite "
+            "to start over, or choose another --out.")
+    if epoch >= args.epochs:
+        raise FileExistsError(
+            f"--out {out!r} holds a finished run ({epoch} epochs, model.keras). To train it further, rerun with "
+            f"more --epochs (e.g. --epochs {2 * epoch}): it continues from the last state; to start over, add "
+            "--overwrite.")
+
+
+def _backup_epoch(backup_dir):
+    """The epoch a complete backup in `backup_dir` reached (None if there is none, or it is mid-epoch)."""
+    try:
+        with open(os.path.join(backup_dir, "training_metadata.json")) as f:
+            meta = json.load(f)
+        return int(meta["epoch"]) if not int(meta.get("batch", 0)) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remove_run_files(out):
+    """--overwrite: deletes what a run writes in `out` (:data:`RUN_FILES`), nothing else."""
+    import shutil
+
+    for name in RUN_FILES:
+        path = os.path.join(out, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.remove(path)
 
 
 def _save_freq(text):
@@ -132,14 +221,12 @@ def _strategy(name):
 
 
 def run(args):
-    parent = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(parent):
-        raise FileNotFoundError(f"The folder {parent!r} (parent of --out) does not exist. Create it or choose another --out.")
-    _check_out(args.out)
+    _check_out(args.out, args)  # missing parent folders are created (and removed if the run fails)
     import keras
 
     import keras_gans as kg
     from keras_gans import recipes
+    from keras_gans.callbacks.backup import ExactBackupAndRestore
 
     keras.utils.set_random_seed(args.seed)
     if getattr(args, "deterministic", False):
@@ -151,13 +238,32 @@ def run(args):
         args.out = os.path.join(args.out, f"worker{json.loads(os.environ['TF_CONFIG'])['task']['index']}")
     with scope:
         gan, ds, extra_callbacks = recipes.get(args.model).build(args)
+    created = _top_missing(args.out)
+    try:
+        return _train(args, gan, ds, extra_callbacks, kg, keras)
+    except BaseException:
+        # a run that failed before its first backup leaves no folder it created (a backup is kept: rerunning resumes)
+        if created is not None and os.path.isdir(created) and not os.path.exists(
+                os.path.join(args.out, "backup", ExactBackupAndRestore.METADATA)):
+            import shutil
+
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+
+
+def _train(args, gan, ds, extra_callbacks, kg, keras):
+    from keras_gans.utils.io import atomic_path
+
+    if getattr(args, "overwrite", False):
+        _remove_run_files(args.out)
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "command.json"), "w") as f:
+    with atomic_path(os.path.join(args.out, "command.json")) as tmp, open(tmp, "w") as f:
         json.dump({k: v for k, v in vars(args).items() if not k.startswith("_")}, f, indent=1)
     callbacks = [
         kg.callbacks.DivergenceGuard(),
+        # kept after the run (delete_checkpoint=False): more --epochs later continues from the last state
         kg.callbacks.ExactBackupAndRestore(os.path.join(args.out, "backup"), save_freq=getattr(args, "save_freq", "epoch"),
-                                           dataset=ds),
+                                           dataset=ds, delete_checkpoint=False),
         keras.callbacks.TerminateOnNaN(),
         keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"), append=True),
         kg.callbacks.SampleGrid(os.path.join(args.out, "samples"), every=args.every, seed=args.seed),

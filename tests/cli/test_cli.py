@@ -58,11 +58,11 @@ def test_cli_train_resume_sample_export(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("argv,match", [
     (["train", "dcgan", "--dataset", "mnist-6k", "--out", "{tmp}/x"], "Unknown dataset"),
-    (["train", "dcgan", "--out", "{tmp}/no/such/dir"], "does not exist"),
+    (["train", "dcgan", "--out", "{tmp}/notes.txt/dir"], "notes.txt' is a file, not a folder"),
     (["sample", "{tmp}/missing.keras", "-o", "{tmp}/g.png"], "No model file"),
     (["sample", "{tmp}/notes.txt", "-o", "{tmp}/g.png"], "not a .keras model file"),
     (["sample", "{tmp}/plain.keras", "-o", "{tmp}/g.png"], "not a keras_gans GAN"),
-    (["sample", "{tmp}/plain.keras", "-o", "{tmp}/nodir/g.png"], "does not exist"),
+    (["sample", "{tmp}/plain.keras", "-o", "{tmp}/nodir/g.png"], "not a keras_gans GAN"),  # nodir not created
     (["export", "{tmp}/broken.keras", "{tmp}/sm"], "not a valid .keras file.*truncated or corrupt"),
 ])
 def test_cli_errors_are_clear(argv, match, tmp_path, capsys):
@@ -74,3 +74,4 @@ def test_cli_errors_are_clear(argv, match, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "error:" in err and __import__("re").search(match, err), err
     assert not (tmp_path / "g.png").exists() and not (tmp_path / "sm").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.keras", "notes.txt", "plain.keras"]
