@@ -3,7 +3,8 @@
 Every case is `(id, setup)`: `setup(ctx)` prepares its inputs under `ctx.tmp` and returns
 `(call, exception type, regex the message must match)`. The test snapshots the files under the
 temporary folder (which also holds the zoo cache) before the call, and checks that the call raised
-the expected error and left no new file behind. docs/bad_inputs.md lists the same table.
+the expected error, left no new file behind and deleted or changed none of the files that were
+there. docs/bad_inputs.md lists the same table.
 """
 import io
 import os
@@ -131,8 +132,6 @@ def file_cases():
                                                         SystemExit, None, r"safe_mode")),
         ("keras-file-not-a-gan", lambda c: (_cli("export", c.plain_keras(), str(c.tmp / "srv")), SystemExit, None,
                                             r"holds a Functional, not a keras_gans GAN")),
-        ("save-into-missing-folder", lambda c: (lambda: c.gan.save(str(c.tmp / "no" / "m.keras")), FileNotFoundError,
-                                                r"folder .*no' does not exist")),
         ("save-into-unwritable-folder", lambda c: (lambda: c.gan.save("/proc/keras-gans-test.keras"), PermissionError,
                                                    r"folder '/proc' is not writable")),
         ("export-into-unwritable-folder", lambda c: (lambda: c.gan.export("/proc/keras-gans-serving", verbose=False),
@@ -197,7 +196,65 @@ def cli_cases():
     ]
 
 
-CASES = data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases()
+def write_cases():
+    """Safe writes: nothing of the user's is replaced without overwrite=True / --overwrite (issue 22)."""
+    def user_folder(c):
+        return c.folder({"notes.txt": b"mine"})
+
+    def finished_run(c, backup=True, model="dcgan"):
+        out = c.tmp / "run"
+        (out / "backup").mkdir(parents=True)
+        (out / "command.json").write_text('{"model": "%s"}' % model)
+        (out / "model.keras").write_bytes(b"a finished run's model")
+        if backup:
+            (out / "backup" / "training_metadata.json").write_text('{"epoch": 2, "batch": 0, "weights": "w"}')
+        return str(out)
+
+    def train(*extra):
+        return _cli("train", "dcgan", "--epochs", "2", "--steps-per-epoch", "1", "--verbose", "0", *extra)
+
+    exists = r"already exists and is not empty \(1 entry\)\. Pass overwrite=True \(--overwrite"
+    return [
+        ("export-into-non-empty-folder", lambda c: (lambda p=user_folder(c): c.gan.export(p, verbose=False),
+                                                    FileExistsError, exists)),
+        ("export-onto-a-file", lambda c: (lambda p=c.file("f", b"x"): c.gan.export(p, verbose=False), FileExistsError,
+                                          r"f' is a file, not a folder")),
+        ("export-under-a-file", lambda c: (lambda p=c.file("f", b"x"): c.gan.export(p + "/sub", verbose=False),
+                                           FileExistsError, r"f' is a file, not a folder")),
+        ("save-overwrite-false-existing", lambda c: (lambda p=c.file("m.keras", b"x"): c.gan.save(p, overwrite=False),
+                                                     FileExistsError, r"m\.keras' already exists\. Pass overwrite=True")),
+        ("save-onto-a-folder", lambda c: (lambda p=c.folder({}): c.gan.save(p + "/"), IsADirectoryError,
+                                          r"is a folder, not a file")),
+        ("publish-into-non-empty-folder", lambda c: (lambda p=user_folder(c): kg.zoo.publish(
+            c.gan, p, dataset="none", training_command="-", samples=False), FileExistsError, exists)),
+        ("zoo-export-into-non-empty-folder", lambda c: (lambda p=user_folder(c): kg.zoo.export(
+            "mnist_classifier", p, verbose=False), FileExistsError, exists)),
+        ("cli-export-non-empty-folder", lambda c: (_cli("export", c.file("m.keras", b"x"), user_folder(c)), SystemExit,
+                                                   None, exists)),
+        ("cli-zoo-export-non-empty-folder", lambda c: (_cli("zoo", "export", "mnist_classifier", user_folder(c)),
+                                                       SystemExit, None, exists)),
+        ("cli-sample-output-exists", lambda c: (_cli("sample", c.file("m.keras", b"x"), "-o", c.file("g.png", b"x")),
+                                                SystemExit, None, r"g\.png' already exists\. .*--overwrite")),
+        ("cli-zoo-sample-output-exists", lambda c: (_cli("zoo", "sample", "dcgan_mnist", "-o", c.file("g.png", b"x")),
+                                                    SystemExit, None, r"g\.png' already exists")),
+        ("cli-translate-output-exists", lambda c: (_cli("translate", c.file("m.keras", b"x"), c.file("i.png", b"x"),
+                                                        "-o", c.file("o.png", b"x")), SystemExit, None,
+                                                   r"o\.png' already exists")),
+        ("cli-style-output-exists", lambda c: (_cli("style", c.file("c.png", b"x"), c.file("s.png", b"x"), "-o",
+                                                    c.file("o.png", b"x")), SystemExit, None, r"o\.png' already exists")),
+        ("cli-train-out-holds-no-run", lambda c: (train("--out", user_folder(c)), SystemExit, None,
+                                                  r"is not empty and holds no keras-gans run.*--overwrite")),
+        ("cli-train-out-of-another-model", lambda c: (train("--out", finished_run(c, model="wgan")), SystemExit, None,
+                                                      r"holds a run of wgan, not dcgan")),
+        ("cli-train-rerun-finished", lambda c: (train("--out", finished_run(c)), SystemExit, None,
+                                                r"holds a finished run \(2 epochs, model.keras\).*more --epochs "
+                                                r"\(e\.g\. --epochs 4\): it continues.*--overwrite")),
+        ("cli-train-finished-without-backup", lambda c: (train("--out", finished_run(c, backup=False)), SystemExit,
+                                                         None, r"finished run \(model.keras\) without a backup")),
+    ]
+
+
+CASES = data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases() + write_cases()
 
 
 # ---------------------------------------------------------------------------- test context
@@ -289,6 +346,10 @@ def _files(root):
     return {os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs}
 
 
+def _stamps(paths):
+    return {p: (os.stat(p).st_size, os.stat(p).st_mtime_ns) if os.path.exists(p) else None for p in paths}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, monkeypatch, capsys):
     name, setup = case
@@ -299,6 +360,7 @@ def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, mon
     spec = setup(Context(work, gan))
     call, error, pattern = spec[0], spec[1], spec[-1]
     before = _files(tmp_path)
+    stamps = _stamps(before)
     with pytest.raises(error) as info:
         call()
     if error is SystemExit:  # the CLI: exit status 2 and the message on stderr
@@ -309,12 +371,13 @@ def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, mon
     assert re.search(pattern, message, flags=re.S), message
     assert "Traceback" not in message
     assert _files(tmp_path) - before == set(), f"{name} left files behind"
+    assert _stamps(before) == stamps, f"{name} deleted or changed a file that was there"
     assert not os.path.exists(tmp_path.parent / "evil.txt")
 
 
 def test_catalogue_size_and_coverage():
     groups = {"data": data_cases(), "models": model_cases(), "files": file_cases(), "zoo and hub": zoo_cases(),
-              "cli": cli_cases()}
+              "cli": cli_cases(), "writes": write_cases()}
     assert len(CASES) >= 30 and all(len(cases) >= 5 for cases in groups.values())
     assert len({c[0] for c in CASES}) == len(CASES)
 

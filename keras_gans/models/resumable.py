@@ -148,6 +148,8 @@ def _may_write(filepath, overwrite):
     import sys
 
     path = os.fspath(filepath)
+    if os.path.isdir(path):
+        check_target(path, overwrite=True)  # raises IsADirectoryError: a folder is never replaced by a file
     if overwrite or not os.path.exists(path):
         return True
     try:
