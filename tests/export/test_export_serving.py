@@ -39,8 +39,10 @@ def test_export_serves_in_a_process_without_keras_gans(tiny_gan, tmp_path):
 
 
 def test_export_is_atomic_and_checks_the_parent(tiny_gan, tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        tiny_gan.export(str(tmp_path / "a" / "b"), verbose=False)
-    assert os.listdir(tmp_path) == []
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(FileExistsError, match="is a file, not a folder"):
+        tiny_gan.export(str(tmp_path / "f" / "b"), verbose=False)
+    assert os.listdir(tmp_path) == ["f"]
+    os.remove(tmp_path / "f")
     with pytest.raises(ValueError, match="tf_saved_model"):
         tiny_gan.export(str(tmp_path / "x"), format="onnx")

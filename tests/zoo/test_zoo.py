@@ -210,8 +210,10 @@ def test_publish_refuses_bad_input(gan, published, tmp_path):
         zoo.publish(gan, tmp_path / "m", metrics={"fid": 3.0})
     with pytest.raises(ValueError, match="contents"):
         zoo.publish(gan, tmp_path / "c", contents="everything")
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        zoo.publish(gan, tmp_path / "missing" / "p")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(FileExistsError, match="is a file, not a folder"):
+        zoo.publish(gan, tmp_path / "f" / "p")
+    os.remove(tmp_path / "f")
     assert not (tmp_path / "m").exists() and not (tmp_path / "c").exists()
     assert [f for f in os.listdir(tmp_path) if f.startswith(".")] == []  # no temporary folder left
 
@@ -410,8 +412,11 @@ def test_every_preset_exports_and_serves_in_a_tensorflow_only_process(tmp_path):
 def test_export_errors(tmp_path, capsys):
     assert _cli("export", "no_such_preset", str(tmp_path / "x")) == 2
     assert "Unknown preset" in capsys.readouterr().err
-    assert _cli("zoo", "export", "dcgan_mnist", str(tmp_path / "missing" / "x")) == 2
-    assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "notes.txt").write_text("mine")
+    assert _cli("zoo", "export", "dcgan_mnist", str(tmp_path / "y")) == 2
+    assert "already exists and is not empty" in capsys.readouterr().err
+    assert os.listdir(tmp_path / "y") == ["notes.txt"]
 
 
 def test_cli_zoo_publish_from_a_training_run(gan, tmp_path, capsys):
