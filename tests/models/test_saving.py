@@ -133,5 +133,9 @@ def test_save_is_atomic(tiny_gan, tmp_path, monkeypatch):
         tiny_gan.save(path)
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["gan.keras"]  # no temp file left behind
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        kg.models.GAN.save(tiny_gan, tmp_path / "missing" / "gan.keras")
+    monkeypatch.undo()
+    with pytest.raises(RuntimeError):  # a failed save into a new folder removes the folder it created
+        with monkeypatch.context() as m:
+            m.setattr(keras.Model, "save", broken)
+            tiny_gan.save(tmp_path / "missing" / "gan.keras")
+    assert sorted(os.listdir(tmp_path)) == ["gan.keras"]

@@ -208,8 +208,10 @@ def test_cli_errors(tmp_path, capsys, monkeypatch, images):
     err = capsys.readouterr().err
     assert "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5" in err and "80.1 MB" in err
     assert not os.path.exists(tmp_path / "o.png")
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        kstyle.transfer("a.jpg", "b.jpg", output=str(tmp_path / "missing_dir" / "o.png"))
+    (tmp_path / "o.png").write_bytes(b"mine")
+    with pytest.raises(FileExistsError, match="already exists"):  # refused before any work
+        kstyle.transfer("a.jpg", "b.jpg", output=str(tmp_path / "o.png"))
+    assert (tmp_path / "o.png").read_bytes() == b"mine"
 
 
 # ------------------------------------------------------------------ regression against keras-io (needs ImageNet)
