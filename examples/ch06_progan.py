@@ -57,7 +57,7 @@ def main(argv=None):
                       rows=4, scale=max(1, 64 // gan.resolution))
     # Part 2: the hub loader, offline on our own export.
     module_dir = os.path.join(args.out, "progan_module")
-    gan.export(module_dir, verbose=False)
+    gan.export(module_dir, verbose=False, overwrite=True)  # the script's own output, replaced on a rerun
     layer = kg.zoo.load_hub(module_dir)
     z = keras.random.normal((4, layer.latent_dim), seed=1337)
     from_hub = keras.ops.convert_to_numpy(layer(z))
