@@ -277,3 +277,11 @@ def test_a_failed_train_removes_the_out_folder_it_created(tmp_path, monkeypatch,
     (existing / "command.json").write_text(json.dumps({"model": "dcgan"}))
     assert cli.main(TRAIN + ["--epochs", "1", "--out", str(existing)]) == 2
     assert existing.exists() and (existing / "notes.txt").read_text() == "mine"  # not created by this run
+
+
+def test_a_finished_run_backed_up_every_n_steps_keeps_its_final_state(tmp_path):
+    out = tmp_path / "run"
+    assert cli.main(TRAIN + ["--epochs", "1", "--save-freq", "1", "--out", str(out)]) == 0
+    meta = json.load(open(out / "backup" / "training_metadata.json"))
+    assert (meta["epoch"], meta["batch"]) == (1, 0)  # the end of the last epoch, not its last mid-epoch backup
+    assert [p.name for p in (out / "backup").iterdir() if p.name.startswith(".")] == []
