@@ -222,7 +222,7 @@ def write_cases():
         ("export-under-a-file", lambda c: (lambda p=c.file("f", b"x"): c.gan.export(p + "/sub", verbose=False),
                                            FileExistsError, r"f' is a file, not a folder")),
         ("save-overwrite-false-existing", lambda c: (lambda p=c.file("m.keras", b"x"): c.gan.save(p, overwrite=False),
-                                                     FileExistsError, r"m\.keras' already exists\. Pass overwrite=True")),
+                                                     FileExistsError, r"m\.keras' already exists\. Pass overwrite")),
         ("save-onto-a-folder", lambda c: (lambda p=c.folder({}): c.gan.save(p + "/"), IsADirectoryError,
                                           r"is a folder, not a file")),
         ("publish-into-non-empty-folder", lambda c: (lambda p=user_folder(c): kg.zoo.publish(
@@ -241,7 +241,8 @@ def write_cases():
                                                         "-o", c.file("o.png", b"x")), SystemExit, None,
                                                    r"o\.png' already exists")),
         ("cli-style-output-exists", lambda c: (_cli("style", c.file("c.png", b"x"), c.file("s.png", b"x"), "-o",
-                                                    c.file("o.png", b"x")), SystemExit, None, r"o\.png' already exists")),
+                                                    c.file("o.png", b"x")), SystemExit, None,
+                                               r"o\.png' already exists")),
         ("cli-train-out-holds-no-run", lambda c: (train("--out", user_folder(c)), SystemExit, None,
                                                   r"is not empty and holds no keras-gans run.*--overwrite")),
         ("cli-train-out-of-another-model", lambda c: (train("--out", finished_run(c, model="wgan")), SystemExit, None,

@@ -229,7 +229,8 @@ class CycleGAN(MultiNetworkGAN):
         Map pixels with `x / 127.5 - 1` on the way in and `(y + 1) * 127.5` on the way out.
         """
         check_format(format)
-        return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose, overwrite=overwrite)
+        return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose,
+                                     overwrite=overwrite)
 
     # ------------------------------------------------------------------ config
     def get_config(self):
