@@ -116,11 +116,9 @@ def fetch(url, sha256=None, fname=None, subdir="downloads", force=False):
         final = os.path.join(folder, f"{sha256}-{fname}")
     else:  # keyed by the whole URL, never its file name alone
         final = os.path.join(folder, f"url-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:32]}-{fname}")
-        warnings.warn(f"{url} is used without a sha256, so its content is not verified (cached under a key of the "
-                      "whole URL). Pass sha256= for anything you did not make.", UserWarning, stacklevel=2)
     if os.path.exists(final) and not force:
         if sha256 is None or sha256_file(final) == sha256:
-            return final
+            return _unverified(url, final) if sha256 is None else final
         os.remove(final)  # stale or tampered copy: fetch again
     check_reachable(url)
     if url.startswith("file://"):
@@ -145,7 +143,13 @@ def fetch(url, sha256=None, fname=None, subdir="downloads", force=False):
         os.replace(path, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return final
+    return _unverified(url, final) if sha256 is None else final
+
+
+def _unverified(url, path):
+    warnings.warn(f"{url} is used without a sha256, so its content is not verified (cached under a key of the whole "
+                  "URL). Pass sha256= for anything you did not make.", UserWarning, stacklevel=3)
+    return path
 
 
 def _translate(url, error):
