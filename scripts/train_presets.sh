@@ -141,3 +141,4 @@ for WANTED in "$@"; do
       echo "unknown preset $WANTED" >&2; exit 2 ;;
   esac
 done
+.venv/bin/python scripts/pin_presets.py  # the package pins every file of every preset (keras_gans/zoo/builtin_hashes.json)

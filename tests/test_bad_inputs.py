@@ -255,7 +255,112 @@ def write_cases():
     ]
 
 
-CASES = data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases() + write_cases()
+def _zoo_copy(c, name="mnist_classifier", edit=None, builtin=False):
+    """A copy of a shipped preset under `c.tmp` (in a `zoo/` root for `builtin=True`), then `edit(folder)`."""
+    import pathlib
+
+    root = c.tmp / ("zoo" if builtin else "mine")
+    folder = pathlib.Path(shutil.copytree(os.path.join(ROOT, "zoo", name), root / name))
+    if edit is not None:
+        edit(folder)
+    return str(folder)
+
+
+def _as_builtin(folder, call):
+    """Runs `call` with `folder`'s parent as a zoo folder (`$KERAS_GANS_ZOO`), as built-in presets are found."""
+    from unittest import mock
+
+    def run():
+        with mock.patch.dict(os.environ, {"KERAS_GANS_ZOO": os.path.dirname(folder)}):
+            return call()
+
+    return run
+
+
+def _edit_metadata(change):
+    def edit(folder):
+        import json
+
+        meta = json.loads((folder / "metadata.json").read_text())
+        change(meta, folder)
+        (folder / "metadata.json").write_text(json.dumps(meta))
+
+    return edit
+
+
+def _rehash(fname, content):
+    """Replaces `fname` and re-hashes it in metadata.json (what an attacker would do)."""
+    def change(meta, folder):
+        (folder / fname).write_bytes(content)
+        meta["files"][fname] = kg.zoo.sha256_file(folder / fname)
+
+    return _edit_metadata(change)
+
+
+def _archive_of(c, folder):
+    path = c.tmp / "preset.tar.gz"
+    with tarfile.open(path, "w:gz") as t:
+        t.add(folder, arcname=os.path.basename(folder))
+    return str(path)
+
+
+def zoo_integrity_cases():
+    config_edit = _rehash("config.json", b'{"class_name": "Sequential", "config": {"layers": []}}')
+    return [
+        ("local-archive-wrong-sha256", lambda c: (
+            lambda p=_archive_of(c, _zoo_copy(c)): kg.zoo.load(p, sha256="0" * 64), ValueError,
+            r"preset\.tar\.gz' has sha256 [0-9a-f]{64}, not the expected 0{64}.*Nothing was extracted")),
+        ("builtin-config-edited-metadata-rehashed", lambda c: (
+            _as_builtin(_zoo_copy(c, edit=config_edit, builtin=True), lambda: kg.zoo.load("mnist_classifier")),
+            ValueError, r"config\.json has sha256 [0-9a-f]{64}, not [0-9a-f]{64}, the hash the package pins for the "
+                        r"built-in preset 'mnist_classifier'")),
+        ("builtin-card-edited", lambda c: (
+            _as_builtin(_zoo_copy(c, edit=_edit_metadata(lambda m, f: m["metrics"]["test_accuracy"].update(value=1.0)),
+                                  builtin=True), lambda: kg.zoo.info("mnist_classifier")),
+            ValueError, r"metadata\.json has sha256 .* the package pins for the built-in preset 'mnist_classifier'")),
+        ("builtin-extra-file", lambda c: (
+            _as_builtin(_zoo_copy(c, edit=lambda f: (f / "hook.py").write_text("x"), builtin=True),
+                        lambda: kg.zoo.load("mnist_classifier")),
+            ValueError, r"unexpected file hook\.py: it is not part of the built-in preset 'mnist_classifier'")),
+        ("builtin-missing-file", lambda c: (
+            _as_builtin(_zoo_copy(c, edit=lambda f: (f / "README.md").unlink(), builtin=True),
+                        lambda: kg.zoo.load("mnist_classifier")),
+            FileNotFoundError, r"is missing README\.md")),
+        ("preset-extra-file", lambda c: (
+            lambda p=_zoo_copy(c, edit=lambda f: (f / "notes.txt").write_text("x")): kg.zoo.load(p), ValueError,
+            r"unexpected file notes\.txt: its metadata\.json does not list it")),
+        ("preset-metadata-not-json", lambda c: (
+            lambda p=_zoo_copy(c, edit=lambda f: (f / "metadata.json").write_text("{\"name\": ")): kg.zoo.load(p),
+            ValueError, r"metadata\.json is not valid JSON")),
+        ("preset-metadata-not-an-object", lambda c: (
+            lambda p=_zoo_copy(c, edit=lambda f: (f / "metadata.json").write_text("[1, 2]")): kg.zoo.info(p),
+            ValueError, r"metadata\.json must hold a JSON object; got a list")),
+        ("preset-metadata-without-contents", lambda c: (
+            lambda p=_zoo_copy(c, edit=_edit_metadata(lambda m, f: m.pop("contents"))): kg.zoo.load(p), ValueError,
+            r"metadata\.json has no 'contents' entry")),
+        ("preset-metadata-unknown-task", lambda c: (
+            lambda p=_zoo_copy(c, edit=_edit_metadata(lambda m, f: m.update(task="text"))): kg.zoo.load(p), ValueError,
+            r"metadata\.json: task must be one of .*got 'text'")),
+        ("preset-config-not-hashed", lambda c: (
+            lambda p=_zoo_copy(c, edit=_edit_metadata(lambda m, f: m["files"].pop("config.json"))): kg.zoo.load(p),
+            ValueError, r"metadata\.json lists no sha256 for config\.json")),
+        ("preset-metadata-file-outside-folder", lambda c: (
+            lambda p=_zoo_copy(c, edit=_edit_metadata(lambda m, f: m["files"].update({"../x": "0" * 64}))):
+            kg.zoo.load(p), ValueError, r"'files' lists '\.\./x', which is not a file of the preset folder")),
+        ("preset-metadata-bad-digest", lambda c: (
+            lambda p=_zoo_copy(c, edit=_edit_metadata(lambda m, f: m["files"].update({"README.md": "abc"}))):
+            kg.zoo.load(p), ValueError, r"the sha256 of README\.md must be 64 hexadecimal characters; got 'abc'")),
+        ("preset-config-not-json", lambda c: (
+            lambda p=_zoo_copy(c, edit=_rehash("config.json", b"{oops")): kg.zoo.load(p), ValueError,
+            r"config\.json is not valid JSON")),
+        ("preset-folder-wrong-sha256", lambda c: (
+            lambda p=_zoo_copy(c): kg.zoo.load(p, sha256="1" * 64), ValueError,
+            r"metadata\.json has sha256 [0-9a-f]{64}, not the expected 1{64}")),
+    ]
+
+
+CASES = (data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases() + write_cases()
+         + zoo_integrity_cases())
 
 
 # ---------------------------------------------------------------------------- test context
@@ -378,7 +483,7 @@ def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, mon
 
 def test_catalogue_size_and_coverage():
     groups = {"data": data_cases(), "models": model_cases(), "files": file_cases(), "zoo and hub": zoo_cases(),
-              "cli": cli_cases(), "writes": write_cases()}
+              "cli": cli_cases(), "writes": write_cases(), "zoo integrity": zoo_integrity_cases()}
     assert len(CASES) >= 30 and all(len(cases) >= 5 for cases in groups.values())
     assert len({c[0] for c in CASES}) == len(CASES)
 

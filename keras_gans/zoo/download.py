@@ -5,6 +5,16 @@ the cache, is checked against its sha256 there, and only then is renamed into pl
 failed download (HTTP error, no network, truncated body, wrong hash) therefore leaves no
 file, partial or otherwise, where a later call would find it.
 
+A cache slot only ever returns the content its name says:
+
+- `downloads/<sha256>-<name>`: a download whose sha256 was given and matched (re-hashed
+  each time it is reused);
+- `downloads/url-<sha256 of the whole URL>-<name>`: a download without a sha256, keyed by
+  its whole URL (two URLs ending in the same file name get two slots), with a warning that
+  its content is not verified;
+- `presets/<sha256>/`: an extracted archive, named by the sha256 of the archive's bytes,
+  computed (and compared with the claimed one, for local files too) before extraction.
+
 The cache is `$KERAS_GANS_CACHE` when set, else `~/.keras/keras_gans`.
 
 >>> from keras_gans.zoo import download
@@ -19,6 +29,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 import zipfile
 
 from keras_gans.utils.online import offline
@@ -77,8 +88,11 @@ def fetch(url, sha256=None, fname=None, subdir="downloads", force=False):
         url: an `http(s)://` or `file://` address.
         sha256: the expected hex sha256 of the file. With it, a cached copy is reused only if
             it matches, and a download that does not match raises `ValueError` and is deleted.
-            Without it the file is not verified (pass one for anything you did not make).
-        fname: file name in the cache (default: the URL's last path component).
+            Without it the file is not verified (a `UserWarning` says so; pass one for
+            anything you did not make) and is cached under a key of the whole URL.
+        fname: file name in the cache (default: the URL's last path component). Only a
+            suffix of the slot's name: the slot is keyed by the sha256, or by the whole URL
+            when there is none.
         subdir: folder inside the cache.
         force: download again even when a verified copy is cached.
 
@@ -98,11 +112,13 @@ def fetch(url, sha256=None, fname=None, subdir="downloads", force=False):
         raise ValueError(f"Cannot name the download of {url!r}; pass fname='something.tar.gz'.")
     folder = os.path.join(cache_dir(), subdir)
     os.makedirs(folder, exist_ok=True)
-    # Verified files are stored under their hash, so two URLs with the same name cannot collide.
-    final = os.path.join(folder, f"{sha256[:16]}-{fname}" if sha256 else fname)
+    if sha256:  # stored under its hash and re-hashed on reuse: only that content answers
+        final = os.path.join(folder, f"{sha256}-{fname}")
+    else:  # keyed by the whole URL, never its file name alone
+        final = os.path.join(folder, f"url-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:32]}-{fname}")
     if os.path.exists(final) and not force:
         if sha256 is None or sha256_file(final) == sha256:
-            return final
+            return _unverified(url, final) if sha256 is None else final
         os.remove(final)  # stale or tampered copy: fetch again
     check_reachable(url)
     if url.startswith("file://"):
@@ -127,7 +143,13 @@ def fetch(url, sha256=None, fname=None, subdir="downloads", force=False):
         os.replace(path, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return final
+    return _unverified(url, final) if sha256 is None else final
+
+
+def _unverified(url, path):
+    warnings.warn(f"{url} is used without a sha256, so its content is not verified (cached under a key of the whole "
+                  "URL). Pass sha256= for anything you did not make.", UserWarning, stacklevel=3)
+    return path
 
 
 def _translate(url, error):
@@ -147,22 +169,23 @@ def _translate(url, error):
 def extract(archive, sha256=None, subdir="presets"):
     """Unpacks a `.tar.gz`/`.tgz`/`.tar`/`.zip` into the cache (atomically) and returns the folder.
 
-    An archive holding a single top-level folder yields that folder. Members with absolute
-    paths or `..` are refused.
+    The archive's sha256 is always computed; with `sha256` given it must match (`ValueError`
+    otherwise, before anything is extracted). The folder is named by that digest alone, so a
+    cached folder is only ever the content of the archive whose hash names it. An archive
+    holding a single top-level folder yields that folder. Members with absolute paths or `..`
+    are refused.
     """
-    sha256 = sha256 or sha256_file(archive)
-    base = os.path.basename(archive)
-    for ext in (".tar.gz", ".tgz", ".tar", ".zip"):
-        if base.endswith(ext):
-            base = base[: -len(ext)]
-            break
-    else:
+    archive = os.fspath(archive)
+    expected = _check_sha256(sha256)
+    if not archive.endswith((".tar.gz", ".tgz", ".tar", ".zip")):
         raise ValueError(f"{archive!r} is not a .tar.gz, .tgz, .tar or .zip archive.")
+    digest = sha256_file(archive)
+    if expected is not None and digest != expected:
+        raise ValueError(f"{archive!r} has sha256 {digest}, not the expected {expected}: it is corrupted or was "
+                         "replaced. Nothing was extracted or cached; check the file and the hash.")
     folder = os.path.join(cache_dir(), subdir)
     os.makedirs(folder, exist_ok=True)
-    if base.startswith(sha256[:16] + "-"):  # names given by fetch()
-        base = base[17:]
-    final = os.path.join(folder, f"{base}-{sha256[:16]}")
+    final = os.path.join(folder, digest)
     if not os.path.isdir(final):
         tmp = tempfile.mkdtemp(prefix=".extract-", dir=folder)
         try:

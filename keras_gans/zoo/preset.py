@@ -9,9 +9,19 @@ A preset is a folder in the keras-hub layout:
     README.md           the model card, written from metadata.json
     samples.png         a grid of samples (seed 0) for generators
 
-`load` checks the sha256 of `config.json` and `model.weights.h5` against `metadata.json`
-before building anything. This module holds the format and reads presets; writing one
-(:func:`~keras_gans.zoo.publish.publish`) and its model card live in :mod:`keras_gans.zoo.publish`.
+What `load` checks before building anything (:func:`verify`):
+
+- a built-in preset (a pinned name in one of the zoo folders, :mod:`keras_gans.zoo.registry`):
+  the folder holds exactly the files the package pins, `metadata.json` included, each with its
+  pinned sha256;
+- any other folder: `metadata.json` is well formed and lists a sha256 for `config.json`,
+  `model.weights.h5` and every other file of the folder; the folder holds exactly those files
+  plus `metadata.json`, each with its listed sha256. `metadata.json` itself is only covered when
+  you pass `sha256=` (the sha256 of the folder's `metadata.json`), or by the archive's sha256
+  when the folder came from a hash-checked archive.
+
+This module holds the format and reads presets; writing one (:func:`~keras_gans.zoo.publish.publish`)
+and its model card live in :mod:`keras_gans.zoo.publish`.
 """
 import json
 import os
@@ -24,11 +34,16 @@ README_FILE = "README.md"
 SAMPLES_FILE = "samples.png"
 CONTENTS = ("gan", "generator", "model")
 TASKS = ("noise_to_image", "image_to_image", "image_to_label")
+REQUIRED_KEYS = ("name", "model", "contents", "task", "files", "inputs", "resolution", "parameter_count", "metrics")
 
 
 # ---------------------------------------------------------------------------------------- load
 def resolve(name_or_path_or_url, sha256=None):
-    """The local preset folder for a name, a folder, or a URL of a preset archive (downloaded)."""
+    """The local preset folder for a name, a folder, or a URL of a preset archive (downloaded).
+
+    `sha256` is that of the archive for URLs and archives, and that of `metadata.json` for a
+    folder or a built-in name (which then pins every file, since metadata.json hashes them).
+    """
     from keras_gans.zoo import download, registry
 
     ref = os.fspath(name_or_path_or_url)
@@ -39,15 +54,18 @@ def resolve(name_or_path_or_url, sha256=None):
         if not os.path.isfile(os.path.join(ref, METADATA_FILE)):
             raise FileNotFoundError(f"{ref!r} is a folder but not a preset (no {METADATA_FILE}). "
                                     "Pass a folder written by keras_gans.zoo.publish().")
-        return os.path.abspath(ref)
+        return _check_metadata_hash(os.path.abspath(ref), sha256)
     if os.path.isfile(ref) and ref.endswith((".tar.gz", ".tgz", ".tar", ".zip")):
         return download.extract(ref, sha256=sha256)
     builtins = registry.builtin_presets()
     if ref in builtins:
-        return builtins[ref]
+        return _check_metadata_hash(builtins[ref], sha256)
     remote = registry.remote_presets()
     if ref in remote:
         entry = remote[ref]
+        if sha256 is not None and download._check_sha256(sha256) != entry["sha256"]:  # noqa: SLF001
+            raise ValueError(f"sha256={sha256!r} differs from the sha256 registered for the remote preset {ref!r} "
+                             f"({entry['sha256']}). Drop sha256= or register the preset again.")
         archive = download.fetch(entry["url"], sha256=entry["sha256"], fname=f"{ref}.tar.gz"
                                  if entry["url"].endswith((".tar.gz", ".tgz")) else None)
         return download.extract(archive, sha256=entry["sha256"])
@@ -58,25 +76,109 @@ def resolve(name_or_path_or_url, sha256=None):
                    f"(see keras_gans.zoo.list()).")
 
 
+def _check_metadata_hash(folder, sha256):
+    from keras_gans.zoo.download import _check_sha256, sha256_file
+
+    expected = _check_sha256(sha256)
+    if expected is not None:
+        path = os.path.join(folder, METADATA_FILE)
+        got = sha256_file(path)
+        if got != expected:
+            raise ValueError(f"{path} has sha256 {got}, not the expected {expected}: the preset is not the one you "
+                             "pinned (edited or replaced). Re-download or re-publish it, or check the hash.")
+    return folder
+
+
 def read_metadata(folder):
-    with open(os.path.join(folder, METADATA_FILE)) as f:
-        return json.load(f)
+    """The preset's `metadata.json` as a dict; `ValueError` naming the file when it is malformed."""
+    from keras_gans.zoo.download import _check_sha256
+
+    path = os.path.join(folder, METADATA_FILE)
+    try:
+        with open(path, encoding="utf-8") as f:
+            metadata = json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"The preset {folder!r} is missing {METADATA_FILE}. Re-download or re-publish it.") \
+            from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path} is not valid JSON ({e}): the preset is corrupted or was edited. Re-download or "
+                         "re-publish it.") from None
+    if not isinstance(metadata, dict):
+        raise ValueError(f"{path} must hold a JSON object; got a {type(metadata).__name__}. Re-download or "
+                         "re-publish the preset.")
+    missing = [k for k in REQUIRED_KEYS if k not in metadata]
+    if missing:
+        raise ValueError(f"{path} has no {missing[0]!r} entry (a preset's metadata needs {list(REQUIRED_KEYS)}). "
+                         "Re-download or re-publish the preset.")
+    for key, allowed in (("contents", CONTENTS), ("task", TASKS)):
+        if metadata[key] not in allowed:
+            raise ValueError(f"{path}: {key} must be one of {allowed}; got {metadata[key]!r}. Re-download or "
+                             "re-publish the preset.")
+    if metadata["task"] == "noise_to_image" and not isinstance(metadata.get("latent_dim"), int):
+        raise ValueError(f"{path}: a noise_to_image preset needs an integer 'latent_dim'; got "
+                         f"{metadata.get('latent_dim')!r}. Re-download or re-publish the preset.")
+    files = metadata["files"]
+    if not isinstance(files, dict):
+        raise ValueError(f"{path}: 'files' must map file names to sha256s; got a {type(files).__name__}. "
+                         "Re-download or re-publish the preset.")
+    for fname, digest in files.items():
+        if not isinstance(fname, str) or fname in ("", ".", "..", METADATA_FILE) or "/" in fname or "\\" in fname:
+            raise ValueError(f"{path}: 'files' lists {fname!r}, which is not a file of the preset folder. "
+                             "Re-download or re-publish the preset.")
+        try:
+            _check_sha256(digest)
+        except ValueError:
+            raise ValueError(f"{path}: the sha256 of {fname} must be 64 hexadecimal characters; got {digest!r}. "
+                             "Re-download or re-publish the preset.") from None
+    return metadata
 
 
 def verify(folder, metadata=None):
-    """Checks every file listed in `metadata.json` against its sha256; raises `ValueError` on a mismatch."""
+    """Checks a preset folder before anything is built from it; returns its metadata.
+
+    A built-in preset must hold exactly the files the package pins (`metadata.json` included),
+    with the pinned sha256s. Any other folder must hold exactly the files its `metadata.json`
+    lists (with at least `config.json` and `model.weights.h5`) plus `metadata.json`, each with
+    its listed sha256. Raises `FileNotFoundError` for a missing file and `ValueError` for an
+    extra file, a mismatch or malformed metadata, naming the file.
+    """
+    from keras_gans.zoo import registry
     from keras_gans.zoo.download import sha256_file
 
-    metadata = metadata or read_metadata(folder)
-    for fname, expected in metadata.get("files", {}).items():
-        path = os.path.join(folder, fname)
-        if not os.path.exists(path):
+    pinned = registry.pinned_files(folder)
+    if pinned is not None:
+        name, expected = pinned
+        mismatch = ("{path} has sha256 {got}, not {digest}, the hash the package pins for the built-in preset "
+                    f"{name!r} (keras_gans/zoo/builtin_hashes.json): the preset was edited or corrupted. Restore the "
+                    "folder (git checkout zoo/ or reinstall keras-gans); for a preset of your own, use another name.")
+        extra_fix = f"it is not part of the built-in preset {name!r}. Remove it"
+    else:
+        metadata = metadata or read_metadata(folder)
+        expected = dict(metadata["files"])
+        for required in (CONFIG_FILE, WEIGHTS_FILE):
+            if required not in expected:
+                raise ValueError(f"{os.path.join(folder, METADATA_FILE)} lists no sha256 for {required}, so it cannot "
+                                 "be checked. Re-publish the preset with keras_gans.zoo.publish().")
+        expected[METADATA_FILE] = None  # read below; covered only by sha256= or the archive's hash
+        mismatch = ("{path} has sha256 {got}, but " + METADATA_FILE + " says {digest}: the preset is corrupted or "
+                    "was edited. Re-download or re-publish it.")
+        extra_fix = f"its {METADATA_FILE} does not list it (a preset holds only hashed files). Remove it or re-publish"
+    present = set(os.listdir(folder))
+    for fname in sorted(expected):
+        if fname not in present:
             raise FileNotFoundError(f"The preset {folder!r} is missing {fname}. Re-download or re-publish it.")
+    for fname in sorted(present - set(expected)):
+        raise ValueError(f"The preset {folder!r} holds an unexpected file {fname}: {extra_fix}.")
+    for fname, digest in sorted(expected.items()):
+        path = os.path.join(folder, fname)
+        if not os.path.isfile(path):
+            raise ValueError(f"{path} is not a regular file. Re-download or re-publish the preset.")
+        if digest is None:
+            continue
         got = sha256_file(path)
-        if got != expected:
-            raise ValueError(f"{path} has sha256 {got}, but metadata.json says {expected}: the preset is corrupted "
-                             "or was edited. Re-download or re-publish it.")
-    return metadata
+        if got != digest:
+            raise ValueError(mismatch.format(path=path, got=got, digest=digest))
+    return metadata if pinned is None else read_metadata(folder)
 
 
 def load(name_or_path_or_url, part=None, sha256=None, check=True):
@@ -90,8 +192,12 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
             `"gan"`: the whole GAN (presets that store it), with `generate()` and `fit()`;
             any other network attribute of the GAN (`"discriminator"`, `"classifier"`, ...);
             `"model"`/`"classifier"` for presets that store a plain model.
-        sha256: the expected sha256 of a downloaded archive (URLs only).
-        check: verify the files against the sha256s in `metadata.json` (default).
+        sha256: the expected sha256 of the archive (URLs and archive files), or of the folder's
+            `metadata.json` (folders and built-in names; it pins every file, since metadata.json
+            hashes them all). A mismatch raises `ValueError` and nothing is cached.
+        check: verify the files (default; see :func:`verify`): a built-in preset against the
+            hashes the package pins, a folder of your own against its `metadata.json`.
+            `check=False` skips the hashing; the files are then trusted as they are.
 
     Example:
 
@@ -107,17 +213,22 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
 
     keras_gans.import_all()  # registers the package's classes (the `keras-gans` command imports them lazily)
     folder = resolve(name_or_path_or_url, sha256=sha256)
-    metadata = read_metadata(folder)
-    if check:
-        verify(folder, metadata)
+    metadata = verify(folder) if check else read_metadata(folder)
     contents = metadata["contents"]
     available = _parts(metadata)
     part = part or available[0]
     if contents != "gan" and part not in available:
         raise KeyError(f"The preset {metadata['name']!r} stores only a {contents} ({metadata['model']}), so it has no "
                        f"part {part!r}. Choose one of {available}.")
-    with open(os.path.join(folder, CONFIG_FILE)) as f:
-        config = json.load(f)
+    config_path = os.path.join(folder, CONFIG_FILE)
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            config = json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"The preset {folder!r} is missing {CONFIG_FILE}. Re-download or re-publish it.") \
+            from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{config_path} is not valid JSON ({e}). Re-download or re-publish the preset.") from None
     try:
         model = keras.saving.deserialize_keras_object(config)
     except Exception as e:
@@ -148,9 +259,39 @@ def _parts(metadata):
 def info(name_or_path_or_url):
     """The card of a preset: its `metadata.json` as a dict (plus `path`), without building the model."""
     folder = resolve(name_or_path_or_url)
-    metadata = read_metadata(folder)
+    metadata = _read_checked_metadata(folder)
     metadata["path"] = folder
     return metadata
+
+
+def _read_checked_metadata(folder):
+    """`read_metadata`, after checking a built-in preset's metadata.json against its pinned hash (a card
+    cannot be edited either); the other files are checked by `load`."""
+    from keras_gans.zoo import registry
+
+    pinned = registry.pinned_files(folder)
+    if pinned is not None:
+        name, hashes = pinned
+        if METADATA_FILE not in hashes:
+            raise ValueError(f"keras_gans/zoo/builtin_hashes.json pins no {METADATA_FILE} for {name!r}. Reinstall "
+                             "keras-gans.")
+        _check_pinned_metadata(folder, name, hashes[METADATA_FILE])
+    return read_metadata(folder)
+
+
+def _check_pinned_metadata(folder, name, digest):
+    from keras_gans.zoo.download import sha256_file
+
+    path = os.path.join(folder, METADATA_FILE)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"The preset {folder!r} is missing {METADATA_FILE}. Restore it (git checkout zoo/ or "
+                                "reinstall keras-gans).")
+    got = sha256_file(path)
+    if got != digest:
+        raise ValueError(f"{path} has sha256 {got}, not {digest}, the hash the package pins for the built-in preset "
+                         f"{name!r} (keras_gans/zoo/builtin_hashes.json): the preset was edited or corrupted. Restore "
+                         "the folder (git checkout zoo/ or reinstall keras-gans); for a preset of your own, use "
+                         "another name.")
 
 
 def list_presets():
@@ -166,7 +307,7 @@ def list_presets():
 
     rows = []
     for name, folder in registry.builtin_presets().items():
-        m = read_metadata(folder)
+        m = _read_checked_metadata(folder)
         head = m.get("headline_metric")
         metric = f"{head}={m['metrics'][head]['value']:.4g}" if head else None
         rows.append({"name": name, "model": m["model"], "dataset": m.get("dataset"),

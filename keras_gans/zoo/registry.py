@@ -11,11 +11,19 @@ A preset name resolves, in this order, to:
    load the presets by URL;
 3. a remote entry (URL + sha256 of a preset archive), from `keras_gans/zoo/remote.json` or
    added at run time with :func:`register_remote`; it is downloaded into the cache once.
+
+The built-in presets are pinned: `keras_gans/zoo/builtin_hashes.json`, shipped inside the
+package, lists `{name: {file: sha256}}` for every file of every folder in `zoo/` (metadata.json
+included). A folder `NAME` in one of :func:`zoo_dirs` whose name is pinned must hold exactly
+those files with exactly those hashes (:func:`pinned_files`), so editing `config.json` and
+re-hashing it in `metadata.json` is caught. `scripts/pin_presets.py` rewrites the pins after
+the presets are re-published.
 """
 import json
 import os
 
 _REMOTE = {}
+PINS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "builtin_hashes.json")
 
 
 def zoo_dirs():
@@ -35,6 +43,32 @@ def builtin_presets():
             if name not in found and os.path.isfile(os.path.join(folder, "metadata.json")):
                 found[name] = folder
     return found
+
+
+def pinned_presets():
+    """`{name: {file: sha256}}` of the built-in presets, from the package's `builtin_hashes.json`."""
+    if not os.path.exists(PINS_FILE):
+        return {}
+    with open(PINS_FILE) as f:
+        return json.load(f)
+
+
+def pinned_files(folder):
+    """`(name, {file: sha256})` when `folder` is a built-in preset folder (a pinned name in one of
+    :func:`zoo_dirs`), else None (a user's own folder, checked against its own metadata.json)."""
+    real = os.path.realpath(folder)
+    parent, name = os.path.split(real)
+    pins = pinned_presets()
+    if name in pins and any(os.path.realpath(root) == parent for root in zoo_dirs()):
+        return name, pins[name]
+    return None
+
+
+def pin_folder(folder):
+    """`{file: sha256}` of every entry of a preset folder (what `builtin_hashes.json` records)."""
+    from keras_gans.zoo.download import sha256_file
+
+    return {f: sha256_file(os.path.join(folder, f)) for f in sorted(os.listdir(folder))}
 
 
 def _packaged_remote():
