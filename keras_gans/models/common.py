@@ -68,6 +68,44 @@ def check_images(x, expected):
         _check_range(x)
 
 
+def check_not_empty(dataset):
+    """A `ValueError` for a `tf.data.Dataset` that yields no batch (Keras' fit would end in a bare `StopIteration`).
+
+    Names the batch size when the batches have a fixed one (`drop_remainder=True` drops the only, incomplete
+    batch of data smaller than a batch) and the number of elements when the dataset knows it.
+    """
+    known = int(dataset.cardinality())  # a number, INFINITE (-1) or UNKNOWN (-2, e.g. after filter)
+    if known > 0 or known == tf.data.INFINITE_CARDINALITY:
+        return
+    if known == tf.data.UNKNOWN_CARDINALITY and next(iter(dataset.take(1)), None) is not None:
+        return
+    spec = unpack_images(dataset.element_spec)
+    batch = spec.shape[0] if isinstance(spec, tf.TensorSpec) and spec.shape.rank else None
+    if batch is not None:
+        unbatched = _source_size(dataset)
+        have = f"{unbatched} images" if unbatched is not None else "fewer images than that"
+        raise ValueError(
+            f"The dataset yields no batch: its batches hold {batch} images (drop_remainder=True) but it has {have}. "
+            f"Use a batch_size of at most the number of images, or drop_remainder=False."
+        )
+    raise ValueError("The dataset is empty (it yields no batch): pass a dataset with at least one batch of images.")
+
+
+def _source_size(dataset):
+    """The number of elements that the batching step under `dataset` reads, when tf.data knows it, else None."""
+    d = dataset
+    try:
+        while d is not None:
+            if type(d).__name__ in ("_BatchDataset", "_ParallelBatchDataset"):
+                n = int(d._input_dataset.cardinality())
+                return n if n >= 0 else None
+            inputs = d._inputs()  # private tf.data API: the datasets a transformation reads
+            d = inputs[0] if inputs else None
+    except Exception:  # pragma: no cover - another tf.data version: say less
+        return None
+    return None
+
+
 def _check_shape(got, expected):
     if tuple(got) != tuple(expected) and None not in got:
         raise ValueError(
