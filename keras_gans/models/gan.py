@@ -18,8 +18,8 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
-from keras_gans.models.common import (check_images, check_not_empty, deserialize_networks, run_network,
-                                      unpack_images)
+from keras_gans.models.common import (check_images, check_not_empty, check_result_memory, deserialize_networks,
+                                      run_network, unpack_images)
 from keras_gans.models.resumable import ResumableMixin
 from keras_gans.networks.inputs import latent_size, single_input
 from keras_gans.utils.images import check_output, format_output
@@ -353,6 +353,8 @@ class GAN(ResumableMixin, keras.Model):
         check_output(output)
         if z is None and int(n) < 0:
             raise ValueError(f"n (the number of images) must be ≥ 0; got {n}.")
+        check_result_memory(self.sampling_generator, n if z is None else len(z),
+                            f"generate({n})" if z is None else f"generate(z=<{len(z)} vectors>)")  # before z
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")
