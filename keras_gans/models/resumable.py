@@ -81,12 +81,16 @@ class ResumableMixin:
     # ------------------------------------------------------------------ saving: atomic, with the seed states
     def save(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save`, written to a temporary file and renamed (atomic); refuses NaN/Inf weights."""
+        check_extension(filepath, ".keras", "a GAN is saved as a .keras file (the legacy .h5 format cannot hold its "
+                        "networks, optimizers and seeds): use e.g. 'model.keras', or save_weights('model.weights.h5')")
         check_finite_weights(self, filepath)
         with atomic_path(filepath) as tmp:
             super().save(tmp, overwrite=True, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save_weights`, written to a temporary file and renamed (atomic); refuses NaN/Inf weights."""
+        check_extension(filepath, ".weights.h5", "Keras weights files end in .weights.h5: use e.g. 'model.weights.h5' "
+                        "(or save('model.keras') for the whole model)")
         check_finite_weights(self, filepath)
         with atomic_path(filepath) as tmp:
             super().save_weights(tmp, overwrite=True, **kwargs)
@@ -195,6 +199,12 @@ class FiniteLossGuard(keras.callbacks.Callback):
                 "callback could save this state. Check the data for NaN/Inf images (in any batch, not only the "
                 "first), or lower the learning rate."
             )
+
+
+def check_extension(filepath, extension, fix):
+    """A `ValueError` naming `filepath` and `fix` unless it ends in `extension` (before Keras sees a temporary name)."""
+    if not os.fspath(filepath).endswith(extension):
+        raise ValueError(f"Cannot save {os.fspath(filepath)!r}: {fix}.")
 
 
 def check_finite_weights(model, filepath):
