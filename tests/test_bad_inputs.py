@@ -359,8 +359,47 @@ def zoo_integrity_cases():
     ]
 
 
+def data_anywhere_cases():
+    """Bad data in any batch, empty data, batches larger than the data, huge results, wrong save extensions."""
+    def poisoned(c, batch=5):  # a NaN image in batch `batch` of 4 (the first batch is clean: fit's check passes)
+        x = np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 1)).astype("float32")
+        x[4 * (batch - 1) + 1, 2, 2, 0] = np.nan
+        return tf.data.Dataset.from_tensor_slices(x).batch(4)
+
+    return [
+        ("fit-nan-in-batch-5", lambda c: (lambda m=c.fresh_gan(), d=poisoned(c): m.fit(d, epochs=2, verbose=0),
+                                          ValueError, r"Training diverged: d_loss = nan.* at epoch 1, step 5\.")),
+        ("fit-inf-in-batch-3-with-backup", lambda c: (
+            lambda m=c.fresh_gan(), d=poisoned(c, 3).map(lambda x: tf.where(tf.math.is_nan(x), np.inf, x)):
+            m.fit(d, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(str(c.tmp / "bk"), save_freq=100)]),
+            ValueError, r"Training diverged: d_loss = (nan|inf).* at epoch 1, step 3\. Stopped before any callback could save")),
+        ("fit-empty-dataset", lambda c: (
+            lambda: c.gan.fit(tf.data.Dataset.from_tensor_slices(_images((0, 8, 8, 1))).batch(2), verbose=0),
+            ValueError, r"The dataset is empty \(it yields no batch\)")),
+        ("fit-batch-larger-than-data", lambda c: (
+            lambda: c.gan.fit(tf.data.Dataset.from_tensor_slices(_images((10, 8, 8, 1))).batch(64, drop_remainder=True),
+                              verbose=0),
+            ValueError, r"batches hold 64 images \(drop_remainder=True\) but it has 10 images")),
+        ("load-batch-larger-than-data", lambda c: (lambda: kg.data.load("mnist-5k", split="test", batch_size=501),
+                                                   ValueError, r"batch_size=501 is larger than the dataset \(500 images\)")),
+        ("generate-huge-n", lambda c: (lambda: c.gan.generate(10**11), ValueError,
+                                       r"generate\(100000000000\) needs about 25\.6 TB .* of memory available")),
+        ("save-h5", lambda c: (lambda: c.gan.save(str(c.tmp / "m.h5")), ValueError,
+                               r"Cannot save .*m\.h5': a GAN is saved as a \.keras file.*'model\.keras'")),
+        ("save-weights-without-weights-h5", lambda c: (lambda: c.gan.save_weights(str(c.tmp / "w.h5")), ValueError,
+                                                       r"end in \.weights\.h5: use e\.g\. 'model\.weights\.h5'")),
+        ("save-nan-weights", lambda c: (lambda m=c.nan_gan(): m.save(str(c.tmp / "m.keras")), ValueError,
+                                        r"Not saving .*m\.keras': the weights .* are NaN/Inf")),
+        ("cli-sample-huge-n", lambda c: (_cli("sample", c.model_file(), "-n", str(10**11), "-o", str(c.tmp / "g.png")),
+                                         SystemExit, None, r"error: generate\(100000000000\) needs about 25\.6 TB")),
+        ("cli-train-batch-larger-than-data", lambda c: (
+            _cli("train", "dcgan", "--dataset", "digits", "--batch-size", "5000", "--out", str(c.tmp / "o")),
+            SystemExit, None, r"batch_size=5000 is larger than the dataset \(1618 images\)")),
+    ]
+
+
 CASES = (data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases() + write_cases()
-         + zoo_integrity_cases())
+         + zoo_integrity_cases() + data_anywhere_cases())
 
 
 # ---------------------------------------------------------------------------- test context
@@ -379,6 +418,23 @@ class Context:
         for name, content in files.items():
             (path / name).write_bytes(content)
         return str(path)
+
+    def fresh_gan(self):
+        keras.utils.set_random_seed(0)
+        model = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0)
+        model.compile()
+        return model
+
+    def nan_gan(self):
+        model = self.fresh_gan()
+        w = model.generator.trainable_variables[0]
+        w.assign(tf.fill(w.shape, float("nan")))
+        return model
+
+    def model_file(self):
+        path = str(self.tmp / "m.keras")
+        self.gan.save(path)
+        return path
 
     def shared_optimizer(self):
         opt = keras.optimizers.Adam()
@@ -483,7 +539,8 @@ def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, mon
 
 def test_catalogue_size_and_coverage():
     groups = {"data": data_cases(), "models": model_cases(), "files": file_cases(), "zoo and hub": zoo_cases(),
-              "cli": cli_cases(), "writes": write_cases(), "zoo integrity": zoo_integrity_cases()}
+              "cli": cli_cases(), "writes": write_cases(), "zoo integrity": zoo_integrity_cases(),
+              "data anywhere": data_anywhere_cases()}
     assert len(CASES) >= 30 and all(len(cases) >= 5 for cases in groups.values())
     assert len({c[0] for c in CASES}) == len(CASES)
 

@@ -33,9 +33,9 @@ import warnings
 import keras
 import numpy as np
 
+# One class for both guards: every GAN's light FiniteLossGuard (models layer) and this one raise it.
+from keras_gans.models.resumable import DivergenceError
 
-class DivergenceError(ValueError):
-    """Training produced NaN or Inf; raised by :class:`DivergenceGuard` before anything is saved."""
 
 
 class DivergenceWarning(UserWarning):
@@ -85,6 +85,8 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     #: Read by :meth:`keras_gans.models.GAN.fit`, which moves this callback to the front of the list.
     runs_first = True
+    #: Read by :meth:`keras_gans.models.GAN.fit`, which then adds no FiniteLossGuard of its own.
+    stops_on_non_finite = True
 
     def __init__(self, check_weights=True, d_loss_floor=0.05, d_loss_patience=200, grad_norm_limit=100.0,
                  g_loss_window=100, g_rise_windows=4, g_rise_min=0.1, monitor=None):

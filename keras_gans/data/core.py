@@ -229,15 +229,20 @@ def make_pipeline(source, batch_size, with_labels=False, image_size=None, channe
     """
     if isinstance(source, tf.data.Dataset):
         ds = source
-        n = None
+        n = int(source.cardinality())  # a folder's or TFDS split's size when tf.data knows it, else < 0
     else:
         images, labels = source
-        if len(images) == 0:
-            raise ValueError("The dataset is empty.")
         n = len(images)
         ds = tf.data.Dataset.from_tensor_slices((images, labels))
         # Small in-memory data: shuffle the whole set every epoch.
-        shuffle_buffer = n
+        shuffle_buffer = max(n, 1)
+    if n == 0:
+        raise ValueError("The dataset is empty (0 images): pass a dataset name, split or folder that has images.")
+    if n > 0 and batch_size > n and drop_remainder and not repeat:
+        raise ValueError(
+            f"batch_size={batch_size} is larger than the dataset ({n} images), so no full batch remains "
+            f"(drop_remainder=True). Use batch_size <= {n}, drop_remainder=False, or repeat=True."
+        )
     if shuffle:
         ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if repeat:

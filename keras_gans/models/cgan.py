@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models.common import check_result_memory
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
 from keras_gans.training.tricks import TricksMixin
@@ -201,6 +202,7 @@ class CGAN(TricksMixin, GAN):
         check_output(output)
         if n is None:
             n = len(z) if z is not None else (np.size(labels) if labels is not None and np.ndim(labels) else 16)
+        check_result_memory(self.sampling_generator, n, f"generate({n})")  # before the labels and z
         if labels is None:
             labels = np.arange(int(n)) % self.num_classes
         labels = self.check_labels(labels, n)

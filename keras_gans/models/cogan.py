@@ -4,7 +4,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans.export import check_format, export_generator
-from keras_gans.models.common import run_network
+from keras_gans.models.common import check_result_memory, run_network
 from keras_gans.models.multi_network import MultiNetworkGAN
 from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators
 from keras_gans.utils.images import format_output
@@ -95,6 +95,8 @@ class CoGAN(MultiNetworkGAN):
     # ------------------------------------------------------------------ sampling
     def generate_pair(self, n=16, seed=None, z=None, batch_size=256):
         """`(images_a, images_b)`: a corresponding pair for each of `n` latent vectors (float32 in [-1, 1])."""
+        check_result_memory(self.generator_a, 2 * (n if z is None else len(z)), 
+                            f"generate({n if z is None else len(z)}) (two domains)")
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")

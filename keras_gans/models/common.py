@@ -5,6 +5,8 @@
 >>> run_network(net, np.zeros((5, 2), "float32"), batch_size=2).shape
 (5, 3)
 """
+import os
+
 import numpy as np
 import keras
 import tensorflow as tf
@@ -24,16 +26,87 @@ def run_network(network, inputs, batch_size=256):
     """`network(inputs, training=False)` on numpy inputs in batches of `batch_size`, as one numpy array.
 
     `inputs` is an array, or a list of arrays for a network with several inputs (CGAN's `[z, labels]`).
-    Models sample (`run_generator`) and translate through it.
+    Models sample (`run_generator`) and translate through it. The result is allocated once, after the
+    first batch, and filled batch by batch, so a large call peaks near the size of its result; a result
+    larger than the memory available is refused first (:func:`check_memory`).
     """
     arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    outputs = []
-    for start in range(0, len(arrays[0]), batch_size):
+    n = len(arrays[0])
+    result = None
+    for start in range(0, n, batch_size):
         chunk = [a[start:start + batch_size] for a in arrays]
-        outputs.append(ops.convert_to_numpy(network(chunk[0] if len(chunk) == 1 else chunk, training=False)))
-    if not outputs:
+        out = ops.convert_to_numpy(network(chunk[0] if len(chunk) == 1 else chunk, training=False))
+        if result is None:
+            check_memory(n, out.shape[1:], f"Running {network.name} on {n} inputs", out.dtype.itemsize)
+            result = np.empty((n,) + out.shape[1:], out.dtype)
+        result[start:start + len(out)] = out
+    if result is None:
         return np.zeros((0,) + tuple(network.output_shape[1:]), "float32")
-    return np.concatenate(outputs, axis=0)
+    return result
+
+
+def available_memory():
+    """Bytes of memory this process can still take (psutil, else /proc/meminfo and the cgroup limit), or None."""
+    try:
+        import psutil
+
+        free = int(psutil.virtual_memory().available)
+    except Exception:  # psutil is optional
+        free = None
+        try:
+            with open("/proc/meminfo") as f:
+                free = next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
+        except (OSError, ValueError, StopIteration):
+            try:
+                free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+            except (ValueError, OSError, AttributeError):
+                pass
+    try:  # a container's limit (cgroup v2)
+        with open("/sys/fs/cgroup/memory.max") as f:
+            limit = f.read().strip()
+        with open("/sys/fs/cgroup/memory.current") as f:
+            used = int(f.read().strip())
+        if limit != "max":
+            free = int(limit) - used if free is None else min(free, int(limit) - used)
+    except (OSError, ValueError):
+        pass
+    return free
+
+
+def _bytes(n):
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1000 or unit == "PB":
+            return f"{n:.3g} {unit}" if unit != "bytes" else f"{int(n)} bytes"
+        n /= 1000
+    return f"{n} bytes"  # pragma: no cover
+
+
+def check_memory(n, item_shape, what, itemsize=4):
+    """A `ValueError` with the estimate when `n` items of `item_shape` (`itemsize` bytes each value) would not fit
+    in the memory available (:func:`available_memory`); nothing when they fit or the memory is unknown.
+
+    `generate(n)` calls it with the image shape (n × H × W × C × 4 bytes) before it draws the latent vectors.
+    """
+    shape = tuple(int(d) for d in item_shape)
+    per_item = int(itemsize) * int(np.prod(shape, dtype=np.int64))
+    need = int(n) * per_item
+    free = available_memory()
+    if free is None or need <= free:
+        return
+    fits = max(free // max(per_item, 1), 0)
+    dims = " × ".join(str(d) for d in shape)
+    raise ValueError(
+        f"{what} needs about {_bytes(need)} for its result ({int(n):,} × {dims} × {itemsize} bytes), more than the "
+        f"{_bytes(max(free, 0))} of memory available. Ask for at most {fits:,} images per call, in a loop that writes "
+        "each part to disk."
+    )
+
+
+def check_result_memory(network, n, what):
+    """:func:`check_memory` for `n` outputs of `network` when its output shape is known (else nothing)."""
+    shape = getattr(network, "output_shape", None)
+    if isinstance(shape, tuple) and len(shape) > 1 and all(isinstance(d, int) for d in shape[1:]):
+        check_memory(n, shape[1:], what)
 
 
 def deserialize_networks(config, keys):
@@ -66,6 +139,44 @@ def check_images(x, expected):
         _check_shape(tuple(x.shape[1:]), expected)
         _check_dtype(tf.as_dtype(x.dtype))
         _check_range(x)
+
+
+def check_not_empty(dataset):
+    """A `ValueError` for a `tf.data.Dataset` that yields no batch (Keras' fit would end in a bare `StopIteration`).
+
+    Names the batch size when the batches have a fixed one (`drop_remainder=True` drops the only, incomplete
+    batch of data smaller than a batch) and the number of elements when the dataset knows it.
+    """
+    known = int(dataset.cardinality())  # a number, INFINITE (-1) or UNKNOWN (-2, e.g. after filter)
+    if known > 0 or known == tf.data.INFINITE_CARDINALITY:
+        return
+    if known == tf.data.UNKNOWN_CARDINALITY and next(iter(dataset.take(1)), None) is not None:
+        return
+    spec = unpack_images(dataset.element_spec)
+    batch = spec.shape[0] if isinstance(spec, tf.TensorSpec) and spec.shape.rank else None
+    if batch is not None:
+        unbatched = _source_size(dataset)
+        have = f"{unbatched} images" if unbatched is not None else "fewer images than that"
+        raise ValueError(
+            f"The dataset yields no batch: its batches hold {batch} images (drop_remainder=True) but it has {have}. "
+            f"Use a batch_size of at most the number of images, or drop_remainder=False."
+        )
+    raise ValueError("The dataset is empty (it yields no batch): pass a dataset with at least one batch of images.")
+
+
+def _source_size(dataset):
+    """The number of elements that the batching step under `dataset` reads, when tf.data knows it, else None."""
+    d = dataset
+    try:
+        while d is not None:
+            if type(d).__name__ in ("_BatchDataset", "_ParallelBatchDataset"):
+                n = int(d._input_dataset.cardinality())
+                return n if n >= 0 else None
+            inputs = d._inputs()  # private tf.data API: the datasets a transformation reads
+            d = inputs[0] if inputs else None
+    except Exception:  # pragma: no cover - another tf.data version: say less
+        return None
+    return None
 
 
 def _check_shape(got, expected):

@@ -18,7 +18,8 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
-from keras_gans.models.common import check_images, deserialize_networks, run_network, unpack_images
+from keras_gans.models.common import (check_images, check_not_empty, check_result_memory, deserialize_networks,
+                                      run_network, unpack_images)
 from keras_gans.models.resumable import ResumableMixin
 from keras_gans.networks.inputs import latent_size, single_input
 from keras_gans.utils.images import check_output, format_output
@@ -314,10 +315,12 @@ class GAN(ResumableMixin, keras.Model):
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit`, after checking that the data fits the discriminator.
 
-        Images of the wrong shape, dtype or range raise a `ValueError` naming the fix
-        before any training (and before any callback writes a file). Callbacks with
+        Images of the wrong shape, dtype or range, and a dataset that yields no batch, raise a
+        `ValueError` naming the fix before any training (and before any callback writes a file). Callbacks with
         `runs_first = True` are then moved to the front of `callbacks` (see the class docstring).
         """
+        if isinstance(x, tf.data.Dataset):
+            check_not_empty(x)  # an empty dataset (or batches larger than the data): both numbers, no StopIteration
         self.check_data(x)
         return super().fit(x, y, *args, **kwargs)  # ResumableMixin.fit: runs_first callbacks to the front
 
@@ -350,6 +353,8 @@ class GAN(ResumableMixin, keras.Model):
         check_output(output)
         if z is None and int(n) < 0:
             raise ValueError(f"n (the number of images) must be ≥ 0; got {n}.")
+        check_result_memory(self.sampling_generator, n if z is None else len(z),
+                            f"generate({n})" if z is None else f"generate(z=<{len(z)} vectors>)")  # before z
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}); got {z.shape}.")

@@ -167,7 +167,8 @@ class ProGAN(GAN):
     def run_generator(self, *inputs, batch_size=256):
         """`GAN.run_generator` (the EMA generator when there is one), clipped to [-1, 1]: the EMA network
         clips in itself; the generator's output layer is linear, so without EMA it is clipped here."""
-        return np.clip(super().run_generator(*inputs, batch_size=batch_size), -1.0, 1.0)
+        images = super().run_generator(*inputs, batch_size=batch_size)
+        return np.clip(images, -1.0, 1.0, out=images)  # in place: a large result is not copied
 
     @property
     def image_shape(self):

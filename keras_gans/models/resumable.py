@@ -13,16 +13,27 @@ package but the VAE and style transfer). It gives `keras.Model` four things:
   :class:`keras_gans.callbacks.ExactBackupAndRestore`.
 - **Guards before checkpoints.** :meth:`~ResumableMixin.fit` moves callbacks whose `runs_first`
   attribute is True (:class:`keras_gans.callbacks.DivergenceGuard`) to the front of the list, so
-  they see each step before a callback that saves it.
+  they see each step before a callback that saves it; and unless the list has a callback that
+  stops on NaN/Inf already (`stops_on_non_finite = True`, as `DivergenceGuard`), it adds a
+  :class:`FiniteLossGuard`, so a NaN/Inf loss (bad data in any batch) stops training with a
+  :class:`DivergenceError` naming the epoch and step before anything saves the broken weights.
 
 >>> import keras_gans as kg
 >>> gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0)
 >>> isinstance(gan, ResumableMixin), len(gan._seed_states()) > 0
 (True, True)
 """
+import math
 import os
 
+import keras
+
 from keras_gans.utils.io import atomic_path, check_target
+
+
+class DivergenceError(ValueError):
+    """Training produced NaN or Inf; raised by :class:`FiniteLossGuard` (and
+    :class:`keras_gans.callbacks.DivergenceGuard`) before any callback saves the broken state."""
 
 
 class ResumableMixin:
@@ -30,11 +41,12 @@ class ResumableMixin:
 
     # ------------------------------------------------------------------ fit: runs_first callbacks to the front
     def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit`, with the callbacks whose `runs_first` is True moved to the front (in order)."""
-        if "callbacks" in kwargs:
-            kwargs["callbacks"] = callbacks_first(kwargs["callbacks"])
-        elif len(args) > 3:  # positional, as in keras.Model.fit(x, y, batch_size, epochs, verbose, callbacks, ...)
-            args = args[:3] + (callbacks_first(args[3]),) + args[4:]
+        """`keras.Model.fit`, with the callbacks whose `runs_first` is True moved to the front (in order),
+        and a :class:`FiniteLossGuard` among them unless a callback already stops on NaN/Inf."""
+        if len(args) > 3:  # positional, as in keras.Model.fit(x, y, batch_size, epochs, verbose, callbacks, ...)
+            args = args[:3] + (callbacks_first(with_finite_guard(args[3])),) + args[4:]
+        else:
+            kwargs["callbacks"] = callbacks_first(with_finite_guard(kwargs.get("callbacks")))
         return super().fit(x, y, *args, **kwargs)
 
     # ------------------------------------------------------------------ resuming mid-epoch: skip_batches
@@ -74,8 +86,11 @@ class ResumableMixin:
         an existing file is only replaced if the user answers "y" at Keras' prompt, and, when no one can
         answer (stdin is not a terminal), a `FileExistsError` is raised instead of waiting. A missing
         parent folder is created; a kill at any moment leaves the old file whole and no temporary file
-        after the next write (`keras_gans.utils.io`).
+        after the next write (`keras_gans.utils.io`). NaN/Inf weights are refused.
         """
+        check_extension(filepath, ".keras", "a GAN is saved as a .keras file (the legacy .h5 format cannot hold its "
+                        "networks, optimizers and seeds): use e.g. 'model.keras', or save_weights('model.weights.h5')")
+        check_finite_weights(self, filepath)
         if _may_write(filepath, overwrite):
             with atomic_path(filepath) as tmp:
                 super().save(tmp, overwrite=True, **kwargs)
@@ -83,6 +98,9 @@ class ResumableMixin:
     def save_weights(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save_weights`, written to a temporary file and renamed (atomic); `overwrite` as in
         :meth:`save`."""
+        check_extension(filepath, ".weights.h5", "Keras weights files end in .weights.h5: use e.g. 'model.weights.h5' "
+                        "(or save('model.keras') for the whole model)")
+        check_finite_weights(self, filepath)
         if _may_write(filepath, overwrite):
             with atomic_path(filepath) as tmp:
                 super().save_weights(tmp, overwrite=True, **kwargs)
@@ -161,3 +179,88 @@ def _may_write(filepath, overwrite):
     from keras.src.utils import io_utils
 
     return io_utils.ask_to_proceed_with_overwrite(path)
+
+
+class FiniteLossGuard(keras.callbacks.Callback):
+    """Stops `fit` on the first NaN/Inf in the step's logs (losses, metrics) with a :class:`DivergenceError`.
+
+    The light guard every :class:`keras_gans.models.GAN` trains with (:meth:`ResumableMixin.fit` adds it
+    unless a callback with `stops_on_non_finite = True`, such as
+    :class:`keras_gans.callbacks.DivergenceGuard`, is there). The trackers report running means, so one
+    NaN/Inf batch anywhere in an epoch (a corrupt image in batch 5) makes the logs non-finite at that step.
+    `runs_first`: it reads the step before a checkpoint callback can save it. `async_safe`: without a
+    callback that reads every step, Keras checks the logs in a background thread and the run never waits
+    for the device; the error then surfaces a few steps later at most, and at the latest at the epoch's end,
+    before any `on_epoch_end` callback (Keras flushes the pending checks first).
+
+    >>> import numpy as np, keras_gans as kg
+    >>> gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0); gan.compile()
+    >>> x = np.zeros((16, 8, 8, 1), "float32"); x[9] = np.nan     # a NaN image in the 5th batch of 2
+    >>> gan.fit(x, batch_size=2, shuffle=False, verbose=0)
+    Traceback (most recent call last):
+    DivergenceError: Training diverged: d_loss = nan ... at epoch 1, step 5 ...
+    """
+
+    runs_first = True
+    stops_on_non_finite = True
+    async_safe = True
+
+    def __init__(self):
+        super().__init__()
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {}
+        for name, value in (logs or {}).items():
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                continue
+            if not math.isfinite(value):
+                bad[name] = value
+        if bad:
+            self.model.stop_training = True
+            shown = ", ".join(f"{k} = {v}" for k, v in sorted(bad.items()))
+            raise DivergenceError(
+                f"Training diverged: {shown} at epoch {self._epoch + 1}, step {batch + 1}. Stopped before any "
+                "callback could save this state. Check the data for NaN/Inf images (in any batch, not only the "
+                "first), or lower the learning rate."
+            )
+
+
+def check_extension(filepath, extension, fix):
+    """A `ValueError` naming `filepath` and `fix` unless it ends in `extension` (before Keras sees a temporary name)."""
+    if not os.fspath(filepath).endswith(extension):
+        raise ValueError(f"Cannot save {os.fspath(filepath)!r}: {fix}.")
+
+
+def check_finite_weights(model, filepath):
+    """A `DivergenceError` naming the weights that are NaN/Inf, so that no save, checkpoint or backup
+    (`BackupAndRestore` and `ModelCheckpoint` call `save` / `save_weights`) ever writes a diverged model."""
+    import numpy as np
+
+    bad = [w.path for w in model.weights
+           if str(w.dtype).startswith("float") and not np.isfinite(keras.ops.convert_to_numpy(w)).all()]
+    if bad:
+        shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+        raise DivergenceError(
+            f"Not saving {os.fspath(filepath)!r}: the weights {shown} are NaN/Inf (training diverged). Reload the "
+            "last good checkpoint, check the data for NaN/Inf images, or lower the learning rate."
+        )
+
+
+def with_finite_guard(callbacks):
+    """`callbacks` (None, a list or a tuple) with a :class:`FiniteLossGuard` added, unless one of them stops on
+    NaN/Inf already (`stops_on_non_finite = True`, or Keras' `TerminateOnNaN`, which stops quietly).
+    A `keras.callbacks.CallbackList` passes unchanged."""
+    if callbacks is None:
+        callbacks = []
+    if not isinstance(callbacks, (list, tuple)):
+        return callbacks
+    if any(getattr(c, "stops_on_non_finite", False) is True or isinstance(c, keras.callbacks.TerminateOnNaN)
+           for c in callbacks):
+        return callbacks
+    return list(callbacks) + [FiniteLossGuard()]

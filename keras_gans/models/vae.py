@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.models.common import deserialize_networks, run_network, unpack_images
+from keras_gans.models.common import check_result_memory, deserialize_networks, run_network, unpack_images
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.random import standard_normal
 
@@ -190,6 +190,8 @@ class VAE(keras.Model):
     def generate(self, n=16, seed=None, z=None, batch_size=256, output="float"):
         """Decodes `n` draws z ~ N(0, I) (or the given `z`): float32 in [-1, 1] or uint8 (`output="uint8"`)."""
         check_output(output)
+        check_result_memory(self.decoder, n if z is None else len(z),
+                            f"generate({n})" if z is None else f"generate(z=<{len(z)} vectors>)")  # before z
         return format_output(self.decode(self.latent(n, seed) if z is None else z, batch_size), output)
 
     def latent_grid(self, n=15, low=0.05, high=0.95):

@@ -21,6 +21,11 @@ def to_uint8(images, value_range=(-1.0, 1.0)):
     if images.dtype == np.uint8:
         return images
     lo, hi = value_range
+    if images.ndim and len(images) > 1024:  # a large batch: 1024 images at a time, no full-size float temporaries
+        out = np.empty(images.shape, np.uint8)
+        for start in range(0, len(images), 1024):
+            out[start:start + 1024] = to_uint8(images[start:start + 1024], value_range)
+        return out
     scaled = (images.astype(np.float32) - lo) / (hi - lo)
     return np.clip(np.round(scaled * 255.0), 0, 255).astype(np.uint8)
 
