@@ -88,6 +88,7 @@ class ResumableMixin:
         parent folder is created; a kill at any moment leaves the old file whole and no temporary file
         after the next write (`keras_gans.utils.io`). NaN/Inf weights are refused.
         """
+        _refuse_folder(filepath)
         check_extension(filepath, ".keras", "a GAN is saved as a .keras file (the legacy .h5 format cannot hold its "
                         "networks, optimizers and seeds): use e.g. 'model.keras', or save_weights('model.weights.h5')")
         check_finite_weights(self, filepath)
@@ -98,6 +99,7 @@ class ResumableMixin:
     def save_weights(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save_weights`, written to a temporary file and renamed (atomic); `overwrite` as in
         :meth:`save`."""
+        _refuse_folder(filepath)
         check_extension(filepath, ".weights.h5", "Keras weights files end in .weights.h5: use e.g. 'model.weights.h5' "
                         "(or save('model.keras') for the whole model)")
         check_finite_weights(self, filepath)
@@ -161,13 +163,18 @@ def callbacks_first(callbacks):
     return first + [c for c in callbacks if getattr(c, "runs_first", False) is not True]
 
 
+def _refuse_folder(filepath):
+    """A folder is never replaced by a file: IsADirectoryError naming it (before any other check)."""
+    if os.path.isdir(os.fspath(filepath)):
+        check_target(os.fspath(filepath), overwrite=True)
+
+
 def _may_write(filepath, overwrite):
     """Keras' `overwrite=` rule for `save`/`save_weights`: whether to write `filepath`."""
     import sys
 
     path = os.fspath(filepath)
-    if os.path.isdir(path):
-        check_target(path, overwrite=True)  # raises IsADirectoryError: a folder is never replaced by a file
+    _refuse_folder(path)
     if overwrite or not os.path.exists(path):
         return True
     try:
