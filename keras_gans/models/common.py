@@ -10,6 +10,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.utils import checks
+
 
 def unpack_images(data):
     """The image tensor of a batch that may be `x`, `(x,)`, `(x, y)` or a dict with `"images"`."""
@@ -26,6 +28,7 @@ def run_network(network, inputs, batch_size=256):
     `inputs` is an array, or a list of arrays for a network with several inputs (CGAN's `[z, labels]`).
     Models sample (`run_generator`) and translate through it.
     """
+    batch_size = checks.positive_int(batch_size, "batch_size", fix="Pass the images per forward pass, e.g. 256.")
     arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     outputs = []
     for start in range(0, len(arrays[0]), batch_size):

@@ -32,16 +32,8 @@ decay = checks.flag(checks.number, float, low=0.0, high=1.0, low_open=True, high
                     expected="a number in (0, 1) such as 0.99")
 
 
-def _power_of_two(value, name):
-    expected = "a power of two ≥ 4 (4, 8, 16, 32, ...)"
-    value = checks.integer(value, name, low=4, expected=expected)
-    if value & (value - 1):
-        checks.refuse(name, value, expected)
-    return value
-
-
 #: A power of two ≥ 4 (4, 8, 16, 32, ...).
-resolution = checks.flag(_power_of_two)
+resolution = checks.flag(checks.power_of_two)
 
 
 # ---------------------------------------------------------------------------- flags

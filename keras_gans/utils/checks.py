@@ -112,6 +112,30 @@ def fraction(value, name, low_open=True, high_closed=True, fix=None):
     return number(value, name, low=0.0, high=1.0, low_open=low_open, high_open=not high_closed, fix=fix)
 
 
+def rate(value, name, fix=None):
+    """`value` as a `float` in [0, 1): a dropout rate or a probability that must leave something (0 = off)."""
+    return fraction(value, name, low_open=False, high_closed=False, fix=fix)
+
+
+def power_of_two(value, name, low=4, fix=None):
+    """`value` as an `int` that is a power of two ≥ `low` (resolutions: 4, 8, 16, 32, ...)."""
+    expected = f"a power of two ≥ {low} ({low}, {2 * low}, {4 * low}, {8 * low}, ...)"
+    value = integer(value, name, low=low, fix=fix, expected=expected)
+    if value & (value - 1):
+        refuse(name, value, expected, fix)
+    return value
+
+
+def latent_dim(value, example=100):
+    """`value` as the size of z (an `int` ≥ 1); None stays None (inferred from a generator)."""
+    return optional(positive_int, value, "latent_dim", fix=f"Pass the size of z, e.g. {example}.")
+
+
+def seed(value, name="seed"):
+    """`value` as an integer seed ≥ 0, or None (random)."""
+    return optional(non_negative_int, value, name, fix="Pass an integer such as 0, or None for random.")
+
+
 def optional(check, value, *args, **kwargs):
     """None if `value` is None, else `check(value, *args, **kwargs)`."""
     return None if value is None else check(value, *args, **kwargs)

@@ -205,7 +205,7 @@ def test_classifier_ema_averages_the_discriminator_and_is_the_product(tmp_path):
 def test_bad_options_are_refused():
     with pytest.raises(ValueError, match="classifier_ema must be in"):
         SGAN(classifier_ema=1.0)
-    with pytest.raises(ValueError, match="must be ≥ 0"):
+    with pytest.raises(ValueError, match="unsupervised_weight must be a number ≥ 0; got -1"):
         SGAN(unsupervised_weight=-1)
 
 
