@@ -25,6 +25,10 @@ from keras_gans.utils import checks
 
 #: An integer ≥ 1.
 positive_int = checks.flag(checks.positive_int)
+#: An integer ≥ 2 (samples for statistics such as FID).
+at_least_2 = checks.flag(checks.integer, low=2)
+#: An integer ≥ 0 (seeds, counts that may be 0).
+non_negative_int = checks.flag(checks.non_negative_int)
 #: A number ≥ 0 (NaN refused).
 non_negative_float = checks.flag(checks.non_negative, float)
 #: A moving-average decay in (0, 1), e.g. 0.99.
@@ -91,7 +95,7 @@ EPOCHS = Flag("epochs", 20, "epochs to train", type=positive_int)
 BATCH_SIZE = Flag("batch_size", 64, "images per batch", type=positive_int)
 STEPS_PER_EPOCH = Flag("steps_per_epoch", None, "cap the steps per epoch (default: a whole pass over the data)",
                        type=positive_int)
-SEED = Flag("seed", 0, "random seed", type=int)
+SEED = Flag("seed", 0, "random seed", type=non_negative_int)
 COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED)
 
 #: Flags that several recipes share (each recipe lists the ones it reads).
