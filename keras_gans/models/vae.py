@@ -92,7 +92,7 @@ class VAE(keras.Model):
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=2, intermediate_dim=256, encoder=None, decoder=None,
                  seed=None, **kwargs):
-        image_shape, latent_dim = checks.image_shape(image_shape), checks.positive_int(latent_dim, "latent_dim")
+        image_shape, latent_dim = checks.image_shape(image_shape), checks.positive_int(latent_dim, "latent_dim", fix="The book uses 2.")
         intermediate_dim = checks.positive_int(intermediate_dim, "intermediate_dim", fix="The book uses 256.")
         seed = checks.seed(seed)
         super().__init__(**kwargs)
