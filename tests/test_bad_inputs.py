@@ -285,14 +285,10 @@ def argument_cases():
                                               r"--steps-per-epoch must be a positive integer, not '0'")),
         ("recipe-args-n-critic-float", api(lambda: kg.recipes.get("wgan").args(n_critic=2.5), ValueError,
                                            r"--n-critic must be a positive integer, not '2\.5'")),
-        train_case("cli-latent-dim-0", "dcgan", ["--latent-dim", "0"],
-                   r"argument --latent-dim: must be a positive integer, not '0'"),
-        train_case("cli-steps-per-epoch-0", "dcgan", ["--steps-per-epoch", "0"],
-                   r"argument --steps-per-epoch: must be a positive integer, not '0'"),
-        train_case("cli-n-critic-0", "wgan", ["--n-critic", "0"],
-                   r"argument --n-critic: must be a positive integer, not '0'"),
-        train_case("cli-num-labeled-0", "sgan", ["--num-labeled", "0"],
-                   r"argument --num-labeled: must be a positive integer, not '0'"),
+        # the flags that were silently replaced by their defaults (and latent_dim, which aborted the process)
+        *(train_case(f"cli-{flag}-0", model, [f"--{flag}", "0"], rf"argument --{flag}: must be a positive integer, not '0'")
+          for model, flag in (("dcgan", "latent-dim"), ("dcgan", "steps-per-epoch"), ("wgan", "n-critic"),
+                              ("sgan", "num-labeled"))),
         train_case("cli-num-labeled-above-data", "sgan", ["--num-labeled", "100000"],
                    r"num_labeled must be an integer ≤ 4500; got 100000"),
         train_case("cli-ema-decay-1", "wgan", ["--ema-decay", "1"],
