@@ -114,7 +114,8 @@ def model_cases():
                                            r"output must be 'float' or 'uint8'")),
         ("generate-z-wrong-width", lambda c: (lambda: c.gan.generate(z=np.zeros((2, 5))), ValueError,
                                               r"z must have shape \(n, 4\); got \(2, 5\)")),
-        ("generate-negative-n", lambda c: (lambda: c.gan.generate(-3), ValueError, r"n .* must be ≥ 0; got -3")),
+        ("generate-negative-n", lambda c: (lambda: c.gan.generate(-3), ValueError,
+                                           r"n \(the number of images\) must be an integer ≥ 0; got -3")),
         ("wgan-gp-batchnorm-critic", lambda c: (lambda: c.wgan_gp(critic_normalization="batch"), ValueError,
                                                 r"batch norm mixes")),
     ]
@@ -398,8 +399,114 @@ def data_anywhere_cases():
     ]
 
 
+def argument_cases():
+    """Sizes, counts and rates checked where they enter (issue 22, point 5): before a weight is built
+    or a folder made; numpy integers pass, floats and bools are refused for a count."""
+    def api(call, error, pattern):
+        return lambda c: (call, error, pattern)
+
+    def train_case(name, model, flags, pattern):
+        """`keras-gans train MODEL FLAGS --out RUN`: exit 2 with `pattern`, and RUN never created."""
+        def setup(c):
+            out = c.tmp / "run"
+            run = _cli("train", model, "--epochs", "1", "--steps-per-epoch", "1", "--verbose", "0", *flags,
+                       "--out", str(out))
+
+            def call():
+                try:
+                    run()
+                finally:
+                    assert not out.exists(), "the refused command created --out"
+            return call, SystemExit, None, rf"keras-gans train( {model})?: error: .*{pattern}"
+        return name, setup
+
+    models = kg.models
+    return [
+        ("dcgan-latent-dim-0", api(lambda: models.DCGAN(latent_dim=0), ValueError,
+                                   r"^latent_dim must be a positive integer; got 0\. Pass the size of z")),
+        ("dcgan-latent-dim-float", api(lambda: models.DCGAN(latent_dim=8.0), TypeError,
+                                       r"latent_dim must be a positive integer; got 8\.0")),
+        ("dcgan-latent-dim-bool", api(lambda: models.DCGAN(latent_dim=True), TypeError, r"latent_dim .* got True")),
+        ("dcgan-image-shape-zero", api(lambda: models.DCGAN(image_shape=(28, 0, 1)), ValueError,
+                                       r"image_shape must be \(height, width, channels\) with positive sizes; "
+                                       r"got \(28, 0, 1\)")),
+        ("dcgan-dropout-1", api(lambda: models.DCGAN(discriminator_dropout=1.0), ValueError,
+                                r"discriminator_dropout must be a number in \[0, 1\); got 1\.0")),
+        ("gan-negative-seed", api(lambda: models.DCGAN(latent_dim=4, seed=-1), ValueError,
+                                  r"seed must be an integer ≥ 0; got -1")),
+        ("wgan-n-critic-0", api(lambda: models.WGAN(n_critic=0), ValueError,
+                                r"n_critic must be a positive integer; got 0\. The paper uses 5")),
+        ("wgan-n-critic-float", api(lambda: models.WGAN(n_critic=2.5), TypeError,
+                                    r"n_critic must be a positive integer; got 2\.5")),
+        ("wgan-clip-value-nan", api(lambda: models.WGAN(clip_value=float("nan")), ValueError,
+                                    r"clip_value must be positive \(0\.01 in the paper\) or None; got nan")),
+        ("wgan-ema-decay-1", api(lambda: models.WGAN(ema_decay=1.0), ValueError,
+                                 r"ema_decay must be in \(0, 1\) \(e\.g\. 0\.999\) or None; got 1\.0")),
+        ("wgan-gp-negative-weight", api(lambda: models.WGANGP(gp_weight=-1), ValueError,
+                                        r"gp_weight \(λ\) must be a number ≥ 0; got -1\. The paper uses 10")),
+        ("tricks-label-flip-0.7", api(lambda: kg.tricks.DCGANWithTricks(label_flip=0.7), ValueError,
+                                      r"label_flip must be in \[0, 0\.5\); got 0\.7")),
+        ("cgan-one-class", api(lambda: models.CGAN(num_classes=1), ValueError,
+                               r"num_classes must be an integer ≥ 2; got 1")),
+        ("sgan-num-labeled-0", api(lambda: models.SGAN(num_labeled=0), ValueError,
+                                   r"num_labeled must be a positive integer; got 0")),
+        ("sgan-learning-rate-0", api(lambda: models.SGAN(learning_rate=0), ValueError,
+                                     r"learning_rate must be a number > 0; got 0")),
+        ("cogan-filters-0", api(lambda: models.CoGAN(filters=0), ValueError,
+                                r"filters must be a positive integer; got 0")),
+        ("cyclegan-pool-size-negative", api(lambda: models.CycleGAN(image_shape=(32, 32, 3), pool_size=-1), ValueError,
+                                            r"pool_size must be an integer ≥ 0; got -1")),
+        ("pix2pix-dropout-1", api(lambda: models.Pix2Pix(dropout=1), ValueError,
+                                  r"dropout must be a number in \[0, 1\); got 1")),
+        ("progan-group-size-0", api(lambda: models.ProGAN(group_size=0), ValueError,
+                                    r"group_size must be a positive integer; got 0")),
+        ("vae-latent-dim-0", api(lambda: models.VAE(latent_dim=0), ValueError,
+                                 r"latent_dim must be a positive integer; got 0")),
+        ("network-latent-dim-0", api(lambda: kg.networks.mlp_generator(latent_dim=0), ValueError,
+                                     r"latent_dim must be a positive integer; got 0")),
+        ("generate-batch-size-0", lambda c: (lambda: c.gan.generate(4, batch_size=0), ValueError,
+                                             r"batch_size must be a positive integer; got 0")),
+        ("generate-n-float", lambda c: (lambda: c.gan.generate(2.5), TypeError,
+                                        r"n \(the number of images\) must be an integer ≥ 0; got 2\.5")),
+        ("generate-seed-negative", lambda c: (lambda: c.gan.generate(2, seed=-1), ValueError,
+                                              r"seed must be an integer ≥ 0; got -1")),
+        ("load-batch-size-bool", api(lambda: kg.data.load("mnist-5k", batch_size=True), TypeError,
+                                     r"batch_size must be a positive integer; got True")),
+        ("load-image-size-zero", api(lambda: kg.data.load("mnist-5k", image_size=(0, 28)), ValueError,
+                                     r"image_size must be \(height, width\) with positive sizes; got \(0, 28\)")),
+        ("load-pair-batch-size-0", api(lambda: kg.data.load_pair("mnist2mnistm-unpaired", batch_size=0), ValueError,
+                                       r"batch_size must be a positive integer; got 0")),
+        ("num-labeled-above-data", api(lambda: kg.data.semi_supervised_dataset("mnist-5k", num_labeled=100000),
+                                       ValueError, r"num_labeled must be an integer ≤ 4500; got 100000\. .*class 0 "
+                                       r"has only 450 examples")),
+        ("num-labeled-not-multiple", api(lambda: kg.data.semi_supervised_dataset("mnist-5k", num_labeled=15),
+                                         ValueError, r"num_labeled must be a positive multiple of num_classes=10.*"
+                                         r"got 15\. Use e\.g\. 20")),
+        ("recipe-args-steps-per-epoch-0", api(lambda: kg.recipes.get("dcgan").args(steps_per_epoch=0), ValueError,
+                                              r"--steps-per-epoch must be a positive integer, not '0'")),
+        ("recipe-args-n-critic-float", api(lambda: kg.recipes.get("wgan").args(n_critic=2.5), ValueError,
+                                           r"--n-critic must be a positive integer, not '2\.5'")),
+        # the flags that were silently replaced by their defaults (and latent_dim, which aborted the process)
+        *(train_case(f"cli-{flag}-0", model, [f"--{flag}", "0"], rf"argument --{flag}: must be a positive integer, not '0'")
+          for model, flag in (("dcgan", "latent-dim"), ("dcgan", "steps-per-epoch"), ("wgan", "n-critic"),
+                              ("sgan", "num-labeled"))),
+        train_case("cli-num-labeled-above-data", "sgan", ["--num-labeled", "100000"],
+                   r"num_labeled must be an integer ≤ 4500; got 100000"),
+        train_case("cli-ema-decay-1", "wgan", ["--ema-decay", "1"],
+                   r"argument --ema-decay: must be a number in \(0, 1\) such as 0\.99, not '1'"),
+        train_case("cli-seed-negative", "dcgan", ["--seed", "-1"],
+                   r"argument --seed: must be an integer ≥ 0, not '-1'"),
+        ("cli-sample-n-0", lambda c: (_cli("sample", str(c.tmp / "m.keras"), "-n", "0", "-o", str(c.tmp / "new" / "g.png")),
+                                      SystemExit, None, r"argument -n: must be a positive integer, not '0'")),
+        ("cli-eval-one-sample", lambda c: (_cli("eval", str(c.tmp / "m.keras"), "-n", "1"), SystemExit, None,
+                                           r"argument -n/--n-samples: must be an integer ≥ 2, not '1'")),
+        ("cli-style-height-8", lambda c: (_cli("style", "a.png", "b.png", "--height", "8", "-o", str(c.tmp / "s.png")),
+                                          SystemExit, None, r"argument --height: must be an integer ≥ 16, not '8'")),
+    ]
+
+
 CASES = (data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases() + write_cases()
-         + zoo_integrity_cases() + data_anywhere_cases())
+         + zoo_integrity_cases() + data_anywhere_cases() + argument_cases())
 
 
 # ---------------------------------------------------------------------------- test context
@@ -540,7 +647,7 @@ def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, mon
 def test_catalogue_size_and_coverage():
     groups = {"data": data_cases(), "models": model_cases(), "files": file_cases(), "zoo and hub": zoo_cases(),
               "cli": cli_cases(), "writes": write_cases(), "zoo integrity": zoo_integrity_cases(),
-              "data anywhere": data_anywhere_cases()}
+              "data anywhere": data_anywhere_cases(), "arguments": argument_cases()}
     assert len(CASES) >= 30 and all(len(cases) >= 5 for cases in groups.values())
     assert len({c[0] for c in CASES}) == len(CASES)
 
@@ -565,3 +672,32 @@ def test_failed_compile_leaves_the_model_unchanged(gan):
     with pytest.raises(ValueError):
         gan.compile(loss="no-such-loss")
     assert (gan.d_optimizer, gan.g_optimizer, gan.gan_loss) == before
+
+
+def test_numpy_integers_work_where_ints_do():
+    """np.int64 sizes, counts and seeds are accepted everywhere an int is (issue 22, point 5)."""
+    i = np.int64
+    gan = kg.models.DCGAN(image_shape=(i(8), i(8), i(1)), latent_dim=i(4), seed=i(0))
+    images = gan.generate(i(3), seed=i(1), batch_size=i(2))
+    assert images.shape == (3, 8, 8, 1) and gan.latent_dim == 4 and type(gan.latent_dim) is int
+    ds = kg.data.load("mnist-5k", batch_size=i(8), image_size=(i(8), i(8)), seed=i(0))
+    assert tuple(ds.element_spec.shape) == (8, 8, 8, 1)
+    assert kg.recipes.get("wgan").args(n_critic=i(2), latent_dim=i(4)).n_critic == 2
+
+
+def test_refused_options_are_refused_before_any_network_is_built(monkeypatch):
+    from keras_gans.networks import mnist_nets
+
+    def built(*args, **kwargs):
+        raise AssertionError("a network was built before the arguments were checked")
+
+    monkeypatch.setattr(mnist_nets, "wgan_generator", built)
+    monkeypatch.setattr(mnist_nets, "cgan_generator", built)
+    monkeypatch.setattr(mnist_nets, "sgan_generator", built)
+    for make, pattern in ((lambda: kg.models.WGAN(n_critic=0), "n_critic"),
+                          (lambda: kg.models.WGAN(label_smoothing=1.5), "label_smoothing"),
+                          (lambda: kg.models.WGANGP(gp_weight=-1), "gp_weight"),
+                          (lambda: kg.models.CGAN(latent_dim=0), "latent_dim"),
+                          (lambda: kg.models.SGAN(num_labeled=0), "num_labeled")):
+        with pytest.raises(ValueError, match=pattern):
+            make()

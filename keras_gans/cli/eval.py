@@ -16,6 +16,8 @@ translations of the held-out `--source` images (default: mnist-32 test digits) a
 """
 import json
 
+from keras_gans.recipes.base import at_least_2, non_negative_int
+
 METRIC_CHOICES = ("fid", "kid", "is")
 EXTRACTOR_CHOICES = ("mnist", "mnistm", "inception_v3")
 SUFFIX = {"mnist": "-MNIST", "mnistm": "-MNIST-M"}
@@ -25,7 +27,7 @@ def add_arguments(p):
     p.add_argument("model_file", help="a .keras file saved by keras_gans, or a zoo preset name")
     p.add_argument("--metric", action="append", choices=METRIC_CHOICES,
                    help="metric to compute; repeat for several (default: all three)")
-    p.add_argument("-n", "--n-samples", type=int, default=4500,
+    p.add_argument("-n", "--n-samples", type=at_least_2, default=4500,
                    help="generated images (default: 4500, the FID-MNIST protocol)")
     p.add_argument("--dataset", default=None,
                    help="real images: a dataset name (default: mnist-5k; mnist-m for image-to-image models)")
@@ -41,7 +43,7 @@ def add_arguments(p):
                         "InceptionV3")
     p.add_argument("--domain", default="a", choices=("a", "b"),
                    help="CoGAN (a model or a preset of its pairs): which domain's samples to score (default: a)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the generated samples (default: 0)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="seed of the generated samples (default: 0)")
     p.add_argument("--json", metavar="FILE", help="also write the scores and their protocol as JSON")
 
 
@@ -110,8 +112,6 @@ def run(args):
 
     if args.json:
         check_parent_dir(args.json)
-    if args.n_samples < 2:
-        raise ValueError("-n/--n-samples must be at least 2.")
     from keras_gans.cli.common import load_gan
     from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 

@@ -7,6 +7,8 @@
 """
 import json
 
+from keras_gans.recipes.base import at_least_2, non_negative_float, non_negative_int, positive_int
+
 
 def add_arguments(p):
     sub = p.add_subparsers(dest="zoo_command", metavar="ACTION", required=True)
@@ -16,9 +18,9 @@ def add_arguments(p):
     q.add_argument("--json", action="store_true", help="print the raw metadata as JSON")
     q = sub.add_parser("sample", help="write a grid of samples from a preset")
     q.add_argument("preset", help="preset name, folder or URL")
-    q.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
+    q.add_argument("-n", type=positive_int, default=64, help="number of samples (default: 64)")
     q.add_argument("-o", "--output", default="samples.png", help="PNG to write (default: samples.png)")
-    q.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    q.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default: 0)")
     q.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     q = sub.add_parser("publish", help="publish a trained .keras model as a preset folder (optionally evaluated)")
     q.add_argument("model_file", help="a .keras file written by `keras-gans train` (or gan.save)")
@@ -30,10 +32,10 @@ def add_arguments(p):
                    help="what to store: generator (default), gan, or a network attribute such as classifier")
     q.add_argument("--training-command", help="the command that trained it (default: from command.json beside "
                    "the model file)")
-    q.add_argument("--training-time", type=float, help="training wall time in seconds")
+    q.add_argument("--training-time", type=non_negative_float, help="training wall time in seconds")
     q.add_argument("--eval", action="store_true", help="measure FID/KID/IS-MNIST (or a classifier's test "
                    "accuracy) with keras_gans.metrics and put them on the card")
-    q.add_argument("--n-samples", type=int, default=4500, help="generated images for --eval (default: 4500)")
+    q.add_argument("--n-samples", type=at_least_2, default=4500, help="generated images for --eval (default: 4500)")
     q.add_argument("--eval-pairs", default="mnist2mnistm-test",
                    help="aligned test pairs for --eval of an image-to-image generator (default: mnist2mnistm-test)")
     q.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32")
@@ -87,8 +89,6 @@ def _sample(args):
     from keras_gans.utils.io import check_target
 
     check_target(args.output, args.overwrite)
-    if args.n < 1:
-        raise ValueError("-n must be at least 1.")
     from keras_gans.utils.images import make_grid, save_image
     from keras_gans.zoo import info, sample
 

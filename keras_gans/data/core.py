@@ -4,6 +4,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.utils import checks
 from keras_gans.utils.online import can_reach
 
 #: name → loader(split, **kwargs) returning (uint8 images NHWC, int labels) numpy arrays,
@@ -197,10 +198,10 @@ def load(name, batch_size=64, split="train", with_labels=False, image_size=None,
         KeyError: unknown name. FileNotFoundError / ValueError: missing or empty folder, bad arguments.
         ConnectionError: a TFDS dataset that is not on disk while offline.
     """
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}.")
-    if image_size is not None and (len(image_size) != 2 or min(image_size) < 1):
-        raise ValueError(f"image_size must be (height, width); got {image_size!r}.")
+    batch_size = checks.positive_int(batch_size, "batch_size", fix="E.g. 64.")
+    image_size = checks.optional(checks.image_shape, image_size, "image_size", channels=False,
+                                 fix="E.g. image_size=(28, 28), or None for the dataset's own size.")
+    seed = checks.seed(seed)
     if channels not in (None, 1, 3):
         raise ValueError(f"channels must be 1 or 3; got {channels!r}.")
     name = os.fspath(name)

@@ -16,6 +16,8 @@ from collections import namedtuple
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.utils import checks
+
 SemiSupervisedSplit = namedtuple("SemiSupervisedSplit",
                                  ["labeled_images", "labeled_labels", "unlabeled_images", "labeled_indices"])
 
@@ -46,21 +48,22 @@ def semi_supervised_split(images, labels, num_labeled, num_classes=None, seed=0)
         raise ValueError(f"Got {len(images)} images but {len(labels)} labels; they must match one to one.")
     if not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"labels must be integer class indices; got dtype {labels.dtype}.")
-    num_classes = int(labels.max()) + 1 if num_classes is None else int(num_classes)
-    if not isinstance(num_labeled, (int, np.integer)) or num_labeled < num_classes or num_labeled % num_classes:
-        raise ValueError(
-            f"num_labeled must be a positive multiple of num_classes={num_classes} so every class gets the same "
-            f"number of labels; got {num_labeled!r} (e.g. use {max(1, round(num_labeled / num_classes)) * num_classes})."
-        )
+    if len(labels) == 0:
+        raise ValueError("The labelled data is empty (0 images); pass at least one image per class.")
+    num_classes = int(labels.max()) + 1 if num_classes is None else checks.integer(num_classes, "num_classes", low=2)
+    num_labeled = checks.positive_int(num_labeled, "num_labeled", fix="The book uses 100 (10 per MNIST class).")
+    seed = checks.seed(seed)
+    members = [np.flatnonzero(labels == c) for c in range(num_classes)]
+    fewest = min(range(num_classes), key=lambda c: len(members[c]))
+    checks.integer(num_labeled, "num_labeled", high=len(members[fewest]) * num_classes,
+                   fix=f"The labels are balanced per class and class {fewest} has only {len(members[fewest])} "
+                       f"examples; lower num_labeled.")
+    if num_labeled < num_classes or num_labeled % num_classes:
+        checks.refuse("num_labeled", num_labeled, f"a positive multiple of num_classes={num_classes} so every class "
+                      "gets the same number of labels", f"Use e.g. {max(1, round(num_labeled / num_classes)) * num_classes}.")
     per_class = num_labeled // num_classes
     rng = np.random.default_rng(seed)
-    chosen = []
-    for c in range(num_classes):
-        members = np.flatnonzero(labels == c)
-        if len(members) < per_class:
-            raise ValueError(f"Class {c} has only {len(members)} examples; {per_class} per class were asked for. "
-                             "Lower num_labeled.")
-        chosen.append(rng.choice(members, per_class, replace=False))
+    chosen = [rng.choice(members[c], per_class, replace=False) for c in range(num_classes)]
     labeled_indices = np.sort(np.concatenate(chosen))
     mask = np.zeros(len(labels), bool)
     mask[labeled_indices] = True
@@ -85,12 +88,15 @@ def semi_supervised_dataset(name="mnist-5k", num_labeled=100, batch_size=32, lab
     """
     from keras_gans.data.core import load_arrays, scale_images
 
+    batch_size = checks.positive_int(batch_size, "batch_size")
+    labeled_batch_size = checks.optional(checks.positive_int, labeled_batch_size, "labeled_batch_size",
+                                         fix="Or None for batch_size.")
     if isinstance(name, str):
         images, labels = load_arrays(name, split=split)
     else:
         images, labels = name
     parts = semi_supervised_split(images, labels, num_labeled, num_classes=num_classes, seed=seed)
-    labeled_batch_size = batch_size if labeled_batch_size is None else int(labeled_batch_size)
+    labeled_batch_size = batch_size if labeled_batch_size is None else labeled_batch_size
     if len(parts.unlabeled_images) < batch_size:
         raise ValueError(f"Only {len(parts.unlabeled_images)} unlabelled images for batch_size={batch_size}; "
                          "lower batch_size.")

@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.core import _image_folder, _tfds_prepared
+from keras_gans.utils import checks
 from keras_gans.utils.online import can_reach
 
 #: Offline pair names → (target domain of :func:`keras_gans.data.mnistm.translation_arrays`, split).
@@ -279,6 +280,12 @@ def load_pair(name, batch_size=1, split="train", image_size=None, load_size=None
         KeyError: unknown name. ValueError: domains of mismatched size or channels (pass
         `image_size` / `channels`). ConnectionError: TFDS data absent while offline.
     """
+    batch_size = checks.positive_int(batch_size, "batch_size", fix="The CycleGAN paper uses 1.")
+    image_size = checks.optional(checks.image_shape, image_size, "image_size", channels=False,
+                                 fix="E.g. image_size=(128, 128).")
+    load_size = checks.optional(checks.image_shape, load_size, "load_size", channels=False,
+                                fix="E.g. load_size=(143, 143) for image_size=(128, 128), or None.")
+    seed = checks.seed(seed)
     common = dict(batch_size=batch_size, channels=channels, shuffle=shuffle, seed=seed,
                   drop_remainder=drop_remainder, repeat=repeat)
     if isinstance(name, (tuple, list)):

@@ -7,7 +7,8 @@ from keras import ops
 from keras_gans.models.common import check_result_memory
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
-from keras_gans.training.tricks import TricksMixin
+from keras_gans.training.tricks import TricksMixin, check_trick_options
+from keras_gans.utils import checks
 from keras_gans.utils.images import check_output, format_output
 
 
@@ -74,9 +75,10 @@ class CGAN(TricksMixin, GAN):
                  generator=None, discriminator=None, discriminator_dropout=0.0, matching_aware=True, **kwargs):
         if conditioning not in mnist_nets.CONDITIONINGS:
             raise ValueError(f"conditioning must be one of {mnist_nets.CONDITIONINGS}; got {conditioning!r}.")
-        if int(num_classes) < 2:
-            raise ValueError(f"num_classes must be at least 2; got {num_classes!r}.")
-        image_shape = tuple(int(d) for d in image_shape)
+        image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim)
+        num_classes = checks.integer(num_classes, "num_classes", low=2, fix="MNIST has 10.")
+        discriminator_dropout = checks.rate(discriminator_dropout, "discriminator_dropout")
+        check_trick_options(kwargs)
         if generator is None:
             generator = mnist_nets.cgan_generator(latent_dim, num_classes, image_shape, conditioning)
         if discriminator is None:

@@ -7,6 +7,7 @@ from keras_gans.export import check_format, export_generator
 from keras_gans.models.common import check_result_memory, run_network
 from keras_gans.models.multi_network import MultiNetworkGAN
 from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generators
+from keras_gans.utils import checks
 from keras_gans.utils.images import format_output
 
 DOMAINS = ("a", "b", "both")
@@ -54,7 +55,9 @@ class CoGAN(MultiNetworkGAN):
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, filters=32, discriminator_dropout=0.0,
                  generator_private_layers=1, seed=None, **kwargs):
-        image_shape = tuple(int(d) for d in image_shape)
+        image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim)
+        filters = checks.positive_int(filters, "filters", fix="The default is 32.")
+        discriminator_dropout = checks.rate(discriminator_dropout, "discriminator_dropout")
         generator_a, generator_b = cogan_generators(latent_dim, image_shape, filters, generator_private_layers)
         discriminator_a, discriminator_b = cogan_discriminators(image_shape, filters, discriminator_dropout)
         # GAN's `generator` / `discriminator` are domain A's.

@@ -12,6 +12,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.utils import checks
+
 
 def unpack_images(data):
     """The image tensor of a batch that may be `x`, `(x,)`, `(x, y)` or a dict with `"images"`."""
@@ -30,6 +32,7 @@ def run_network(network, inputs, batch_size=256):
     first batch, and filled batch by batch, so a large call peaks near the size of its result; a result
     larger than the memory available is refused first (:func:`check_memory`).
     """
+    batch_size = checks.positive_int(batch_size, "batch_size", fix="Pass the images per forward pass, e.g. 256.")
     arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     n = len(arrays[0])
     result = None

@@ -13,6 +13,7 @@ from keras_gans.layers.history_pool import ImageHistoryPool
 from keras_gans.losses.image import cycle_consistency_loss, identity_loss
 from keras_gans.models.multi_network import MultiNetworkGAN, as_model_images, check_links, run_network
 from keras_gans.training.schedules import LinearDecay
+from keras_gans.utils import checks
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "LinearDecay", "cycle_consistency_loss", "identity_loss"]
 
@@ -94,12 +95,18 @@ class CycleGAN(MultiNetworkGAN):
 
         if generator not in GENERATORS:
             raise ValueError(f"generator must be one of {GENERATORS}; got {generator!r}.")
-        if lambda_cycle < 0 or lambda_identity < 0 or (lambda_cycle_b is not None and lambda_cycle_b < 0):
-            raise ValueError(f"lambda_cycle, lambda_cycle_b and lambda_identity must be ≥ 0; got {lambda_cycle}, "
-                             f"{lambda_cycle_b}, {lambda_identity}.")
-        if float(cycle_noise) < 0:
-            raise ValueError(f"cycle_noise is a standard deviation (≥ 0; 0 adds none); got {cycle_noise}.")
-        image_shape = tuple(int(d) for d in image_shape)
+        lambda_cycle = checks.non_negative(lambda_cycle, "lambda_cycle", fix="The paper uses 10.")
+        lambda_cycle_b = checks.optional(checks.non_negative, lambda_cycle_b, "lambda_cycle_b",
+                                         fix="Or None for lambda_cycle.")
+        lambda_identity = checks.non_negative(lambda_identity, "lambda_identity", fix="The paper uses 5 (0 = off).")
+        cycle_noise = checks.non_negative(cycle_noise, "cycle_noise", fix="It is a standard deviation; 0 adds none.")
+        pool_size = checks.non_negative_int(pool_size, "pool_size", fix="The paper uses 50 (0 = no pool).")
+        image_shape = checks.image_shape(image_shape)
+        filters, discriminator_filters = (checks.positive_int(filters, "filters", fix="The paper uses 64."),
+                                          checks.positive_int(discriminator_filters, "discriminator_filters"))
+        num_residual_blocks = checks.non_negative_int(num_residual_blocks, "num_residual_blocks",
+                                                      fix="The paper uses 9 at 256 px and 6 at 128 px.")
+        discriminator_downsampling = checks.positive_int(discriminator_downsampling, "discriminator_downsampling")
 
         def build_generator(name):
             if generator == "resnet":

@@ -7,6 +7,7 @@ from keras import ops
 from keras_gans.models.gan import GAN
 from keras_gans.networks import dcgan_nets
 from keras_gans.training.tricks import TricksMixin
+from keras_gans.utils import checks
 
 ARCHITECTURES = ("book", "radford")
 
@@ -51,7 +52,8 @@ class DCGAN(GAN):
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, generator=None, discriminator=None,
                  architecture=None, discriminator_dropout=0.0, **kwargs):
-        image_shape = tuple(int(d) for d in image_shape)
+        image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim)
+        discriminator_dropout = checks.rate(discriminator_dropout, "discriminator_dropout")
         if architecture is None:
             architecture = "book" if image_shape[0] % 4 == 0 and image_shape[0] <= 28 else "radford"
         if architecture not in ARCHITECTURES:

@@ -23,6 +23,7 @@ from keras_gans.models.common import (check_images, check_not_empty, check_resul
 from keras_gans.models.resumable import ResumableMixin
 from keras_gans.networks.inputs import latent_size, single_input
 from keras_gans.utils.images import check_output, format_output
+from keras_gans.utils import checks
 from keras_gans.utils.random import replica_random, standard_normal
 
 # replica_random, run_network and unpack_images are importable from here as before.
@@ -80,6 +81,7 @@ class GAN(ResumableMixin, keras.Model):
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating",
                  d_batch="separate", **kwargs):
+        latent_dim, seed = checks.latent_dim(latent_dim), checks.seed(seed)
         super().__init__(**kwargs)
         if update not in UPDATE_RULES:
             raise ValueError(f"`update` must be one of {UPDATE_RULES}; got {update!r}.")
@@ -96,7 +98,7 @@ class GAN(ResumableMixin, keras.Model):
                 f"latent_dim={latent_dim} does not match the generator's input size {inferred}. "
                 "Pass latent_dim equal to the generator's input size (or omit it)."
             )
-        self.latent_dim = None if latent_dim is None else int(latent_dim)
+        self.latent_dim = latent_dim
         self.seed = seed
         self.update = update
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -351,8 +353,8 @@ class GAN(ResumableMixin, keras.Model):
             a numpy array `(n, H, W, C)`.
         """
         check_output(output)
-        if z is None and int(n) < 0:
-            raise ValueError(f"n (the number of images) must be ≥ 0; got {n}.")
+        if z is None:
+            n = checks.non_negative_int(n, "n (the number of images)")
         check_result_memory(self.sampling_generator, n if z is None else len(z),
                             f"generate({n})" if z is None else f"generate(z=<{len(z)} vectors>)")  # before z
         z = self.latent(n, seed) if z is None else np.asarray(z, "float32")

@@ -6,6 +6,7 @@ from keras_gans.export import check_format, export_image_to_image
 from keras_gans.losses.image import l1_loss
 from keras_gans.models.multi_network import MultiNetworkGAN, as_model_images, check_links, run_network
 from keras_gans.training.ema import check_decay, ema_copy, ema_update
+from keras_gans.utils import checks
 
 __all__ = ["Pix2Pix", "MNISTM_LAMBDA_L1", "l1_loss"]
 
@@ -67,10 +68,15 @@ class Pix2Pix(MultiNetworkGAN):
                  ema_decay=None, seed=None, **kwargs):
         from keras_gans import networks
 
-        if lambda_l1 < 0:
-            raise ValueError(f"lambda_l1 must be ≥ 0; got {lambda_l1}.")
+        lambda_l1 = checks.non_negative(lambda_l1, "lambda_l1", fix="The paper uses 100.")
         check_decay(ema_decay, "ema_decay", 0.995)
-        image_shape = tuple(int(d) for d in image_shape)
+        image_shape = checks.image_shape(image_shape)
+        output_channels = checks.optional(checks.positive_int, output_channels, "output_channels",
+                                          fix="Or None for the input's channels.")
+        filters, discriminator_filters = (checks.positive_int(filters, "filters", fix="The paper uses 64."),
+                                          checks.positive_int(discriminator_filters, "discriminator_filters"))
+        discriminator_downsampling = checks.positive_int(discriminator_downsampling, "discriminator_downsampling")
+        dropout = checks.rate(dropout, "dropout", fix="The paper uses 0.5 (G's only noise).")
         out_c = int(output_channels or image_shape[-1])
         generator = generator or networks.pix2pix_generator(image_shape, filters=filters, output_channels=out_c,
                                                                  dropout=dropout, name="generator")

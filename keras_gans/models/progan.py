@@ -14,14 +14,12 @@ from keras_gans.networks import progan_nets
 from keras_gans.training import progressive_fit
 from keras_gans.training.ema import ema_update
 from keras_gans.training.progressive import PHASES, ProGANSchedule, fresh_optimizer
+from keras_gans.utils import checks
 
 
 
 def _check_resolution(value, what):
-    if not progan_nets.is_power_of_two(value) or value < 4:
-        raise ValueError(f"{what} must be a power of two ≥ 4 (4, 8, 16, 32, …); got {value!r}. "
-                         "Pick the nearest power of two and resize the data to it.")
-    return value
+    return checks.power_of_two(value, what, fix="Pick the nearest power of two and resize the data to it.")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -98,12 +96,15 @@ class ProGAN(GAN):
         if phase == "transition" and resolution == start_resolution:
             raise ValueError(f"There is no transition into the start resolution {start_resolution}; "
                              "use phase='stable'.")
-        if int(channels) < 1:
-            raise ValueError(f"channels must be positive (1 grey, 3 RGB); got {channels!r}.")
-        if ema_decay is not None and not 0.0 <= float(ema_decay) < 1.0:
-            raise ValueError(f"ema_decay must be in [0, 1) (0.999 in the paper) or None; got {ema_decay!r}.")
-        if float(gp_weight) < 0 or float(drift_weight) < 0:
-            raise ValueError("gp_weight and drift_weight must be ≥ 0 (10 and 0.001 in the paper).")
+        latent_dim = checks.positive_int(latent_dim, "latent_dim")
+        channels = checks.positive_int(channels, "channels", fix="Use 1 for grey images, 3 for RGB.")
+        max_filters = checks.positive_int(max_filters, "max_filters")
+        filter_base = checks.positive_int(filter_base, "filter_base")
+        group_size = checks.positive_int(group_size, "group_size", fix="The paper uses 4 (minibatch stddev groups).")
+        ema_decay = checks.optional(checks.number, ema_decay, "ema_decay", low=0.0, high=1.0, high_open=True,
+                                    expected="in [0, 1) (0.999 in the paper) or None")
+        gp_weight = checks.non_negative(gp_weight, "gp_weight", fix="The paper uses 10.")
+        drift_weight = checks.non_negative(drift_weight, "drift_weight", fix="The paper uses 0.001.")
         kwargs.pop("update", None)  # ProGAN's own step; the base class' update rule does not apply
         all_res = progan_nets.resolutions(4, target_resolution)
         if filters is None:

@@ -8,7 +8,8 @@ from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
 from keras_gans.training.ema import check_decay, ema_copy, ema_update
 from keras_gans.training.schedules import HalfLinearDecay
-from keras_gans.training.tricks import TricksMixin
+from keras_gans.training.tricks import TricksMixin, check_trick_options
+from keras_gans.utils import checks
 
 __all__ = ["SGAN", "HalfLinearDecay", "build_classifier", "real_logit", "supervised_baseline"]
 
@@ -124,15 +125,22 @@ class SGAN(TricksMixin, GAN):
         if generator_objective not in GENERATOR_OBJECTIVES:
             raise ValueError(f"generator_objective must be one of {GENERATOR_OBJECTIVES}; got {generator_objective!r}.")
         check_decay(classifier_ema, "classifier_ema", 0.99)
-        if float(supervised_weight) < 0 or float(unsupervised_weight) < 0:
-            raise ValueError("supervised_weight and unsupervised_weight must be ≥ 0; got "
-                             f"{supervised_weight!r} and {unsupervised_weight!r}.")
-        if float(learning_rate) <= 0 or (lr_decay_steps is not None and int(lr_decay_steps) < 2):
-            raise ValueError(f"learning_rate must be > 0 and lr_decay_steps None or ≥ 2 (the training steps); got "
-                             f"{learning_rate!r} and {lr_decay_steps!r}.")
+        image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim)
+        num_classes = checks.integer(num_classes, "num_classes", low=2, fix="MNIST has 10.")
+        num_labeled = checks.optional(checks.positive_int, num_labeled, "num_labeled",
+                                      fix="The labelled examples the data holds (100 in the book), or None.")
+        dropout = checks.rate(dropout, "dropout")
+        input_noise = checks.non_negative(input_noise, "input_noise", fix="It is a standard deviation; 0 adds none.")
+        hidden_noise = checks.non_negative(hidden_noise, "hidden_noise", fix="It is a standard deviation; 0 adds none.")
+        translate = checks.rate(translate, "translate", fix="It is the largest shift as a fraction of the image.")
+        supervised_weight = checks.non_negative(supervised_weight, "supervised_weight")
+        unsupervised_weight = checks.non_negative(unsupervised_weight, "unsupervised_weight")
+        learning_rate = checks.positive(learning_rate, "learning_rate", fix="The default is 3e-3.")
+        lr_decay_steps = checks.optional(checks.integer, lr_decay_steps, "lr_decay_steps", low=2,
+                                         fix="The training steps of the run (epochs × steps per epoch), or None.")
         if kwargs.get("d_steps", 1) != 1:
             raise ValueError("SGAN takes one discriminator step per generator step; d_steps must be 1.")
-        image_shape = tuple(int(d) for d in image_shape)
+        check_trick_options(kwargs)
         if generator is None:
             generator = mnist_nets.sgan_generator(latent_dim, image_shape)
         if discriminator is None:

@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.models.common import check_result_memory, deserialize_networks, run_network, unpack_images
+from keras_gans.utils import checks
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.random import standard_normal
 
@@ -91,10 +92,13 @@ class VAE(keras.Model):
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=2, intermediate_dim=256, encoder=None, decoder=None,
                  seed=None, **kwargs):
+        image_shape, latent_dim = checks.image_shape(image_shape), checks.positive_int(latent_dim, "latent_dim", fix="The book uses 2.")
+        intermediate_dim = checks.positive_int(intermediate_dim, "intermediate_dim", fix="The book uses 256.")
+        seed = checks.seed(seed)
         super().__init__(**kwargs)
-        self._image_shape = tuple(int(d) for d in image_shape)
-        self.latent_dim = int(latent_dim)
-        self.intermediate_dim = int(intermediate_dim)
+        self._image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.intermediate_dim = intermediate_dim
         self.seed = seed
         self.encoder = encoder if encoder is not None else vae_encoder(self._image_shape, latent_dim,
                                                                        intermediate_dim, seed)

@@ -19,7 +19,8 @@ from keras import ops
 from keras_gans.losses.penalties import gradient_penalty
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
-from keras_gans.training.tricks import TricksMixin
+from keras_gans.training.tricks import TricksMixin, check_trick_options
+from keras_gans.utils import checks
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -66,11 +67,13 @@ class WGAN(TricksMixin, GAN):
         critic = critic if critic is not None else discriminator
         if "d_steps" in kwargs:
             raise ValueError(f"{type(self).__name__} sets the D:G ratio with n_critic=, not d_steps=.")
-        if clip_value is not None and float(clip_value) <= 0:
-            raise ValueError(f"clip_value must be positive (0.01 in the paper) or None; got {clip_value!r}.")
+        image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim)
+        n_critic = checks.positive_int(n_critic, "n_critic", fix="The paper uses 5 critic updates per generator update.")
+        clip_value = checks.optional(checks.number, clip_value, "clip_value", low=0.0, low_open=True,
+                                     expected="positive (0.01 in the paper) or None")
+        check_trick_options(kwargs)
         if critic_normalization == "default":
             critic_normalization = self.default_normalization
-        image_shape = tuple(int(d) for d in image_shape)
         if generator is None:
             generator = mnist_nets.wgan_generator(latent_dim, image_shape)
         if critic is None:
@@ -157,8 +160,7 @@ class WGANGP(WGAN):
                              "use critic_normalization=None or 'layer'.")
         if clip_value is not None:
             raise ValueError("WGAN-GP replaces weight clipping by the gradient penalty; use WGAN for clip_value.")
-        if float(gp_weight) < 0:
-            raise ValueError(f"gp_weight (λ) must be ≥ 0 (10 in the paper); got {gp_weight!r}.")
+        gp_weight = checks.non_negative(gp_weight, "gp_weight (λ)", fix="The paper uses 10.")
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, generator=generator, critic=critic,
                          n_critic=n_critic, clip_value=None, critic_normalization=critic_normalization, **kwargs)
         self.gp_weight = float(gp_weight)

@@ -9,6 +9,7 @@ networks read and update the same variables.
 import keras
 from keras import layers
 
+from keras_gans.networks.inputs import latent_input
 from keras_gans.networks.unet import check_image_shape
 
 
@@ -49,7 +50,7 @@ def cogan_generators(latent_dim=100, image_shape=(28, 28, 1), filters=32, privat
         ]
     models = []
     for domain in ("a", "b"):
-        z = keras.Input((latent_dim,), name="z")
+        z = latent_input(latent_dim)
         x = z
         for layer in shared:
             x = layer(x)

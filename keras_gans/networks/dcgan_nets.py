@@ -8,11 +8,12 @@ import math
 import keras
 from keras import layers
 
+from keras_gans.networks.inputs import latent_input
+from keras_gans.utils import checks
+
 
 def _check_image_shape(image_shape):
-    if len(image_shape) != 3 or any(int(d) <= 0 for d in image_shape):
-        raise ValueError(f"image_shape must be (height, width, channels) with positive sizes; got {image_shape}.")
-    return tuple(int(d) for d in image_shape)
+    return checks.image_shape(image_shape)
 
 
 def mlp_generator(latent_dim=100, image_shape=(28, 28, 1), hidden_units=128, name="mlp_generator"):
@@ -21,7 +22,7 @@ def mlp_generator(latent_dim=100, image_shape=(28, 28, 1), hidden_units=128, nam
     >>> g = mlp_generator()            # z (100,) → (28, 28, 1) in [-1, 1]
     """
     image_shape = _check_image_shape(image_shape)
-    z = keras.Input((latent_dim,), name="z")
+    z = latent_input(latent_dim)
     x = layers.Dense(hidden_units)(z)
     x = layers.LeakyReLU(negative_slope=0.01)(x)
     x = layers.Dense(math.prod(image_shape), activation="tanh")(x)
@@ -47,7 +48,7 @@ def book_dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), name="dcgan_ge
     h, w, c = _check_image_shape(image_shape)
     if h % 4 or w % 4:
         raise ValueError(f"The book DCGAN generator upsamples by 4: height and width must be multiples of 4; got {image_shape}.")
-    z = keras.Input((latent_dim,), name="z")
+    z = latent_input(latent_dim)
     x = layers.Dense((h // 4) * (w // 4) * 256)(z)
     x = layers.Reshape((h // 4, w // 4, 256))(x)
     for filters, stride in ((128, 2), (64, 1)):
@@ -101,7 +102,7 @@ def radford_generator(latent_dim=100, image_shape=(64, 64, 3), filters=64, name=
     if h != w:
         raise ValueError(f"The Radford DCGAN layout needs square images; got {image_shape}.")
     n = _num_doublings(h)
-    z = keras.Input((latent_dim,), name="z")
+    z = latent_input(latent_dim)
     width = filters * 2 ** (n - 1)
     x = layers.Dense(4 * 4 * width, use_bias=False)(z)
     x = layers.Reshape((4, 4, width))(x)

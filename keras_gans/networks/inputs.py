@@ -8,6 +8,15 @@ The models read these to infer `latent_dim` and the discriminator's image shape;
 >>> latent_size(g), single_input(g)
 (16, True)
 """
+from keras_gans.utils import checks
+
+
+def latent_input(latent_dim, name="z"):
+    """`keras.Input((latent_dim,))`, the first layer of every generator here, after checking `latent_dim` ≥ 1."""
+    import keras
+
+    return keras.Input((checks.positive_int(latent_dim, "latent_dim", fix="Pass the size of z, e.g. 100."),),
+                       name=name)
 
 
 def latent_size(generator):

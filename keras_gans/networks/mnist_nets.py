@@ -13,6 +13,7 @@ import keras
 from keras import layers, ops
 
 from keras_gans.networks import dcgan_nets
+from keras_gans.networks.inputs import latent_input
 
 CONDITIONINGS = ("embedding", "one_hot")
 NORMALIZATIONS = (None, "batch", "layer")
@@ -62,7 +63,7 @@ def wgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=128, name="w
     About 4× cheaper than the book's chapter 4 generator, which matters with 5 critic steps per G step.
     """
     h, w, c = _check_image_shape(image_shape)
-    z = keras.Input((latent_dim,), name="z")
+    z = latent_input(latent_dim)
     x = layers.Dense((h // 4) * (w // 4) * filters, use_bias=False)(z)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
@@ -113,7 +114,7 @@ def cgan_generator(latent_dim=100, num_classes=10, image_shape=(28, 28, 1), cond
     """
     if conditioning not in CONDITIONINGS:
         raise ValueError(f"conditioning must be one of {CONDITIONINGS}; got {conditioning!r}.")
-    z = keras.Input((latent_dim,), name="z")
+    z = latent_input(latent_dim)
     label = _label_input()
     if conditioning == "embedding":
         embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding",

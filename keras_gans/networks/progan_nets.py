@@ -34,6 +34,7 @@ from keras_gans.layers.progan_layers import (
     MinibatchStdDev,
     PixelNormalization,
 )
+from keras_gans.networks.inputs import latent_input
 
 LEAK = 0.2
 
@@ -123,7 +124,7 @@ def progan_generator(latent_dim, resolution, channels, filters, transition=False
 
     The output is linear (no tanh, as in the paper); images are in about [-1, 1].
     """
-    z = keras.Input((latent_dim,), name="z")
+    z = latent_input(latent_dim)
     x = _reuse(reuse, "g_block_4", lambda: generator_block(4, filters, latent_dim=latent_dim))(z)
     last = resolution // 2 if transition else resolution
     for r in resolutions(8, last):

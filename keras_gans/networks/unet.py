@@ -14,6 +14,7 @@ import keras
 from keras import layers
 
 from keras_gans.layers import InstanceNormalization
+from keras_gans.utils import checks
 
 NORMS = ("instance", "batch", "none")
 
@@ -28,9 +29,7 @@ class InferenceDropout(layers.Dropout):
 
 def check_image_shape(image_shape, min_size=1, multiple=1, what="This network"):
     """(h, w, c) as ints; ValueError naming the fix when the sizes do not suit the network."""
-    if image_shape is None or len(image_shape) != 3 or any(d is None or int(d) <= 0 for d in image_shape):
-        raise ValueError(f"image_shape must be (height, width, channels) with positive sizes; got {image_shape}.")
-    h, w, c = (int(d) for d in image_shape)
+    h, w, c = checks.image_shape(image_shape)
     if h < min_size or w < min_size or h % multiple or w % multiple:
         raise ValueError(
             f"{what} needs height and width that are multiples of {multiple} and at least {min_size}; got "

@@ -17,38 +17,27 @@ stays instant.
 import argparse
 import dataclasses
 
+from keras_gans.utils import checks
+
 
 # ---------------------------------------------------------------------------- value checks (argparse `type=`)
-def positive_int(text):
-    """An integer ≥ 1."""
-    return _checked(text, int, lambda value: value >= 1, "a positive integer")
+# The checks of keras_gans.utils.checks on the flag's text: `argument --NAME: must be EXPECTED, not 'TEXT'`.
+
+#: An integer ≥ 1.
+positive_int = checks.flag(checks.positive_int)
+#: An integer ≥ 2 (samples for statistics such as FID).
+at_least_2 = checks.flag(checks.integer, low=2)
+#: An integer ≥ 0 (seeds, counts that may be 0).
+non_negative_int = checks.flag(checks.non_negative_int)
+#: A number ≥ 0 (NaN refused).
+non_negative_float = checks.flag(checks.non_negative, float)
+#: A moving-average decay in (0, 1), e.g. 0.99.
+decay = checks.flag(checks.number, float, low=0.0, high=1.0, low_open=True, high_open=True,
+                    expected="a number in (0, 1) such as 0.99")
 
 
-def non_negative_float(text):
-    """A number ≥ 0."""
-    return _checked(text, float, lambda value: value >= 0, "a number ≥ 0")  # nan >= 0 is False: refused
-
-
-def decay(text):
-    """A moving-average decay in (0, 1), e.g. 0.99."""
-    return _checked(text, float, lambda value: 0.0 < value < 1.0, "a number in (0, 1) such as 0.99")
-
-
-def resolution(text):
-    """A power of two ≥ 4 (4, 8, 16, 32, ...)."""
-    return _checked(text, int, lambda value: value >= 4 and not value & (value - 1),
-                    "a power of two ≥ 4 (4, 8, 16, 32, ...)")
-
-
-def _checked(text, convert, accept, expected):
-    """`convert(text)` if it converts and `accept`s, else `argparse.ArgumentTypeError("must be EXPECTED, ...")`."""
-    try:
-        value = convert(text)
-    except (TypeError, ValueError):
-        value = None
-    if value is None or not accept(value):
-        raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}")
-    return value
+#: A power of two ≥ 4 (4, 8, 16, 32, ...).
+resolution = checks.flag(checks.power_of_two)
 
 
 # ---------------------------------------------------------------------------- flags
@@ -106,7 +95,7 @@ EPOCHS = Flag("epochs", 20, "epochs to train", type=positive_int)
 BATCH_SIZE = Flag("batch_size", 64, "images per batch", type=positive_int)
 STEPS_PER_EPOCH = Flag("steps_per_epoch", None, "cap the steps per epoch (default: a whole pass over the data)",
                        type=positive_int)
-SEED = Flag("seed", 0, "random seed", type=int)
+SEED = Flag("seed", 0, "random seed", type=non_negative_int)
 COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED)
 
 #: Flags that several recipes share (each recipe lists the ones it reads).

@@ -14,6 +14,8 @@ original; :attr:`keras_gans.models.GAN.sampling_generator` then samples and expo
 import keras
 from keras import ops
 
+from keras_gans.utils import checks
+
 
 def ema_copy(network, name=None):
     """A new network with `network`'s architecture and a copy of its current weights (the EMA's start).
@@ -37,5 +39,5 @@ def ema_update(average_variables, variables, decay):
 
 def check_decay(decay, name="ema_decay", example=0.999):
     """Raises `ValueError` unless `decay` is None or in (0, 1); `name` and `example` go into the message."""
-    if decay is not None and not 0.0 < float(decay) < 1.0:
-        raise ValueError(f"{name} must be in (0, 1) (e.g. {example}) or None; got {decay!r}.")
+    checks.optional(checks.number, decay, name, low=0.0, high=1.0, low_open=True, high_open=True,
+                    expected=f"in (0, 1) (e.g. {example}) or None")

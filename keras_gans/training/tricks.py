@@ -44,6 +44,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.training.ema import check_decay, ema_copy, ema_update
+from keras_gans.utils import checks
 
 BCE_LOSSES = ("minimax", "non_saturating")
 TRICK_DEFAULTS = {
@@ -97,19 +98,21 @@ def instance_noise_stddev(step, initial, decay_steps=None):
 def validate_tricks(label_smoothing=0.0, label_noise=0.0, label_flip=0.0, instance_noise=0.0,
                     instance_noise_steps=None, d_steps=1, ema_decay=None):
     """Checks the trick options; raises `ValueError` naming the bad one and its valid range."""
-    for name, value in (("label_smoothing", label_smoothing), ("label_noise", label_noise),
-                        ("label_flip", label_flip)):
-        if not 0.0 <= float(value) < 1.0:
-            raise ValueError(f"{name} must be in [0, 1); got {value!r}. (0.1 gives the usual real target 0.9.)")
-    if float(label_flip) >= 0.5:
-        raise ValueError(f"label_flip must be below 0.5 (it is the probability of a wrong label); got {label_flip!r}.")
-    if float(instance_noise) < 0:
-        raise ValueError(f"instance_noise is a standard deviation and must be ≥ 0; got {instance_noise!r}.")
-    if instance_noise_steps is not None and int(instance_noise_steps) < 1:
-        raise ValueError(f"instance_noise_steps must be a positive number of steps or None; got {instance_noise_steps!r}.")
-    if int(d_steps) != d_steps or int(d_steps) < 1:
-        raise ValueError(f"d_steps (n_critic) must be a positive integer; got {d_steps!r}.")
+    for name, value in (("label_smoothing", label_smoothing), ("label_noise", label_noise)):
+        checks.number(value, name, low=0.0, high=1.0, high_open=True, expected="in [0, 1)",
+                      fix="(0.1 gives the usual real target 0.9.)")
+    checks.number(label_flip, "label_flip", low=0.0, high=0.5, high_open=True,
+                  expected="in [0, 0.5)",
+                  fix="It is the probability of a wrong label, e.g. 0.05.")
+    checks.non_negative(instance_noise, "instance_noise", fix="It is a standard deviation; 0 adds no noise.")
+    checks.optional(checks.positive_int, instance_noise_steps, "instance_noise_steps", fix="Or None for no decay.")
+    checks.positive_int(d_steps, "d_steps (n_critic)")
     check_decay(ema_decay, "ema_decay", 0.999)
+
+
+def check_trick_options(options):
+    """:func:`validate_tricks` on the trick keywords among `options` (a model's `**kwargs`), before it builds."""
+    validate_tricks(**{name: options[name] for name in TRICK_DEFAULTS if name in options})
 
 
 # ----------------------------------------------------------------------------- the mixin

@@ -6,6 +6,8 @@ the losses (:func:`keras_gans.losses.gradient_penalty`) use it without importing
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.utils import checks
+
 
 def replica_random(sampler, shape, seed=None, **kwargs):
     """`sampler(shape, seed=seed, **kwargs)` (e.g. `keras.random.normal`), made replica-aware.
@@ -37,4 +39,7 @@ def standard_normal(n, dim, seed=None):
     >>> standard_normal(2, 3, seed=0).shape
     (2, 3)
     """
-    return np.random.default_rng(seed).standard_normal((int(n), int(dim))).astype("float32")
+    n = checks.non_negative_int(n, "n (the number of images)")
+    dim = checks.positive_int(dim, "latent_dim")
+    seed = checks.seed(seed)
+    return np.random.default_rng(seed).standard_normal((n, dim)).astype("float32")

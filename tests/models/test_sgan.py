@@ -27,9 +27,9 @@ def test_split_is_balanced_seeded_and_disjoint():
 
 def test_split_errors_name_the_fix():
     x, y = kg.data.load_arrays("mnist-5k")
-    with pytest.raises(ValueError, match="multiple of num_classes=10.*e.g. use 100"):
+    with pytest.raises(ValueError, match=r"num_labeled must be a positive multiple of num_classes=10.*got 99\. Use e\.g\. 100"):
         semi_supervised_split(x, y, num_labeled=99)
-    with pytest.raises(ValueError, match="Class 1 has only 1 examples"):
+    with pytest.raises(ValueError, match=r"num_labeled must be an integer ≤ 2; got 4\. .*class 1 has only 1 examples"):
         semi_supervised_split(np.zeros((4, 2)), np.array([0, 0, 1, 0]), num_labeled=4, num_classes=2)
     with pytest.raises(ValueError, match="must match one to one"):
         semi_supervised_split(x[:5], y[:4], num_labeled=10)
@@ -205,7 +205,7 @@ def test_classifier_ema_averages_the_discriminator_and_is_the_product(tmp_path):
 def test_bad_options_are_refused():
     with pytest.raises(ValueError, match="classifier_ema must be in"):
         SGAN(classifier_ema=1.0)
-    with pytest.raises(ValueError, match="must be ≥ 0"):
+    with pytest.raises(ValueError, match="unsupervised_weight must be a number ≥ 0; got -1"):
         SGAN(unsupervised_weight=-1)
 
 

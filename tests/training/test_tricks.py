@@ -59,13 +59,13 @@ def test_label_flips_happen_at_the_given_rate():
 def test_trick_options_are_validated():
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\)"):
         tricks.validate_tricks(label_smoothing=1.5)
-    with pytest.raises(ValueError, match="label_flip must be below 0.5"):
+    with pytest.raises(ValueError, match=r"label_flip must be in \[0, 0.5\); got 0.6. It is the probability"):
         tricks.validate_tricks(label_flip=0.6)
-    with pytest.raises(ValueError, match="instance_noise is a standard deviation"):
+    with pytest.raises(ValueError, match="instance_noise must be a number ≥ 0; got -0.1. It is a standard deviation"):
         tricks.validate_tricks(instance_noise=-0.1)
     with pytest.raises(ValueError, match="instance_noise_steps must be a positive"):
         tricks.validate_tricks(instance_noise=0.1, instance_noise_steps=0)
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(TypeError, match=r"d_steps \(n_critic\) must be a positive integer; got 1.5"):
         tricks.validate_tricks(d_steps=1.5)
     with pytest.raises(ValueError, match=r"ema_decay must be in \(0, 1\)"):
         tricks.validate_tricks(ema_decay=1.0)
