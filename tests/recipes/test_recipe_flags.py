@@ -30,7 +30,7 @@ OWN_FLAGS = {
     "cogan": ["latent_dim", "image_size"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed"]
-RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy"]
+RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
 
 
 def parse(*argv):
@@ -72,7 +72,7 @@ def test_defaults_are_those_of_the_command_line_before_recipes():
     assert vars(parse("cyclegan", "--out", "x")) == {**vars(recipes.get("cyclegan").args()), "command": "train",
                                                       "_module": "keras_gans.cli.train", "out": "x", "every": 1,
                                                       "verbose": 1, "save_freq": "epoch", "deterministic": False,
-                                                      "strategy": None}
+                                                      "strategy": None, "overwrite": False}
 
 
 def _foreign_flags():
