@@ -11,9 +11,11 @@ def add_arguments(p):
 
 
 def run(args):
+    from keras_gans.utils.images import check_image_path
     from keras_gans.utils.io import check_target
 
     check_target(args.output, args.overwrite)
+    check_image_path(args.output)
     from keras_gans.cli.common import load_gan
     from keras_gans.utils.images import make_grid, save_image
 

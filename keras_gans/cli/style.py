@@ -40,9 +40,11 @@ def add_arguments(p):
 def run(args):
     import os
 
+    from keras_gans.utils.images import check_image_path
     from keras_gans.utils.io import check_target
 
     check_target(args.output, args.overwrite)
+    check_image_path(args.output)
     for what, path in (("content image", args.content), ("style image", args.style)):
         if not os.path.isfile(path):
             raise FileNotFoundError(f"The {what} {path!r} does not exist.")

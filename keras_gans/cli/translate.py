@@ -49,9 +49,11 @@ def read_image(path, shape, resize=True):
 
 
 def run(args):
+    from keras_gans.utils.images import check_image_path
     from keras_gans.utils.io import check_target
 
     check_target(args.output, args.overwrite)
+    check_image_path(args.output)
     from keras_gans.cli.common import load_gan
     from keras_gans.utils.images import save_image
 

@@ -86,9 +86,11 @@ def _info(args):
 
 
 def _sample(args):
+    from keras_gans.utils.images import check_image_path
     from keras_gans.utils.io import check_target
 
     check_target(args.output, args.overwrite)
+    check_image_path(args.output)
     from keras_gans.utils.images import make_grid, save_image
     from keras_gans.zoo import info, sample
 

@@ -58,10 +58,28 @@ def make_grid(images, rows=None, padding=2, value_range=(-1.0, 1.0)):
     return grid[..., 0] if c == 1 else grid
 
 
+#: Image file suffixes `save_image` writes, and their formats.
+IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF"}
+
+
+def check_image_path(path):
+    """Refuses an output name whose suffix is not an image format `save_image` writes (ValueError).
+
+    >>> check_image_path("grid.png")
+    'grid.png'
+    """
+    ext = str(path).rsplit(".", 1)[-1].lower() if "." in os.path.basename(str(path)) else ""
+    if ext not in IMAGE_FORMATS:
+        raise ValueError(f"{str(path)!r} is not an image file name: end it in "
+                         f"{', '.join('.' + e for e in IMAGE_FORMATS)} (e.g. grid.png).")
+    return path
+
+
 def save_image(array, path):
     """Writes a uint8 array (H, W) or (H, W, 3|4) to `path` atomically (format from the suffix)."""
     from PIL import Image
 
+    check_image_path(path)
     array = np.asarray(array)
     if array.ndim == 3 and array.shape[-1] == 1:
         array = array[..., 0]
@@ -71,8 +89,7 @@ def save_image(array, path):
 
 
 def _format(path):
-    ext = str(path).rsplit(".", 1)[-1].lower()
-    return {"jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "png": "PNG"}.get(ext, "PNG")
+    return IMAGE_FORMATS[str(path).rsplit(".", 1)[-1].lower()]
 
 
 # ---------------------------------------------------------------------------------------------

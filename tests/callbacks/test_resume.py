@@ -72,7 +72,9 @@ def test_sigkill_mid_epoch_then_same_command_ends_with_uninterrupted_weights(tmp
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
     out = reference.communicate(timeout=900)[0]
     assert reference.returncode == 0, out[-3000:]
-    assert not (resumed / "backup").exists()  # a finished run removes its backup
+    # `keras-gans train` keeps the finished run's backup (at its last step), so more --epochs can continue
+    meta = json.loads((resumed / "backup" / "training_metadata.json").read_text())
+    assert (resumed / "backup" / meta["weights"]).exists()
 
     a, b = _weights(straight / "model.keras"), _weights(resumed / "model.keras")
     assert len(a) == len(b) > 0
