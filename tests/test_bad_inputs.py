@@ -236,6 +236,8 @@ def write_cases():
                                                        SystemExit, None, exists)),
         ("cli-sample-output-exists", lambda c: (_cli("sample", c.file("m.keras", b"x"), "-o", c.file("g.png", b"x")),
                                                 SystemExit, None, r"g\.png' already exists\. .*--overwrite")),
+        ("cli-eval-json-is-a-folder", lambda c: (_cli("eval", "dcgan_mnist", "--json", c.folder({})), SystemExit, None,
+                                                  r"is a folder, not a file")),
         ("cli-sample-output-not-an-image", lambda c: (_cli("sample", c.file("m.keras", b"x"), "-o",
                                                             str(c.tmp / "grid.txt")), SystemExit, None,
                                                        r"grid\.txt' is not an image file name: end it in \.png")),

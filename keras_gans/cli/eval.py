@@ -108,10 +108,11 @@ def _preset_scorable(name, seed, domain="a"):
 
 
 def run(args):
-    from keras_gans.utils.io import atomic_path, check_parent_dir
+    from keras_gans.utils.io import atomic_path, check_parent_dir, check_target
 
     if args.json:
         check_parent_dir(args.json)
+        check_target(args.json, overwrite=True)  # the scores file may be replaced; a folder never
     from keras_gans.cli.common import load_gan
     from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 
