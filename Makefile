@@ -15,7 +15,7 @@ $(STAMP): setup.cfg pyproject.toml
 ## demo: install, then train a DCGAN on the embedded MNIST subset (samples and loss plot in runs/demo)
 demo: $(STAMP)
 	mkdir -p runs
-	$(BIN)/keras-gans train dcgan --dataset mnist-5k --epochs 10 --batch-size 64 --out runs/demo
+	$(BIN)/keras-gans train dcgan --dataset mnist-5k --epochs 10 --batch-size 64 --out runs/demo --overwrite
 	@echo "Samples: runs/demo/samples.png  Loss curves: runs/demo/samples/losses.png"
 
 ## test: install, then check the import layers (setup.cfg) and run the fast test suite
