@@ -88,24 +88,26 @@ class ResumableMixin:
         parent folder is created; a kill at any moment leaves the old file whole and no temporary file
         after the next write (`keras_gans.utils.io`). NaN/Inf weights are refused.
         """
-        _refuse_folder(filepath)
-        check_extension(filepath, ".keras", "a GAN is saved as a .keras file (the legacy .h5 format cannot hold its "
-                        "networks, optimizers and seeds): use e.g. 'model.keras', or save_weights('model.weights.h5')")
-        check_finite_weights(self, filepath)
-        if _may_write(filepath, overwrite):
-            with atomic_path(filepath) as tmp:
-                super().save(tmp, overwrite=True, **kwargs)
+        self._write_checked(filepath, overwrite, ".keras", "a GAN is saved as a .keras file (the legacy .h5 format "
+                            "cannot hold its networks, optimizers and seeds): use e.g. 'model.keras', or "
+                            "save_weights('model.weights.h5')", super().save, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save_weights`, written to a temporary file and renamed (atomic); `overwrite` as in
         :meth:`save`."""
+        self._write_checked(filepath, overwrite, ".weights.h5", "Keras weights files end in .weights.h5: use e.g. "
+                            "'model.weights.h5' (or save('model.keras') for the whole model)", super().save_weights,
+                            **kwargs)
+
+    def _write_checked(self, filepath, overwrite, extension, fix, write, **kwargs):
+        """The checks of `save`/`save_weights` (no folder in the way, the suffix, finite weights, Keras'
+        `overwrite`), then `write` into a temporary file renamed into place."""
         _refuse_folder(filepath)
-        check_extension(filepath, ".weights.h5", "Keras weights files end in .weights.h5: use e.g. 'model.weights.h5' "
-                        "(or save('model.keras') for the whole model)")
+        check_extension(filepath, extension, fix)
         check_finite_weights(self, filepath)
         if _may_write(filepath, overwrite):
             with atomic_path(filepath) as tmp:
-                super().save_weights(tmp, overwrite=True, **kwargs)
+                write(tmp, overwrite=True, **kwargs)
 
     def _seed_states(self):
         """The state variables of every `SeedGenerator` in the model (latent z, ε, dropout, pools)."""

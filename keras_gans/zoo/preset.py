@@ -89,20 +89,24 @@ def _check_metadata_hash(folder, sha256):
     return folder
 
 
+def _read_json(folder, name, why):
+    """The JSON file `name` of a preset folder; FileNotFoundError / ValueError naming the file."""
+    path = os.path.join(folder, name)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"The preset {folder!r} is missing {name}. Re-download or re-publish it.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path} is not valid JSON ({e}){why}. Re-download or re-publish the preset.") from None
+
+
 def read_metadata(folder):
     """The preset's `metadata.json` as a dict; `ValueError` naming the file when it is malformed."""
     from keras_gans.zoo.download import _check_sha256
 
     path = os.path.join(folder, METADATA_FILE)
-    try:
-        with open(path, encoding="utf-8") as f:
-            metadata = json.load(f)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"The preset {folder!r} is missing {METADATA_FILE}. Re-download or re-publish it.") \
-            from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path} is not valid JSON ({e}): the preset is corrupted or was edited. Re-download or "
-                         "re-publish it.") from None
+    metadata = _read_json(folder, METADATA_FILE, ": the preset is corrupted or was edited")
     if not isinstance(metadata, dict):
         raise ValueError(f"{path} must hold a JSON object; got a {type(metadata).__name__}. Re-download or "
                          "re-publish the preset.")
@@ -221,14 +225,7 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
         raise KeyError(f"The preset {metadata['name']!r} stores only a {contents} ({metadata['model']}), so it has no "
                        f"part {part!r}. Choose one of {available}.")
     config_path = os.path.join(folder, CONFIG_FILE)
-    try:
-        with open(config_path, encoding="utf-8") as f:
-            config = json.load(f)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"The preset {folder!r} is missing {CONFIG_FILE}. Re-download or re-publish it.") \
-            from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{config_path} is not valid JSON ({e}). Re-download or re-publish the preset.") from None
+    config = _read_json(folder, CONFIG_FILE, "")
     try:
         model = keras.saving.deserialize_keras_object(config)
     except Exception as e:
