@@ -113,3 +113,71 @@ def label_accuracy(images, labels):
         raise ValueError(f"label_accuracy needs one label per image; got {len(labels)} labels for {len(pred)} images")
     per_class = {int(k): float((pred[labels == k] == k).mean()) for k in np.unique(labels)}
     return {"accuracy": float((pred == labels).mean()), "per_class": per_class, "worst_class": min(per_class.values())}
+
+
+# ---------------------------------------------------------------------------- shared by several test folders
+def serve(folder, handler=None):
+    """A context manager: a loopback HTTP server on a free port for `folder`; yields its base URL.
+
+    `handler` is a `SimpleHTTPRequestHandler` subclass (default: one that logs nothing).
+    """
+    import contextlib
+    import functools
+    import http.server
+    import threading
+
+    if handler is None:
+        class handler(http.server.SimpleHTTPRequestHandler):  # noqa: N801
+            def log_message(self, *args):
+                pass
+
+    @contextlib.contextmanager
+    def running():
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    return running()
+
+
+def non_finite_h5_datasets(path):
+    """Names of the float datasets in an HDF5 file (a `.weights.h5`) that hold NaN or Inf."""
+    import h5py
+
+    bad = []
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and obj.dtype.kind == "f" and not np.isfinite(obj[()]).all():
+            bad.append(name)
+
+    with h5py.File(path, "r") as f:
+        f.visititems(visit)
+    return bad
+
+
+def tiny_dcgan_with_tricks(shape=(8, 8, 1), **kwargs):
+    """A `DCGANWithTricks` on MLP networks of 8 units (latent_dim 4, seed 0) with the given tricks."""
+    import keras_gans as kg
+
+    g = kg.networks.mlp_generator(latent_dim=4, image_shape=shape, hidden_units=8)
+    d = kg.networks.mlp_discriminator(shape, hidden_units=8)
+    return kg.tricks.DCGANWithTricks(image_shape=shape, latent_dim=4, generator=g, discriminator=d, seed=0, **kwargs)
+
+
+def alpha_recorder():
+    """A Keras callback whose `seen` lists (resolution, phase, alpha) of a ProGAN after every batch."""
+    import keras
+
+    class AlphaRecorder(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.seen.append((self.model.resolution, self.model.phase, self.model.alpha))
+
+    return AlphaRecorder()

@@ -2,13 +2,13 @@
 list) save the broken state, and warns on the failure signs with the numbers."""
 import re
 
-import h5py
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 import keras_gans as kg
+from helpers import non_finite_h5_datasets
 from keras_gans.callbacks.guards import DivergenceError, DivergenceGuard, DivergenceWarning
 
 
@@ -25,18 +25,6 @@ def _data(nan_batch=None, n_batches=5, batch=4):
     if nan_batch is not None:  # passes fit's first-batch data check, poisons a later step
         x[nan_batch * batch] = np.nan
     return tf.data.Dataset.from_tensor_slices(x).batch(batch)
-
-
-def _h5_all_finite(path):
-    bad = []
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset) and obj.dtype.kind == "f" and not np.isfinite(obj[()]).all():
-            bad.append(name)
-
-    with h5py.File(path, "r") as f:
-        f.visititems(visit)
-    return bad
 
 
 def _checkpointing(tmp_path, tag):
@@ -60,7 +48,7 @@ def test_nan_stops_before_any_checkpoint_of_the_broken_state(tmp_path):
     gan = _tiny_gan()
     gan.generator.trainable_variables[0].assign(tf.fill(gan.generator.trainable_variables[0].shape, float("nan")))
     keras.Model.save_weights(gan, str(tmp_path / "nan.weights.h5"))
-    assert _h5_all_finite(str(tmp_path / "nan.weights.h5"))
+    assert non_finite_h5_datasets(str(tmp_path / "nan.weights.h5"))
 
     # With the guard first in the list: training stops at step 3, and every saved file is finite.
     backup, ckpt, callbacks = _checkpointing(tmp_path, "guarded")
@@ -70,7 +58,7 @@ def test_nan_stops_before_any_checkpoint_of_the_broken_state(tmp_path):
     message = str(err.value)
     assert "d_loss = nan" in message and "epoch 1, step 3" in message and "resume" in message
     for f in _saved_files(backup, ckpt):
-        assert _h5_all_finite(f) == [], f
+        assert non_finite_h5_datasets(f) == [], f
     assert isinstance(err.value, ValueError)  # the CLI reports ValueErrors as clean errors
 
 
@@ -91,7 +79,7 @@ def test_nan_weights_with_finite_losses_are_caught_before_saving(tmp_path):
     with pytest.raises(DivergenceError, match=r"non-finite weights \(.*kernel.*\) .* epoch 1, step 3"):
         gan.fit(_data(), epochs=1, verbose=0, callbacks=[DivergenceGuard()] + callbacks)
     for f in _saved_files(backup, ckpt):
-        assert _h5_all_finite(f) == [], f
+        assert non_finite_h5_datasets(f) == [], f
 
 
 def test_gradient_norm_warning_reports_the_norm_and_leaves_the_train_function_alone():

@@ -4,13 +4,13 @@ with both numbers instead of a bare StopIteration."""
 import os
 import re
 
-import h5py
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 import keras_gans as kg
+from helpers import non_finite_h5_datasets
 from keras_gans.models.resumable import DivergenceError, FiniteLossGuard
 
 
@@ -26,18 +26,6 @@ def _images(n=40, nan_at=None, value=np.nan):
     if nan_at is not None:
         x[nan_at, 3, 3, 0] = value
     return x
-
-
-def _non_finite_in(path):
-    bad = []
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset) and obj.dtype.kind == "f" and not np.isfinite(obj[()]).all():
-            bad.append(name)
-
-    with h5py.File(path, "r") as f:
-        f.visititems(visit)
-    return bad
 
 
 @pytest.mark.parametrize("value", [np.nan, np.inf])
@@ -79,7 +67,7 @@ def test_no_checkpoint_backup_or_save_ever_holds_non_finite_weights(tmp_path):
     saved = [str(p) for p in backup.rglob("*.h5")] + [str(ckpt)]
     assert all(os.path.exists(p) for p in saved) and len(saved) >= 2  # steps 1-4 were saved
     for path in saved:
-        assert _non_finite_in(path) == [], path
+        assert non_finite_h5_datasets(path) == [], path
     # the model in memory is broken now: save, save_weights and the checkpoints refuse it, the old files stay
     assert not np.isfinite(gan.generator.get_weights()[0]).all() or not all(
         np.isfinite(w).all() for w in gan.discriminator.get_weights())
@@ -133,7 +121,7 @@ def test_cli_train_reports_epoch_and_step_of_a_nan_in_batch_5(tmp_path, monkeypa
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (out / "model.keras").exists()
     for path in out.rglob("*.h5"):
-        assert _non_finite_in(str(path)) == [], path
+        assert non_finite_h5_datasets(str(path)) == [], path
 
 
 # ---------------------------------------------------------------------------- empty data, batch > data

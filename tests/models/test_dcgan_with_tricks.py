@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import keras_gans as kg
+from helpers import tiny_dcgan_with_tricks
 from keras_gans.tricks import DCGANWithTricks
 
 SHAPE = (8, 8, 1)
@@ -15,14 +15,8 @@ def np_(x):
     return keras.ops.convert_to_numpy(x)
 
 
-def tiny(**kwargs):
-    g = kg.networks.mlp_generator(latent_dim=4, image_shape=SHAPE, hidden_units=8)
-    d = kg.networks.mlp_discriminator(SHAPE, hidden_units=8)
-    return DCGANWithTricks(image_shape=SHAPE, latent_dim=4, generator=g, discriminator=d, seed=0, **kwargs)
-
-
 def test_d_steps_and_ema_inside_fit(tmp_path):
-    gan = tiny(d_steps=2, ema_decay=0.5, label_smoothing=0.1, label_flip=0.05)
+    gan = tiny_dcgan_with_tricks(d_steps=2, ema_decay=0.5, label_smoothing=0.1, label_flip=0.05)
     gan.compile()
     before = [w.copy() for w in gan.generator.get_weights()]
     np.testing.assert_array_equal(np.concatenate([w.ravel() for w in gan.ema_generator.get_weights()]),
@@ -51,7 +45,7 @@ def test_d_steps_and_ema_inside_fit(tmp_path):
 
 
 def test_d_steps_needs_batches_of_d_steps_times_m():
-    gan = tiny(d_steps=4)
+    gan = tiny_dcgan_with_tricks(d_steps=4)
     gan.compile()
     with pytest.raises(ValueError, match=r"d_steps=4 .* batch_size = 4 × \(images per D step\)"):
         gan.fit(tf.data.Dataset.from_tensor_slices(np.zeros((6,) + SHAPE, "float32")).batch(3, drop_remainder=True),

@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
+from helpers import alpha_recorder
 from keras_gans.models import ProGAN, ProGANSchedule
 from keras_gans.recipes.progan import MNIST_32_RECIPE
 
@@ -107,15 +108,6 @@ def test_bad_configurations(kwargs, match):
 
 
 # ---------------------------------------------------------------------------- training through the schedule
-class AlphaRecorder(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.seen = []
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.seen.append((self.model.resolution, self.model.phase, self.model.alpha))
-
-
 def test_schedule_with_fit_alpha_save_reload_and_continue(tmp_path):
     """RGB (MNIST-M at 8×8), 4 → 8: stable 4, transition 8 (stop), save, reload, continue with stable 8."""
     keras.utils.set_random_seed(0)
@@ -123,7 +115,7 @@ def test_schedule_with_fit_alpha_save_reload_and_continue(tmp_path):
     gan.compile()
     x = kg.data.load("mnist-m", batch_size=50, image_size=(8, 8), split="test")   # batched, at the target size
     schedule = ProGANSchedule(transition_images=128, stable_images=32, batch_sizes={4: 16, 8: 16})
-    recorder = AlphaRecorder()
+    recorder = alpha_recorder()
     history = gan.fit_schedule(x, schedule, callbacks=[recorder], stop_after=(8, "transition"), verbose=0)
     assert (gan.resolution, gan.phase) == (8, "transition")
     assert int(gan.phase_images.numpy()) == 128
@@ -153,7 +145,7 @@ def test_schedule_with_fit_alpha_save_reload_and_continue(tmp_path):
     # Continue growing from the reloaded model: only the stable 8×8 phase is left.
     block4 = loaded.generator.get_layer("g_block_4").weights[0]
     before = block4.numpy().copy()
-    recorder2 = AlphaRecorder()
+    recorder2 = alpha_recorder()
     loaded.fit(x, epochs=1, callbacks=[recorder2], verbose=0)    # target-resolution data: the rest of the schedule
     assert (loaded.resolution, loaded.phase) == (8, "stable")
     assert recorder2.seen == [(8, "stable", 1.0)] * 2

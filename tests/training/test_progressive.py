@@ -5,20 +5,12 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
+from helpers import alpha_recorder
 from keras_gans.models import ProGAN, ProGANSchedule
 from keras_gans.training import progressive, progressive_fit
 from keras_gans.training.progressive import FadeInScheduler
 
 TINY = dict(latent_dim=8, filters={4: 8, 8: 8, 16: 4})
-
-
-class AlphaRecorder(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.seen = []
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.seen.append((self.model.resolution, self.model.phase, self.model.alpha))
 
 
 def test_public_names_are_the_training_modules_classes():
@@ -65,7 +57,7 @@ def test_fit_schedule_split_into_epochs_shows_each_phase_its_images():
     gan = ProGAN(4, 8, seed=0, **TINY)
     gan.compile(run_eagerly=True)      # a few steps: cheaper than tracing
     data = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
-    recorder = AlphaRecorder()
+    recorder = alpha_recorder()
     schedule = ProGANSchedule(transition_images=80, stable_images=48, batch_sizes=16)    # 3, 5, 3 steps
     gan.fit_schedule(data, schedule, epochs_per_phase=2, callbacks=[recorder], verbose=0)
     assert [t[3] for t in gan.phase_times] == [48, 80, 48]          # not 64, 96, 64 (2 epochs × ceil(steps / 2))
@@ -78,7 +70,7 @@ def test_fade_in_scheduler_with_plain_fit():
     gan.compile(run_eagerly=True)      # a few steps: cheaper than tracing
     gan.grow()
     data = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
-    recorder = AlphaRecorder()
+    recorder = alpha_recorder()
     gan.fit(data, batch_size=16, epochs=2, callbacks=[FadeInScheduler(transition_images=96), recorder], verbose=0)
     assert [a for _, _, a in recorder.seen] == pytest.approx([0, 1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0, 1.0])
     with pytest.raises(ValueError, match="transition_images"):

@@ -6,21 +6,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import keras_gans as kg
+from helpers import tiny_dcgan_with_tricks
 from keras_gans import losses, tricks
-from keras_gans.tricks import DCGANWithTricks
 
 SHAPE = (8, 8, 1)
 
 
 def np_(x):
     return keras.ops.convert_to_numpy(x)
-
-
-def tiny(**kwargs):
-    g = kg.networks.mlp_generator(latent_dim=4, image_shape=SHAPE, hidden_units=8)
-    d = kg.networks.mlp_discriminator(SHAPE, hidden_units=8)
-    return DCGANWithTricks(image_shape=SHAPE, latent_dim=4, generator=g, discriminator=d, seed=0, **kwargs)
 
 
 # --------------------------------------------------------------------------- labels
@@ -81,7 +74,7 @@ def test_instance_noise_decays_linearly_to_zero():
 
 
 def test_instance_noise_on_the_discriminator_input_follows_the_schedule():
-    gan = tiny(instance_noise=0.5, instance_noise_steps=10)
+    gan = tiny_dcgan_with_tricks(instance_noise=0.5, instance_noise_steps=10)
     gan.compile()
     x = np.zeros((20000,) + SHAPE, "float32")
     assert np_(gan.d_input(x)).std() == pytest.approx(0.5, rel=0.02)
@@ -89,13 +82,13 @@ def test_instance_noise_on_the_discriminator_input_follows_the_schedule():
     assert np_(gan.d_input(x)).std() == pytest.approx(0.25, rel=0.02)
     gan.g_optimizer.iterations.assign(10)
     np.testing.assert_array_equal(np_(gan.d_input(x)), 0.0)
-    off = tiny()
+    off = tiny_dcgan_with_tricks()
     assert off.d_input(x) is x                           # trick off: D sees the images unchanged
 
 
 # --------------------------------------------------------------------------- D:G ratio and EMA
 def test_critic_batches_split_the_batch_in_order():
-    gan = tiny(d_steps=3)
+    gan = tiny_dcgan_with_tricks(d_steps=3)
     x = np.arange(12, dtype="float32")
     y = -np.arange(12)
     chunks = gan.critic_batches(x, y)

@@ -1,41 +1,21 @@
 """The cache and preset integrity of issue 22: a cache slot only ever returns the content its hash names,
 and a tampered preset never loads (built-in presets are pinned by the package, outside their folders)."""
-import contextlib
 import fnmatch
-import functools
-import http.server
 import json
 import os
 import shutil
 import tarfile
-import threading
 import warnings
 
 import numpy as np
 import pytest
 
 import keras_gans as kg
+from helpers import serve
 from keras_gans import zoo
 from keras_gans.zoo import download, registry
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder):
-    """A loopback HTTP server for `folder`; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,7 @@
 """TF Hub loading in Keras 3: our exports load with `hub.load` and `kg.zoo.load_hub` (from a folder and
 as a compressed module over loopback HTTP) and give the Keras model's images; known handles resolve."""
-import contextlib
-import functools
-import http.server
 import os
 import tarfile
-import threading
 import time
 
 import keras
@@ -13,20 +9,8 @@ import numpy as np
 import pytest
 
 import keras_gans as kg
+from helpers import serve
 from keras_gans.zoo import hub as zhub
-
-
-@contextlib.contextmanager
-def serve(folder):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,4 @@
 """The zoo: shipped presets, publish/load round trips, hash-checked downloads, CLI and serving export."""
-import contextlib
-import functools
 import http.server
 import json
 import os
@@ -9,12 +7,12 @@ import subprocess
 import sys
 import tarfile
 import textwrap
-import threading
 import time
 
 import numpy as np
 import pytest
 
+import helpers
 import keras_gans as kg
 from keras_gans import zoo
 from keras_gans.zoo import download, registry
@@ -43,17 +41,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-@contextlib.contextmanager
 def serve(folder):
-    """A loopback HTTP server on a free port for `folder`; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """A loopback HTTP server on a free port for `folder` (with `/truncated/`); yields its base URL."""
+    return helpers.serve(folder, _Handler)
 
 
 @pytest.fixture(autouse=True)
