@@ -23,6 +23,19 @@ def tiny_gan():
     return gan
 
 
+@pytest.fixture(scope="module")
+def gan():
+    """A compiled 8×8 DCGAN (latent_dim 4), one per test module; files that need another define their own."""
+    import keras
+
+    import keras_gans as kg
+
+    keras.utils.set_random_seed(0)
+    model = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4)
+    model.compile()
+    return model
+
+
 @pytest.fixture(scope="session")
 def small_ds():
     """256 real mnist-5k digits in batches of 32 (8 steps per epoch)."""

@@ -22,14 +22,6 @@ import keras_gans as kg
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.fixture(scope="module")
-def gan():
-    keras.utils.set_random_seed(0)
-    model = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4)
-    model.compile()
-    return model
-
-
 def _images(shape=(4, 8, 8, 1), value=0.0, dtype="float32"):
     return np.full(shape, value, dtype=dtype)
 

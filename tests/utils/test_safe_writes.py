@@ -20,14 +20,6 @@ from keras_gans.utils.io import atomic_path, check_target, sweep_temporaries
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-@pytest.fixture(scope="module")
-def gan():
-    keras.utils.set_random_seed(0)
-    model = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4)
-    model.compile()
-    return model
-
-
 def _user_folder(path):
     path.mkdir(parents=True)
     (path / "notes.txt").write_text("mine")
