@@ -33,6 +33,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans.utils.io import atomic_path, check_target
+from keras_gans.utils.images import as_float32
 
 
 def export_generator(model, filepath, network=None, verbose=True, overwrite=False):
@@ -61,7 +62,7 @@ def export_generator(model, filepath, network=None, verbose=True, overwrite=Fals
     latent_dim = model.latent_dim
 
     def generate(x):
-        return {name: net(x, training=False) for name, net in outputs.items()}
+        return {name: as_float32(net(x, training=False)) for name, net in outputs.items()}
 
     @tf.function(input_signature=specs)
     def serve(*inputs):
@@ -78,7 +79,7 @@ def export_generator(model, filepath, network=None, verbose=True, overwrite=Fals
         # `hub.load(dir)(z)` (the TF Hub calling pattern) returns the images tensor itself.
         @tf.function(input_signature=specs)
         def call(*inputs):
-            return network(inputs[0] if len(inputs) == 1 else list(inputs), training=False)
+            return as_float32(network(inputs[0] if len(inputs) == 1 else list(inputs), training=False))
 
         endpoints["__call__"] = call
     endpoints["sample"] = sample
@@ -114,7 +115,7 @@ def export_image_to_image(model, endpoints, filepath, verbose=True, output_key="
 
     @tf.function(input_signature=first.input_signature)
     def call(images):
-        return first_network(images, training=False)
+        return as_float32(first_network(images, training=False))
 
     functions["__call__"] = call
     _write(filepath, endpoints.values(), functions)
@@ -136,7 +137,7 @@ def export_classifier(model, network, filepath, verbose=True, overwrite=False):
 
     @tf.function(input_signature=[spec])
     def serve(images):
-        probabilities = network(images, training=False)
+        probabilities = as_float32(network(images, training=False))
         return {"probabilities": probabilities, "classes": tf.argmax(probabilities, axis=-1, output_type=tf.int32)}
 
     _write(filepath, [network], {"serve": serve})
@@ -154,7 +155,7 @@ def check_format(format):
 
 def _named_output(network, key):
     def run(images):
-        return {key: network(images, training=False)}
+        return {key: as_float32(network(images, training=False))}
 
     return run
 

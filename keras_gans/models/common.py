@@ -13,6 +13,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.utils import checks
+from keras_gans.utils.images import as_float32
 
 
 def unpack_images(data):
@@ -38,7 +39,8 @@ def run_network(network, inputs, batch_size=256):
     result = None
     for start in range(0, n, batch_size):
         chunk = [a[start:start + batch_size] for a in arrays]
-        out = ops.convert_to_numpy(network(chunk[0] if len(chunk) == 1 else chunk, training=False))
+        out = network(chunk[0] if len(chunk) == 1 else chunk, training=False)
+        out = ops.convert_to_numpy(as_float32(out))  # float32 images whatever the dtype policy
         if result is None:
             check_memory(n, out.shape[1:], f"Running {network.name} on {n} inputs", out.dtype.itemsize)
             result = np.empty((n,) + out.shape[1:], out.dtype)

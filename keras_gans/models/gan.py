@@ -22,6 +22,7 @@ from keras_gans.models.common import (check_images, check_not_empty, check_resul
                                       run_network, unpack_images)
 from keras_gans.models.resumable import ResumableMixin
 from keras_gans.networks.inputs import latent_size, single_input
+from keras_gans.training import precision
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils import checks
 from keras_gans.utils.random import replica_random, standard_normal
@@ -54,6 +55,11 @@ class GAN(ResumableMixin, keras.Model):
             with batch normalisation, whose batch statistics then mix real and fake images or
             do not. Measured on the book DCGAN (mnist-5k, 14 epochs, seed 0): "joint" collapsed
             to 2 digit classes, "separate" drew all 10. Both cost the same CPU time.
+        dtype_policy: `"float32"`, `"mixed_bfloat16"` (fast on CPUs with AVX-512 BF16 and on
+            TPUs/recent GPUs) or `"mixed_float16"` (GPUs; `compile` adds loss scaling); default:
+            the global `keras.mixed_precision` policy. Every network of the model is switched to it
+            (output layers stay float32: losses, logits and images are float32). See
+            :mod:`keras_gans.training.precision`.
 
     Images are floats in [-1, 1] (a `tanh` generator output); see `kg.data`.
 
@@ -80,9 +86,10 @@ class GAN(ResumableMixin, keras.Model):
     network_keys = ("generator", "discriminator")
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating",
-                 d_batch="separate", **kwargs):
+                 d_batch="separate", dtype_policy=None, **kwargs):
+        policy = precision.model_policy(dtype_policy, kwargs)
         latent_dim, seed = checks.latent_dim(latent_dim), checks.seed(seed)
-        super().__init__(**kwargs)
+        super().__init__(dtype=policy, **kwargs)
         if update not in UPDATE_RULES:
             raise ValueError(f"`update` must be one of {UPDATE_RULES}; got {update!r}.")
         if d_batch not in D_BATCHES:
@@ -109,6 +116,7 @@ class GAN(ResumableMixin, keras.Model):
         #: When True, `apply_update` reports each step's gradient norms (d_grad_norm, g_grad_norm).
         self.track_grad_norms = False
         self._grad_norms = {}
+        self.apply_precision()
 
     # ------------------------------------------------------------------ compile
     def default_optimizers(self):
@@ -135,9 +143,12 @@ class GAN(ResumableMixin, keras.Model):
         # everything is validated before the model changes: a failed compile leaves it as it was
         d_opt = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
         g_opt = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
-        if d_opt is g_opt:
+        if d_opt is g_opt or (getattr(d_opt, "inner_optimizer", d_opt) is getattr(g_opt, "inner_optimizer", g_opt)):
             raise ValueError("d_optimizer and g_optimizer must be two different optimizer objects.")
         gan_loss = gan_losses.GANLoss.get(loss if loss is not None else self.default_loss)
+        self.apply_precision()  # networks a subclass added or grew since __init__ follow the policy too
+        # mixed_float16: Keras' LossScaleOptimizer around each (apply_update scales the gradients)
+        d_opt, g_opt = (precision.loss_scaled(opt, self.dtype_policy) for opt in (d_opt, g_opt))
         self.d_optimizer, self.g_optimizer, self.gan_loss = d_opt, g_opt, gan_loss
         # optimizer=None: Keras must not create (and save) an unused default optimizer.
         super().compile(optimizer=None, **kwargs)
@@ -164,6 +175,14 @@ class GAN(ResumableMixin, keras.Model):
         )
 
     # ------------------------------------------------------------------ plumbing
+    def apply_precision(self):
+        """Switches every network the model holds (EMA copies included) to the model's `dtype_policy`.
+
+        Called by `__init__`, `compile`, `fit` and sampling, so networks that a subclass builds after
+        `GAN.__init__` (EMA copies, ProGAN's grown networks) follow the policy too.
+        """
+        precision.apply_model_policy(self)
+
     @property
     def metrics(self):
         return list(self.trackers.values())
@@ -203,12 +222,13 @@ class GAN(ResumableMixin, keras.Model):
         Under a `tf.distribute` strategy each replica's gradient is divided by the number of
         replicas; the optimizer sums them, so the update equals one of the global batch.
         """
-        grads = tape.gradient(loss, variables)
+        grads = precision.gradients(tape, loss, variables, optimizer)  # of the scaled loss under mixed_float16
         if getattr(self, "track_grad_norms", False):
             # reported by `track` as d_grad_norm / g_grad_norm (the last update of the step);
             # switched on by keras_gans.callbacks.DivergenceGuard
             prefix = "d" if optimizer is self.d_optimizer else "g" if optimizer is self.g_optimizer else optimizer.name
-            self._grad_norms[f"{prefix}_grad_norm"] = tf.linalg.global_norm([g for g in grads if g is not None])
+            norm = tf.linalg.global_norm([g for g in grads if g is not None])
+            self._grad_norms[f"{prefix}_grad_norm"] = precision.unscaled(norm, optimizer)
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         if replicas > 1:
             grads = [None if g is None else g / replicas for g in grads]
@@ -324,6 +344,7 @@ class GAN(ResumableMixin, keras.Model):
         if isinstance(x, tf.data.Dataset):
             check_not_empty(x)  # an empty dataset (or batches larger than the data): both numbers, no StopIteration
         self.check_data(x)
+        self.apply_precision()
         return super().fit(x, y, *args, **kwargs)  # ResumableMixin.fit: runs_first callbacks to the front
 
     @property
@@ -364,6 +385,7 @@ class GAN(ResumableMixin, keras.Model):
 
     def run_generator(self, *inputs, batch_size=256):
         """Runs :attr:`sampling_generator` on numpy inputs (z, and labels for CGAN) in batches; returns numpy."""
+        self.apply_precision()
         return run_network(self.sampling_generator, inputs[0] if len(inputs) == 1 else list(inputs), batch_size)
 
     # ------------------------------------------------------------------ export
@@ -388,12 +410,14 @@ class GAN(ResumableMixin, keras.Model):
         (`FileExistsError`) unless `overwrite=True`.
         """
         check_format(format)
+        self.apply_precision()
         return export_generator(self, filepath, network=self.sampling_generator, verbose=verbose, overwrite=overwrite)
 
     # ------------------------------------------------------------------ config
     def network_config(self):
-        """`name`, `trainable` and each network of :attr:`network_keys`, serialised: a config's first keys."""
-        config = {"name": self.name, "trainable": self.trainable}
+        """`name`, `trainable`, `dtype_policy` and each network of :attr:`network_keys`, serialised: a config's
+        first keys."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype_policy": self.dtype_policy.name}
         config.update({key: keras.saving.serialize_keras_object(getattr(self, key)) for key in self.network_keys})
         return config
 

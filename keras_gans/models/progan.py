@@ -135,6 +135,7 @@ class ProGAN(GAN):
         self.phase_images = keras.Variable(0, dtype="int64", trainable=False, name="phase_images")
         #: Each phase run by `fit_schedule`: [(resolution, kind, wall seconds, images, process CPU seconds)].
         self.phase_times = []
+        self.apply_precision()  # the EMA generator, built after GAN.__init__
 
     # ------------------------------------------------------------------ networks and growing
     def _build_networks(self, latent_dim, resolution, transition, reuse):
@@ -231,6 +232,7 @@ class ProGAN(GAN):
             self.ema_generator = ema
         self.phase_images.assign(0)
         self.set_alpha(0.0)
+        self.apply_precision()  # the new blocks compute in the model's dtype policy
         if getattr(self, "compiled", False) and hasattr(self, "d_optimizer"):
             self.d_optimizer = fresh_optimizer(self.d_optimizer)
             self.g_optimizer = fresh_optimizer(self.g_optimizer)
@@ -372,6 +374,7 @@ class ProGAN(GAN):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "start_resolution": self.start_resolution,
             "target_resolution": self.target_resolution,
             "latent_dim": self.latent_dim,

@@ -49,7 +49,8 @@ from keras_gans.networks.vgg import (
     load_vgg19,
     preprocess,
 )
-from keras_gans.utils.images import load_image
+from keras_gans.training import precision
+from keras_gans.utils.images import as_float32, load_image
 
 INITS = ("content", "style", "noise")
 
@@ -119,6 +120,8 @@ class StyleTransfer(keras.Model):
             Gatys et al.'s white noise, from `seed`), or an image.
         interpolation: resize filter, "nearest" (as `keras.utils.load_img`) by default.
         seed: seed of the random VGG19 weights (`weights=None`) and of `init="noise"`.
+        dtype_policy: `"float32"`, `"mixed_bfloat16"` or `"mixed_float16"` for VGG19 (default: the
+            global policy); the image, the targets and the losses stay float32.
 
     Example (random weights run offline; with `weights="imagenet"` it is a real transfer):
 
@@ -134,8 +137,8 @@ class StyleTransfer(keras.Model):
     def __init__(self, content_image=None, style_image=None, weights="imagenet", height=400, width=None,
                  content_layer=CONTENT_LAYER, style_layers=STYLE_LAYERS, content_weight=2.5e-8, style_weight=1e-6,
                  tv_weight=1e-6, tv_power=1.25, style_layer_weights=None, normalization="keras", pooling="max",
-                 init="content", interpolation="nearest", seed=None, image_shape=None, **kwargs):
-        super().__init__(**kwargs)
+                 init="content", interpolation="nearest", seed=None, image_shape=None, dtype_policy=None, **kwargs):
+        super().__init__(dtype=precision.model_policy(dtype_policy, kwargs), **kwargs)
         if normalization not in NORMALIZATIONS:
             raise ValueError(f"normalization must be one of {NORMALIZATIONS}; got {normalization!r}.")
         if isinstance(init, str) and init not in INITS:
@@ -190,12 +193,14 @@ class StyleTransfer(keras.Model):
         _check_input_size(vgg, self.image_height, self.image_width)
         self.extractor = feature_extractor(vgg, (content_layer,) + style_layers)
         self.extractor.trainable = False
+        # VGG in the policy's compute dtype, its feature maps (deep in the network) cast where they are used
+        precision.apply_model_policy(self, float32_outputs=False)
 
         # Targets: computed once, kept in non-trainable variables (saved with the model).
         content_x = preprocess(content)[None]
         style_x = preprocess(style)[None]
-        content_feats = self.extractor(content_x)[content_layer]
-        style_feats = self.extractor(style_x)
+        content_feats = self.features(content_x)[content_layer]
+        style_feats = self.features(style_x)
         self.content_target = self.add_weight(shape=tuple(content_feats.shape), initializer="zeros",
                                               trainable=False, name="content_target")
         self.content_target.assign(content_feats)
@@ -264,9 +269,13 @@ class StyleTransfer(keras.Model):
         return []
 
     # ------------------------------------------------------------------ algorithm
+    def features(self, image):
+        """VGG19's feature maps of a VGG-input image, `{layer name: float32 tensor}` under every dtype policy."""
+        return {name: as_float32(value) for name, value in self.extractor(image).items()}
+
     def compute_losses(self, image):
         """`{"loss", "content_loss", "style_loss", "tv_loss"}` (weighted) for a VGG-input image `(1, H, W, 3)`."""
-        feats = self.extractor(image)
+        feats = self.features(image)
         content = self.content_weight * content_loss(self.content_target, feats[self.content_layer],
                                                      self.normalization)
         pixels = self.image_height * self.image_width
@@ -286,7 +295,7 @@ class StyleTransfer(keras.Model):
         del data  # a dummy: the image is the model's state
         with tf.GradientTape() as tape:
             losses = self.compute_losses(self.image)
-        grads = tape.gradient(losses["loss"], [self.image])
+        grads = precision.gradients(tape, losses["loss"], [self.image], self.optimizer)
         self.optimizer.apply(grads, [self.image])
         return losses
 
@@ -338,6 +347,7 @@ class StyleTransfer(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "weights": self._weights_spec,
             "image_shape": (self.image_height, self.image_width),
             "content_layer": self.content_layer,

@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.models.common import check_result_memory, deserialize_networks, run_network, unpack_images
+from keras_gans.training import precision
 from keras_gans.utils import checks
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.random import standard_normal
@@ -75,6 +76,8 @@ class VAE(keras.Model):
         intermediate_dim: hidden units of encoder and decoder (256 in the book).
         encoder, decoder: optional networks (encoder → `[z_mean, z_log_var, z]`, decoder z → [0, 1] pixels).
         seed: seed of the sampling layer's `SeedGenerator`.
+        dtype_policy: `"float32"`, `"mixed_bfloat16"` or `"mixed_float16"` (default: the global
+            policy); see :mod:`keras_gans.training.precision`.
 
     Example (the book's run: 5 epochs, batch 100):
 
@@ -91,11 +94,12 @@ class VAE(keras.Model):
     metric_names = ("loss", "reconstruction_loss", "kl_loss")
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=2, intermediate_dim=256, encoder=None, decoder=None,
-                 seed=None, **kwargs):
+                 seed=None, dtype_policy=None, **kwargs):
+        policy = precision.model_policy(dtype_policy, kwargs)
         image_shape, latent_dim = checks.image_shape(image_shape), checks.positive_int(latent_dim, "latent_dim", fix="The book uses 2.")
         intermediate_dim = checks.positive_int(intermediate_dim, "intermediate_dim", fix="The book uses 256.")
         seed = checks.seed(seed)
-        super().__init__(**kwargs)
+        super().__init__(dtype=policy, **kwargs)  # Keras' compile adds loss scaling under mixed_float16
         self._image_shape = image_shape
         self.latent_dim = latent_dim
         self.intermediate_dim = intermediate_dim
@@ -106,6 +110,7 @@ class VAE(keras.Model):
                                                                        intermediate_dim)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
         self.built = True
+        precision.apply_model_policy(self)
 
     @property
     def image_shape(self):
@@ -153,7 +158,7 @@ class VAE(keras.Model):
         images = unpack_images(data)
         with tf.GradientTape() as tape:
             total, reconstruction, kl = self.compute_losses(images, training=True)
-        grads = tape.gradient(total, self.trainable_variables)
+        grads = precision.gradients(tape, total, self.trainable_variables, self.optimizer)
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         if replicas > 1:
             grads = [None if g is None else g / replicas for g in grads]
@@ -215,6 +220,7 @@ class VAE(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "image_shape": list(self._image_shape),
             "latent_dim": self.latent_dim,
             "intermediate_dim": self.intermediate_dim,

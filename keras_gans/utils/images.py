@@ -30,6 +30,14 @@ def to_uint8(images, value_range=(-1.0, 1.0)):
     return np.clip(np.round(scaled * 255.0), 0, 255).astype(np.uint8)
 
 
+def as_float32(x):
+    """A network's output (images, logits, probabilities) as float32 when a mixed-precision policy made it
+    bfloat16 or float16; other tensors as they are. Used wherever the package hands results to users."""
+    from keras import backend, ops
+
+    return ops.cast(x, "float32") if backend.standardize_dtype(x.dtype) in ("float16", "bfloat16") else x
+
+
 def format_output(images, output):
     """Returns float images in [-1, 1] as they are (`output="float"`) or as uint8 (`output="uint8"`)."""
     check_output(output)

@@ -1,0 +1,256 @@
+"""keras_gans.training.precision: mixed precision in every model, float32 where it matters, fp16 loss scaling."""
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans.data import semi_supervised_dataset
+from keras_gans.training import precision
+
+
+def _images(n=8, size=8, channels=1, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, size, size, channels)).astype("float32")
+
+
+def _ds(*arrays, batch=4):
+    return tf.data.Dataset.from_tensor_slices(arrays[0] if len(arrays) == 1 else arrays).batch(batch).repeat()
+
+
+# One tiny instance of every model, its training data, and what it returns to users.
+def _gan(policy):
+    g, d = kg.networks.mlp_generator(4, (8, 8, 1), hidden_units=8), kg.networks.mlp_discriminator((8, 8, 1), 8)
+    return kg.models.GAN(g, d, seed=0, dtype_policy=policy), _ds(_images()), lambda m: m.generate(2, seed=0)
+
+
+def _dcgan(policy, update="alternating"):
+    model = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0, update=update, dtype_policy=policy)
+    return model, _ds(_images()), lambda m: m.generate(2, seed=0)
+
+
+def _wgan(policy):
+    model = kg.models.WGAN(image_shape=(8, 8, 1), latent_dim=4, n_critic=1, ema_decay=0.9, seed=0,
+                           dtype_policy=policy)
+    return model, _ds(_images()), lambda m: m.generate(2, seed=0)
+
+
+def _wgan_gp(policy):
+    model = kg.models.WGANGP(image_shape=(8, 8, 1), latent_dim=4, n_critic=1, seed=0, dtype_policy=policy)
+    return model, _ds(_images()), lambda m: m.generate(2, seed=0)
+
+
+def _cgan(policy):
+    model = kg.models.CGAN(image_shape=(8, 8, 1), latent_dim=4, num_classes=3, seed=0, dtype_policy=policy)
+    labels = np.arange(8, dtype="int32") % 3
+    return model, _ds(_images(), labels), lambda m: m.generate(3, seed=0, labels=[0, 1, 2])
+
+
+def _sgan(policy):
+    model = kg.models.SGAN(latent_dim=4, num_labeled=10, seed=0, dtype_policy=policy)
+    data = semi_supervised_dataset("mnist-5k", num_labeled=10, batch_size=4, seed=0)
+    return model, data, lambda m: m.classifier(_images(2, 28), training=False)
+
+
+def _cyclegan(policy):
+    model = kg.models.CycleGAN(image_shape=(16, 16, 3), filters=4, num_residual_blocks=1, discriminator_filters=4,
+                               discriminator_downsampling=1, pool_size=2, seed=0, dtype_policy=policy)
+    a = _images(size=16, channels=3)
+    return model, _ds(a, -a), lambda m: m.translate(a[:2], "a2b")
+
+
+def _pix2pix(policy):
+    model = kg.models.Pix2Pix(image_shape=(16, 16, 3), filters=4, discriminator_filters=4,
+                              discriminator_downsampling=1, ema_decay=0.9, seed=0, dtype_policy=policy)
+    a = _images(size=16, channels=3)
+    return model, _ds(a, -a), lambda m: m.translate(a[:2])
+
+
+def _cogan(policy):
+    model = kg.models.CoGAN(image_shape=(8, 8, 1), latent_dim=4, filters=2, seed=0, dtype_policy=policy)
+    a = _images()
+    return model, _ds(a, -a), lambda m: np.concatenate(m.generate_pair(2, seed=0))
+
+
+def _progan(policy):
+    model = kg.models.ProGAN(start_resolution=4, target_resolution=8, latent_dim=4, max_filters=4, seed=0,
+                             dtype_policy=policy)
+    return model, _ds(_images(size=4)), lambda m: m.generate(2, seed=0)
+
+
+def _vae(policy):
+    model = kg.models.VAE(image_shape=(8, 8, 1), latent_dim=2, intermediate_dim=8, seed=0, dtype_policy=policy)
+    return model, _ds(_images()), lambda m: m.generate(2, seed=0)
+
+
+MODELS = {"gan": _gan, "dcgan": _dcgan, "wgan": _wgan, "wgan_gp": _wgan_gp, "cgan": _cgan, "sgan": _sgan,
+          "cyclegan": _cyclegan, "pix2pix": _pix2pix, "cogan": _cogan, "progan": _progan, "vae": _vae}
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_model_trains_in_bfloat16_returns_float32_and_keeps_its_policy_when_saved(name, tmp_path):
+    keras.utils.set_random_seed(0)
+    model, data, output = MODELS[name]("mixed_bfloat16")
+    model.compile()
+    # the networks compute in bfloat16 ...
+    weighted = [layer for layer in model._flatten_layers(recursive=True)
+                if layer.weights and not isinstance(layer, keras.Model)]
+    assert any(layer.compute_dtype == "bfloat16" for layer in weighted)
+    assert all(layer.variable_dtype == "float32" for layer in weighted)  # ... and keep float32 weights
+    logs = model.fit(data, epochs=1, steps_per_epoch=2, verbose=0).history
+    assert logs and all(np.isfinite(v[-1]) for v in logs.values()), logs
+    before = np.asarray(output(model))
+    assert before.dtype == np.float32 and np.isfinite(before).all()
+
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.dtype_policy.name == "mixed_bfloat16"
+    assert any(layer.compute_dtype == "bfloat16" for layer in loaded._flatten_layers(recursive=True)
+               if layer.weights and not isinstance(layer, keras.Model))
+    np.testing.assert_allclose(np.asarray(output(loaded)), before, atol=1e-6)
+
+
+def test_style_transfer_runs_vgg_in_bfloat16_with_float32_losses():
+    rng = np.random.default_rng(0)
+    content, style = (rng.integers(0, 256, (32, 32, 3), dtype=np.uint8) for _ in range(2))
+    st = kg.models.StyleTransfer(content, style, weights=None, height=32, seed=0, dtype_policy="mixed_bfloat16")
+    assert st.extractor.get_layer("block1_conv2").compute_dtype == "bfloat16"
+    assert st.image.dtype == "float32" and st.content_target.dtype == "float32"
+    st.compile()
+    history = st.run(steps=2, log_every=1, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert st.get_config()["dtype_policy"] == "mixed_bfloat16"
+
+
+def test_output_layers_compute_in_float32_and_weights_carry_over():
+    g = kg.networks.book_dcgan_generator()
+    before = [w.copy() for w in g.get_weights()]
+    z = np.random.default_rng(0).standard_normal((2, 100)).astype("float32")
+    reference = g(z, training=False).numpy()
+    precision.apply_policy(g, "mixed_bfloat16")
+    assert g.output.dtype == "float32" and g.layers[-1].dtype_policy.name == "float32"
+    assert g.layers[1].dtype_policy.name == "mixed_bfloat16" and g.layers[0].dtype_policy.name == "float32"
+    out = g(z, training=False).numpy()
+    assert out.dtype == np.float32
+    assert 0 < np.abs(out - reference).max() < 0.1  # bfloat16 arithmetic: close, not equal
+    precision.apply_policy(g, "float32")  # back: the weights never changed, so the float32 output returns
+    np.testing.assert_array_equal(g(z, training=False).numpy(), reference)
+    for a, b in zip(before, g.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_global_policy_is_followed_and_outputs_stay_float32():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        g, d = kg.networks.book_dcgan_generator(), kg.networks.book_dcgan_discriminator()
+        assert g.output.dtype == "bfloat16"  # what Keras alone gives under the global policy
+        gan = kg.models.DCGAN(generator=g, discriminator=d)
+        assert gan.dtype_policy.name == "mixed_bfloat16"
+        z = np.zeros((2, 100), "float32")
+        assert g(z).dtype == "float32" and d(g(z)).dtype == "float32"  # computed: the output layers now float32
+        assert g.layers[1].dtype_policy.name == "mixed_bfloat16"
+        assert gan.generate(2, seed=0).dtype == np.float32
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_pure_low_precision_and_unknown_policies_are_refused_with_the_fix():
+    with pytest.raises(ValueError, match="use 'mixed_bfloat16'"):
+        kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, dtype_policy="bfloat16")
+    with pytest.raises(ValueError, match="dtype_policy must be one of"):
+        kg.models.VAE(dtype_policy="int8")
+    with pytest.raises(ValueError, match="precision must be one of"):
+        precision.precision_policy("half")
+    assert precision.precision_policy("bfloat16") == "mixed_bfloat16"
+
+
+def test_mixed_float16_wraps_both_optimizers_in_loss_scaling_once(tmp_path):
+    gan, data, _ = _dcgan("mixed_float16")
+    gan.compile()
+    assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
+    gan.fit(data, epochs=1, steps_per_epoch=2, verbose=0)
+    gan.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")  # compile_from_config: not wrapped twice
+    assert isinstance(loaded.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert not isinstance(loaded.d_optimizer.inner_optimizer, keras.optimizers.LossScaleOptimizer)
+    vae, _, _ = _vae("mixed_float16")
+    vae.compile()
+    assert isinstance(vae.optimizer, keras.optimizers.LossScaleOptimizer)
+    bf16, _, _ = _dcgan("mixed_bfloat16")
+    bf16.compile()
+    assert not isinstance(bf16.d_optimizer, keras.optimizers.LossScaleOptimizer)
+
+
+def test_float16_overflow_skips_the_step_and_lowers_the_scale():
+    keras.utils.set_random_seed(0)
+    gan, data, _ = _dcgan("mixed_float16", update="simultaneous")
+    scale = 2.0 ** 60  # scaled gradients overflow float16 (max 65504) in the first backward pass
+    gan.compile(d_optimizer=keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3), initial_scale=scale),
+                g_optimizer=keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3), initial_scale=scale))
+    before = [w.copy() for w in gan.generator.get_weights() + gan.discriminator.get_weights()]
+    gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert float(optimizer.dynamic_scale) == scale / 2  # overflow seen: the scale halves ...
+        assert int(optimizer.inner_optimizer.iterations) == 0  # ... and the update is skipped
+    after = gan.generator.get_weights() + gan.discriminator.get_weights()
+    trainable = {id(v) for v in gan.generator.trainable_variables + gan.discriminator.trainable_variables}
+    weights = gan.generator.weights + gan.discriminator.weights
+    for w, a, b in zip(weights, before, after):
+        assert np.isfinite(b).all()
+        if id(w) in trainable:
+            np.testing.assert_array_equal(a, b)
+    # the scale keeps halving until the gradients fit, then training proceeds with finite weights
+    gan.fit(data, epochs=1, steps_per_epoch=50, verbose=0)
+    assert float(gan.d_optimizer.dynamic_scale) < 2.0 ** 20
+    assert int(gan.d_optimizer.inner_optimizer.iterations) > 0
+    assert all(np.isfinite(w).all() for w in gan.generator.get_weights())
+
+
+def test_export_signature_stays_float32_under_bfloat16(tmp_path):
+    gan, data, _ = _dcgan("mixed_bfloat16")
+    gan.compile()
+    gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
+    path = gan.export(tmp_path / "sm", verbose=False)
+    serve = tf.saved_model.load(path).signatures["serving_default"]
+    assert serve.structured_input_signature[1]["z"].dtype == tf.float32
+    out = serve(z=tf.constant(gan.latent(2, seed=0)))["images"]
+    assert out.dtype == tf.float32
+    # graph and eager kernels round bfloat16 differently: close, within bfloat16's precision
+    np.testing.assert_allclose(out.numpy(), gan.generate(2, seed=0), atol=1e-2)
+
+
+def test_a_bfloat16_model_samples_in_float32_and_back(tmp_path):
+    gan, data, _ = _dcgan("mixed_bfloat16")
+    gan.compile()
+    gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
+    gan.save_weights(tmp_path / "w.weights.h5")
+    f32 = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0, dtype_policy="float32")
+    f32.compile()
+    f32.load_weights(tmp_path / "w.weights.h5")
+    a, b = gan.generate(4, seed=1), f32.generate(4, seed=1)
+    assert a.dtype == b.dtype == np.float32
+    assert np.abs(a - b).max() < 0.1  # the same weights, computed in two precisions
+
+
+def test_training_under_another_backend_says_it_needs_tensorflow_and_presets_still_sample():
+    # jax is a dev extra (setup.cfg); the package itself never imports it
+    script = (
+        "import keras_gans as kg\n"
+        "try:\n"
+        "    kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4)\n"
+        "except RuntimeError as e:\n"
+        "    print('MESSAGE', e)\n"
+        "images = kg.zoo.sample('dcgan_mnist', 2, seed=0)\n"
+        "print('SAMPLED', images.shape, images.dtype)\n"
+    )
+    env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_GANS_OFFLINE": "1",
+           "JAX_PLATFORMS": "cpu"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "MESSAGE Training needs the TensorFlow backend" in out.stdout and "'jax'" in out.stdout
+    assert "SAMPLED (2, 28, 28, 1) float32" in out.stdout
