@@ -1,4 +1,5 @@
 """Custom Keras layers used by the networks (all registered for `.keras` round trips)."""
+from keras_gans.layers.attention import SelfAttention2D
 from keras_gans.layers.history_pool import ImageHistoryPool
 from keras_gans.layers.normalization import InstanceNormalization
 from keras_gans.layers.padding import ReflectionPadding2D
@@ -9,3 +10,4 @@ from keras_gans.layers.progan_layers import (
     MinibatchStdDev,
     PixelNormalization,
 )
+from keras_gans.layers.spectral import maybe_spectral
