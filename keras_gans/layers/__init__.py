@@ -1,5 +1,6 @@
 """Custom Keras layers used by the networks (all registered for `.keras` round trips)."""
 from keras_gans.layers.attention import SelfAttention2D
+from keras_gans.layers.augment import DiffAugment, diff_augment
 from keras_gans.layers.discriminator_heads import MinibatchDiscrimination, ProjectionHead
 from keras_gans.layers.history_pool import ImageHistoryPool
 from keras_gans.layers.normalization import ConditionalBatchNormalization, InstanceNormalization
