@@ -2,7 +2,8 @@
 
 - :mod:`keras_gans.losses.adversarial`: losses of discriminator logits / critic scores, paired in
   :class:`GANLoss` and named in :data:`LOSSES` (what `GAN.compile(loss=...)` takes).
-- :mod:`keras_gans.losses.penalties`: :func:`gradient_penalty` (WGAN-GP).
+- :mod:`keras_gans.losses.penalties`: :func:`gradient_penalty` (WGAN-GP), :func:`r1_penalty` (R1, with
+  StyleGAN2's lazy regularisation) and :func:`lazy_adam_hyperparameters`.
 - :mod:`keras_gans.losses.image`: :func:`l1_loss`, :func:`cycle_consistency_loss`, :func:`identity_loss`.
 - :mod:`keras_gans.losses.style`: :func:`content_loss`, :func:`style_loss`, :func:`gram_matrix`,
   :func:`total_variation_loss` (neural style transfer).
@@ -34,7 +35,7 @@ from keras_gans.losses.adversarial import (
     wasserstein_generator_loss,
 )
 from keras_gans.losses.image import cycle_consistency_loss, identity_loss, l1_loss
-from keras_gans.losses.penalties import gradient_penalty
+from keras_gans.losses.penalties import gradient_penalty, lazy_adam_hyperparameters, r1_penalty
 from keras_gans.losses.style import content_loss, gram_matrix, style_loss, total_variation_loss
 
 __all__ = [
@@ -55,6 +56,8 @@ __all__ = [
     "wasserstein_critic_loss",
     "wasserstein_generator_loss",
     "gradient_penalty",
+    "r1_penalty",
+    "lazy_adam_hyperparameters",
     "l1_loss",
     "cycle_consistency_loss",
     "identity_loss",

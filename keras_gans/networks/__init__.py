@@ -19,6 +19,8 @@ from keras_gans.networks.cogan_nets import cogan_discriminators, cogan_generator
 from keras_gans.networks.patchgan import patchgan_discriminator  # noqa: E402
 from keras_gans.networks.resnet_gen import resnet_generator  # noqa: E402
 from keras_gans.networks.unet import pix2pix_generator, unet_generator  # noqa: E402
+from keras_gans.networks.spectral import with_spectral_norm  # noqa: E402
+from keras_gans.networks.stylegan_nets import mapping_network  # noqa: E402
 from keras_gans.networks.progan_nets import (
     layers_by_name,
     progan_discriminator,
@@ -47,4 +49,6 @@ __all__ = [
     "layers_by_name",
     "progan_discriminator",
     "progan_generator",
+    "mapping_network",
+    "with_spectral_norm",
 ]
