@@ -247,6 +247,24 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
     return model
 
 
+class ZooLoader:
+    """The preset loader `kg.models.<Model>.from_preset` calls (registered in :mod:`keras_gans.models.presets`
+    when `keras_gans.zoo` is imported): the models may not import the zoo, so the zoo hands itself down."""
+
+    @staticmethod
+    def info(preset, sha256=None):
+        """The preset's checked `metadata.json`, with `path` (its local folder; downloaded when remote)."""
+        folder = resolve(preset, sha256=sha256)
+        metadata = _read_checked_metadata(folder)
+        metadata["path"] = folder
+        return metadata
+
+    @staticmethod
+    def load(folder, part, check=True):
+        """The stored `part` (`"gan"` or `"generator"`) of a resolved preset folder."""
+        return load(folder, part=part, check=check)
+
+
 def _parts(metadata):
     contents = metadata["contents"]
     if contents == "generator":
@@ -296,14 +314,22 @@ def _check_pinned_metadata(folder, name, digest):
                          "another name.")
 
 
-def list_presets():
+def list_presets(model=None, dataset=None):
     """One row per preset (built-in, then remote): name, model, dataset, resolution, parameters, metric.
+
+    Args:
+        model: keep the presets of this model only: a class name (`"DCGAN"`, any case) or a class
+            (`kg.models.CGAN`).
+        dataset: keep the presets trained on this dataset only (any case): its full name (`"mnist-5k"`) or
+            the part before a `-` (`"mnist"` matches `mnist-5k`, not `mnist2mnistm-paired`).
 
     Returns a list of dicts; `metric` is the headline metric as `"name=value"` (or None).
 
     >>> import keras_gans as kg
     >>> [row["name"] for row in kg.zoo.list()]          # doctest: +SKIP
     ['dcgan_mnist', ...]
+    >>> [row["name"] for row in kg.zoo.list(model="CGAN")]
+    ['cgan_mnist']
     """
     from keras_gans.zoo import registry
 
@@ -323,4 +349,11 @@ def list_presets():
                      "resolution": entry.get("resolution"), "parameters": entry.get("parameters"),
                      "metric": entry.get("metric"), "source": entry["url"],
                      "description": entry.get("description", "")})
+    if model is not None:
+        wanted = (model if isinstance(model, str) else model.__name__).lower()
+        rows = [r for r in rows if str(r["model"] or "").lower() == wanted]
+    if dataset is not None:
+        wanted = str(dataset).lower()
+        rows = [r for r in rows if str(r["dataset"] or "").lower() in (wanted,) or
+                str(r["dataset"] or "").lower().startswith(wanted + "-")]
     return rows

@@ -177,6 +177,9 @@ def test_hf_handle_downloads_verifies_caches_and_loads(hubs, preset, tmp_path):
     server.repos.clear()
     assert zoo.resolve("hf://me/tiny", sha256=meta_sha) == cached
     assert server.calls == []
+    gan2 = kg.models.DCGAN.from_preset("hf://me/tiny@" + COMMIT)  # from the cache: the commit pins it
+    np.testing.assert_array_equal(gan2.generate(3, seed=0), gan.generate(3, seed=0))
+    assert server.calls == []
 
 
 def test_kaggle_handle_downloads_and_loads(hubs, preset, tmp_path):
