@@ -1,8 +1,8 @@
 """`Model.from_preset`: every model class builds itself from a zoo preset, keras-hub style.
 
-The presets (files, downloads, hub handles, hashes) belong to :mod:`keras_gans.zoo`, a layer above
+The presets (files, downloads, hub handles, hashes) belong to the zoo (`kg.zoo`), a layer above
 the models, which the models may not import. So the models own the *what* (which class, how to
-add a fresh discriminator to a stored generator, compile) and call a loader that `keras_gans.zoo`
+add a fresh discriminator to a stored generator, compile) and call a loader that the zoo
 registers here when it is imported (:func:`register_preset_loader`; a plain `import keras_gans`
 imports it). The loader is any object with two methods:
 
@@ -33,8 +33,8 @@ def register_preset_loader(loader):
 def preset_loader():
     """The registered loader; `RuntimeError` saying how to get one when none is."""
     if _LOADER is None:
-        raise RuntimeError("from_preset() needs the preset loader of keras_gans.zoo, and none is registered: "
-                           "`import keras_gans.zoo` (a plain `import keras_gans` does it) before calling it.")
+        raise RuntimeError("from_preset() needs the preset loader of the zoo (kg.zoo), and none is registered: "
+                           "import the package's zoo first (a plain `import keras_gans` does it).")
     return _LOADER
 
 
@@ -54,7 +54,7 @@ class PresetMixin:
         Args:
             preset: a preset name (`kg.zoo.list()`), a preset folder or archive, an `https://` URL of one
                 (with `sha256`), or a hub handle: `"hf://owner/repo[@revision]"` or
-                `"kaggle://owner/model/keras/variant[/version]"` (see :mod:`keras_gans.zoo.handles`).
+                `"kaggle://owner/model/keras/variant[/version]"` (see `kg.zoo.handles`).
             sha256: the sha256 of the archive (URLs, archives) or of the preset's `metadata.json`
                 (names, folders, handles), checked before anything is built.
             compile: compile with the class' default optimizers and loss (the default), so `fit` works at

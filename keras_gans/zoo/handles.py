@@ -222,7 +222,10 @@ def _download(handle, get, expected, tmp):
         except OSError:  # another process cached the same content first
             if _cached(digest) is None:
                 raise
-    _write_ref(handle, digest, getattr(get, "revision", None))
+    commit = getattr(get, "revision", None)
+    _write_ref(handle, digest, commit)
+    if commit and handle.startswith("hf://"):  # the handle pinned to the commit it came from answers offline too
+        _write_ref(handle.split("@")[0].rstrip("/") + "@" + commit, digest, commit)
     return folder
 
 
