@@ -1,6 +1,6 @@
 """`keras-gans zoo list|info|sample|export`: the pretrained presets.
 
-    keras-gans zoo list
+    keras-gans zoo list [--model DCGAN] [--dataset mnist]
     keras-gans zoo info dcgan_mnist
     keras-gans zoo sample dcgan_mnist -n 64 -o grid.png --seed 0
     keras-gans zoo export dcgan_mnist serving/dcgan_mnist
@@ -12,7 +12,9 @@ from keras_gans.recipes.base import at_least_2, non_negative_float, non_negative
 
 def add_arguments(p):
     sub = p.add_subparsers(dest="zoo_command", metavar="ACTION", required=True)
-    sub.add_parser("list", help="the presets: name, model, dataset, resolution, parameters, headline metric")
+    q = sub.add_parser("list", help="the presets: name, model, dataset, resolution, parameters, headline metric")
+    q.add_argument("--model", help="only this model's presets (a class name such as DCGAN; any case)")
+    q.add_argument("--dataset", help="only presets trained on this dataset (mnist-5k, or mnist for mnist-*)")
     q = sub.add_parser("info", help="a preset's card (metadata.json)")
     q.add_argument("preset", help="preset name, folder or URL")
     q.add_argument("--json", action="store_true", help="print the raw metadata as JSON")
@@ -55,7 +57,11 @@ def run(args):
 def _list(args):
     from keras_gans.zoo import list_presets
 
-    rows = list_presets()
+    rows = list_presets(model=args.model, dataset=args.dataset)
+    if not rows and (args.model or args.dataset):
+        print(f"No preset matches --model {args.model or '(any)'} --dataset {args.dataset or '(any)'}. "
+              "`keras-gans zoo list` shows them all.")
+        return 0
     if not rows:
         print("No presets found. Built-in presets live in the repository's zoo/ folder (or set KERAS_GANS_ZOO).")
         return 0

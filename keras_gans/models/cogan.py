@@ -152,5 +152,15 @@ class CoGAN(MultiNetworkGAN):
                                       "seed")}
 
     @classmethod
+    def preset_config(cls, generator, metadata):
+        """A generator-only preset stores the pair generator, whose images are the two domains side by side:
+        each domain's image is half as wide as the preset's resolution."""
+        config = super().preset_config(generator, metadata)
+        if "image_shape" not in (metadata.get("model_config") or {}):
+            h, w, c = metadata["resolution"]
+            config["image_shape"] = (int(h), int(w) // 2, int(c))
+        return config
+
+    @classmethod
     def from_config(cls, config):
         return super().from_config({"generator_private_layers": 2, **config})  # 2: saved before the option existed

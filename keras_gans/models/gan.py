@@ -20,6 +20,7 @@ from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
 from keras_gans.models.common import (check_images, check_not_empty, check_result_memory, deserialize_networks,
                                       run_network, unpack_images)
+from keras_gans.models.presets import PresetMixin
 from keras_gans.models.resumable import ResumableMixin
 from keras_gans.networks.inputs import latent_size, single_input
 from keras_gans.training import precision
@@ -35,7 +36,7 @@ D_BATCHES = ("joint", "separate")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GAN(ResumableMixin, keras.Model):
+class GAN(PresetMixin, ResumableMixin, keras.Model):
     """A generator and a discriminator trained against each other with `model.fit`.
 
     Args:

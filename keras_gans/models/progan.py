@@ -395,3 +395,23 @@ class ProGAN(GAN):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    @classmethod
+    def preset_config(cls, generator, metadata):
+        """A generator-only preset gives a ProGAN grown to the preset's resolution, stable phase, with the widths
+        of the stored generator (read from its blocks when the preset records no `model_config`)."""
+        config = super().preset_config(generator, metadata)
+        size, channels = int(metadata["resolution"][0]), int(metadata["resolution"][-1])
+        config = {"target_resolution": size, "channels": channels, "resolution": size, "phase": "stable", **config}
+        if "filters" not in config:
+            config["filters"] = {r: _block_width(generator, r) for r in progan_nets.resolutions(4, size)}
+        return config
+
+
+def _block_width(generator, resolution):
+    """The feature maps of the generator block at `resolution` (its last convolution's filters)."""
+    block = generator.get_layer(f"g_block_{resolution}")
+    widths = [layer.get_config()["filters"] for layer in block.layers if "filters" in layer.get_config()]
+    if not widths:
+        raise ValueError(f"The generator block g_block_{resolution} has no convolution to read its width from.")
+    return int(widths[-1])

@@ -40,6 +40,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models.presets import PresetMixin
 from keras_gans.losses.style import NORMALIZATIONS, content_loss, gram_matrix, style_loss, total_variation_loss
 from keras_gans.networks.vgg import (
     CONTENT_LAYER,
@@ -96,7 +97,7 @@ def _step_dataset():
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class StyleTransfer(keras.Model):
+class StyleTransfer(PresetMixin, keras.Model):
     """Neural style transfer (Gatys, Ecker & Bethge, 2015) optimised with `model.fit`.
 
     Args:

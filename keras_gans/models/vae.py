@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models.presets import PresetMixin
 from keras_gans.models.common import check_result_memory, deserialize_networks, run_network, unpack_images
 from keras_gans.training import precision
 from keras_gans.utils import checks
@@ -56,7 +57,7 @@ def vae_decoder(image_shape=(28, 28, 1), latent_dim=2, intermediate_dim=256):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class VAE(keras.Model):
+class VAE(PresetMixin, keras.Model):
     """Variational autoencoder, the generative baseline of GANs in Action chapter 2.
 
     Kingma & Welling (2014), "Auto-Encoding Variational Bayes". The encoder maps an image to

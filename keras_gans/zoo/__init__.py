@@ -18,9 +18,11 @@ import builtins as _builtins
 
 import numpy as _np
 
+from keras_gans.models.presets import register_preset_loader as _register_preset_loader
+from keras_gans.zoo import handles
 from keras_gans.zoo.download import cache_dir, fetch, sha256_file
 from keras_gans.zoo.hub import HUB_MODULES, HubGenerator, HubModuleSpec, load_hub
-from keras_gans.zoo.preset import info, list_presets, load, resolve, verify
+from keras_gans.zoo.preset import ZooLoader, info, list_presets, load, resolve, verify
 from keras_gans.zoo.publish import model_card, publish
 from keras_gans.zoo.registry import builtin_presets, register_remote, remote_presets, unregister_remote, zoo_dirs
 from keras_gans.zoo.serving import export_preset
@@ -67,11 +69,13 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
     return _np.asarray(out, "float32")
 
 
+_register_preset_loader(ZooLoader)  # kg.models.<Model>.from_preset loads through the zoo
+
 export = export_preset
 list = list_presets  # noqa: A001  (kg.zoo.list(), as the issue and keras-hub spell it)
 
 __all__ = [
-    "HUB_MODULES", "HubGenerator", "HubModuleSpec", "builtin_presets", "cache_dir", "export", "export_preset",
+    "HUB_MODULES", "HubGenerator", "ZooLoader", "handles", "HubModuleSpec", "builtin_presets", "cache_dir", "export", "export_preset",
     "fetch", "info", "list", "list_presets", "load", "load_hub", "model_card", "publish", "register_remote",
     "remote_presets", "resolve", "sample", "sha256_file", "unregister_remote", "verify", "zoo_dirs",
 ]

@@ -39,14 +39,17 @@ REQUIRED_KEYS = ("name", "model", "contents", "task", "files", "inputs", "resolu
 
 # ---------------------------------------------------------------------------------------- load
 def resolve(name_or_path_or_url, sha256=None):
-    """The local preset folder for a name, a folder, or a URL of a preset archive (downloaded).
+    """The local preset folder for a name, a folder, a URL of a preset archive, or a hub handle (downloaded).
 
     `sha256` is that of the archive for URLs and archives, and that of `metadata.json` for a
-    folder or a built-in name (which then pins every file, since metadata.json hashes them).
+    folder, a built-in name or a `hf://`/`kaggle://` handle (:mod:`keras_gans.zoo.handles`), which
+    then pins every file, since metadata.json hashes them.
     """
-    from keras_gans.zoo import download, registry
+    from keras_gans.zoo import download, handles, registry
 
     ref = os.fspath(name_or_path_or_url)
+    if handles.is_handle(ref):  # hf://owner/repo, kaggle://owner/model/keras/variant
+        return handles.resolve_handle(ref, sha256=sha256)
     if download.is_url(ref):
         archive = download.fetch(ref, sha256=sha256)
         return download.extract(archive, sha256=sha256)
@@ -190,14 +193,16 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
 
     Args:
         name_or_path_or_url: a preset name (`keras_gans.zoo.list()`), a preset folder, a preset
-            archive (`.tar.gz`/`.zip`), or an `http(s)://`/`file://` URL of one.
+            archive (`.tar.gz`/`.zip`), an `http(s)://`/`file://` URL of one, or a hub handle
+            (`hf://owner/repo[@revision]`, `kaggle://owner/model/keras/variant[/version]`; see
+            :mod:`keras_gans.zoo.handles`).
         part: what to return. `"generator"` (default for GAN presets): the generator network,
             a `keras.Model` from z (and labels for conditional models) to images;
             `"gan"`: the whole GAN (presets that store it), with `generate()` and `fit()`;
             any other network attribute of the GAN (`"discriminator"`, `"classifier"`, ...);
             `"model"`/`"classifier"` for presets that store a plain model.
         sha256: the expected sha256 of the archive (URLs and archive files), or of the folder's
-            `metadata.json` (folders and built-in names; it pins every file, since metadata.json
+            `metadata.json` (folders, built-in names and hub handles; it pins every file, since metadata.json
             hashes them all). A mismatch raises `ValueError` and nothing is cached.
         check: verify the files (default; see :func:`verify`): a built-in preset against the
             hashes the package pins, a folder of your own against its `metadata.json`.
@@ -240,6 +245,24 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
         model = network
     object.__setattr__(model, "_zoo_metadata", metadata)  # bypass Keras tracking; read by sample/export
     return model
+
+
+class ZooLoader:
+    """The preset loader `kg.models.<Model>.from_preset` calls (registered in :mod:`keras_gans.models.presets`
+    when `keras_gans.zoo` is imported): the models may not import the zoo, so the zoo hands itself down."""
+
+    @staticmethod
+    def info(preset, sha256=None):
+        """The preset's checked `metadata.json`, with `path` (its local folder; downloaded when remote)."""
+        folder = resolve(preset, sha256=sha256)
+        metadata = _read_checked_metadata(folder)
+        metadata["path"] = folder
+        return metadata
+
+    @staticmethod
+    def load(folder, part, check=True):
+        """The stored `part` (`"gan"` or `"generator"`) of a resolved preset folder."""
+        return load(folder, part=part, check=check)
 
 
 def _parts(metadata):
@@ -291,14 +314,22 @@ def _check_pinned_metadata(folder, name, digest):
                          "another name.")
 
 
-def list_presets():
+def list_presets(model=None, dataset=None):
     """One row per preset (built-in, then remote): name, model, dataset, resolution, parameters, metric.
+
+    Args:
+        model: keep the presets of this model only: a class name (`"DCGAN"`, any case) or a class
+            (`kg.models.CGAN`).
+        dataset: keep the presets trained on this dataset only (any case): its full name (`"mnist-5k"`) or
+            the part before a `-` (`"mnist"` matches `mnist-5k`, not `mnist2mnistm-paired`).
 
     Returns a list of dicts; `metric` is the headline metric as `"name=value"` (or None).
 
     >>> import keras_gans as kg
     >>> [row["name"] for row in kg.zoo.list()]          # doctest: +SKIP
     ['dcgan_mnist', ...]
+    >>> [row["name"] for row in kg.zoo.list(model="CGAN")]
+    ['cgan_mnist']
     """
     from keras_gans.zoo import registry
 
@@ -318,4 +349,11 @@ def list_presets():
                      "resolution": entry.get("resolution"), "parameters": entry.get("parameters"),
                      "metric": entry.get("metric"), "source": entry["url"],
                      "description": entry.get("description", "")})
+    if model is not None:
+        wanted = (model if isinstance(model, str) else model.__name__).lower()
+        rows = [r for r in rows if str(r["model"] or "").lower() == wanted]
+    if dataset is not None:
+        wanted = str(dataset).lower()
+        rows = [r for r in rows if str(r["dataset"] or "").lower() in (wanted,) or
+                str(r["dataset"] or "").lower().startswith(wanted + "-")]
     return rows

@@ -27,13 +27,17 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
             description="", contents=None, seed=None, steps=None, epochs=None, training_time=None,
             headline_metric=None, weights_dtype="float32", samples=None, task=None, output_range=(-1.0, 1.0),
             notes="", model_name=None, overwrite=False):
-    """Writes `model` as a preset folder `directory` and returns its path.
+    """Writes `model` as a preset folder `directory` and returns its path (or uploads it to a hub handle).
 
     Args:
         model: a keras_gans GAN (its generator, or the whole GAN, is stored) or any Keras model
             (a classifier, an image-to-image generator).
         directory: the folder to write (missing parent folders are created). Written beside its final
-            place and renamed, so a failure leaves nothing behind.
+            place and renamed, so a failure leaves nothing behind. Or `"hf://owner/repo"`: the folder is
+            written to a temporary place and uploaded with `huggingface_hub` (`create_repo(exist_ok=True)`,
+            then `upload_folder`; needs a write token, `HF_TOKEN` or `huggingface-cli login`), and the
+            handle pinned to the new commit is returned (`"hf://owner/repo@<commit>"`); the preset's name
+            defaults to the repository's.
         name: the preset name (default: the folder's name); `<model>_<dataset>[_<detail>]`.
         dataset: the training data (e.g. `"mnist-5k"`).
         training_command: the shell command that trained it (`keras-gans train ...`).
@@ -66,8 +70,11 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
     import keras_gans
     from keras_gans.models import GAN
     from keras_gans.utils.io import atomic_path, check_target
+    from keras_gans.zoo import handles
     from keras_gans.zoo.download import sha256_file
 
+    if handles.is_handle(directory):
+        return _publish_to_hub(dict(locals()))
     directory = os.path.abspath(os.fspath(directory))
     check_target(directory, overwrite, "folder")
     name = name or os.path.basename(directory)
@@ -120,6 +127,7 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         "output_range": list(output_range) if task != "image_to_label" else [0.0, 1.0],
         "parameter_count": int(stored.count_params()),
         "generator_parameter_count": int(model.generator.count_params()) if is_gan else None,
+        "model_config": _model_config(model) if is_gan else None,
         "weights_dtype": weights_dtype,
         "seed": seed,
         "steps": steps,
@@ -157,6 +165,36 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
             json.dump(metadata, f, indent=1)
             f.write("\n")
     return directory
+
+
+def _publish_to_hub(args):
+    """`publish` to a temporary folder, then :func:`keras_gans.zoo.handles.upload` of it; the pinned handle."""
+    import inspect
+    import tempfile
+
+    from keras_gans.zoo import handles
+
+    handle = args["directory"]
+    repo = handles.upload_target(handle)[0]  # a malformed or non-hf handle fails before any work
+    params = {k: args[k] for k in inspect.signature(publish).parameters}
+    with tempfile.TemporaryDirectory(prefix="keras-gans-publish-") as tmp:
+        params["directory"] = os.path.join(tmp, params["name"] or repo.split("/")[-1])
+        return handles.upload(publish(**params), handle)
+
+
+def _model_config(model):
+    """The GAN's constructor options without its networks (JSON values only), for `from_preset`'s fresh networks."""
+    config = model.get_config()
+    out = {}
+    for key, value in config.items():
+        if key in tuple(getattr(model, "network_keys", ())) + ("name", "trainable", "dtype"):
+            continue
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            continue
+        out[key] = value
+    return out
 
 
 def _check_metrics(metrics):
