@@ -48,7 +48,7 @@ class PresetMixin:
     """Gives a model class `from_preset` (mix in before `keras.Model`)."""
 
     @classmethod
-    def from_preset(cls, preset, *, sha256=None, compile=True, check=True):
+    def from_preset(cls, preset, *, sha256=None, compile=True, check=True, dtype_policy=None):
         """Builds the model a zoo preset holds, ready to sample (`generate`) or to fine-tune (`fit`).
 
         Args:
@@ -60,6 +60,9 @@ class PresetMixin:
             compile: compile with the class' default optimizers and loss (the default), so `fit` works at
                 once; pass False and call `model.compile(...)` yourself to choose them.
             check: verify every file against its sha256 (see `kg.zoo.verify`).
+            dtype_policy: the precision to sample or fine-tune in (`"float32"`, `"mixed_bfloat16"`,
+                `"mixed_float16"`), whatever the preset was trained in; default: the global policy for a
+                generator-only preset, the stored one for a whole GAN.
 
         Returns:
             an instance of the preset's model class, which must be `cls` or one of its subclasses
@@ -97,13 +100,13 @@ class PresetMixin:
             raise ValueError(f"The preset {name!r} holds a {kind}, not a {cls.__name__}. {fix}")
         contents = metadata["contents"]
         if contents == "gan":
-            model = loader.load(metadata["path"], part="gan", check=check)
+            model = loader.load(metadata["path"], part="gan", check=check, dtype_policy=dtype_policy)
             if not isinstance(model, cls):
                 raise ValueError(f"The preset {name!r} says {kind} but its config builds a {type(model).__name__}, "
                                  f"not a {cls.__name__}. Re-publish it.")
         elif contents == "generator":
-            generator = loader.load(metadata["path"], part="generator", check=check)
-            model = preset_cls.from_preset_generator(generator, metadata)
+            generator = loader.load(metadata["path"], part="generator", check=check, dtype_policy=dtype_policy)
+            model = preset_cls.from_preset_generator(generator, metadata, dtype_policy=dtype_policy)
         else:
             raise ValueError(f"The preset {name!r} stores only a network of a {kind} ({metadata['task']}), not a "
                              f"generator to build a {kind} around. Load it with kg.zoo.load({name!r}).")
@@ -129,7 +132,7 @@ class PresetMixin:
         return config
 
     @classmethod
-    def from_preset_generator(cls, generator, metadata):
+    def from_preset_generator(cls, generator, metadata, dtype_policy=None):
         """A new model around a preset's trained `generator`, its other networks fresh (see :meth:`from_preset`).
 
         Classes whose constructor takes `generator=` get it directly; the others are built from
@@ -137,6 +140,7 @@ class PresetMixin:
         (`sampling_generator`, and `generator` when that is another copy, e.g. an EMA one).
         """
         config = cls.preset_config(generator, metadata)
+        config["dtype_policy"] = dtype_policy  # the asked (or global) precision, not the one trained in
         if "generator" in inspect.signature(cls.__init__).parameters:
             return cls(generator=generator, **config)
         model = cls(**config)

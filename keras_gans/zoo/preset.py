@@ -26,6 +26,8 @@ and its model card live in :mod:`keras_gans.zoo.publish`.
 import json
 import os
 
+from keras_gans.training import precision
+
 FORMAT_VERSION = 1
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
@@ -188,7 +190,7 @@ def verify(folder, metadata=None):
     return metadata if pinned is None else read_metadata(folder)
 
 
-def load(name_or_path_or_url, part=None, sha256=None, check=True):
+def load(name_or_path_or_url, part=None, sha256=None, check=True, dtype_policy=None):
     """Loads a preset and returns a ready Keras model.
 
     Args:
@@ -207,6 +209,10 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
         check: verify the files (default; see :func:`verify`): a built-in preset against the
             hashes the package pins, a folder of your own against its `metadata.json`.
             `check=False` skips the hashing; the files are then trusted as they are.
+        dtype_policy: the precision to run in, whatever the preset was trained in: `"float32"`,
+            `"mixed_bfloat16"` or `"mixed_float16"`; default: the global `keras.mixed_precision`
+            policy (float32 unless you set one) for a network, the stored policy for a whole GAN.
+            Weights are float32 in every policy, and outputs stay float32.
 
     Example:
 
@@ -243,6 +249,12 @@ def load(name_or_path_or_url, part=None, sha256=None, check=True):
             raise KeyError(f"The preset {metadata['name']!r} ({metadata['model']}) has no network {part!r}. "
                            f"Choose one of {available} or another network attribute of {metadata['model']}.")
         model = network
+    if hasattr(model, "apply_precision"):  # a whole GAN: its own policy, unless another is asked for
+        if dtype_policy is not None:
+            model.dtype_policy = precision.policy_name(dtype_policy)
+            model.apply_precision()
+    else:  # a network runs in the asked (or global) precision, not the one it was trained in
+        precision.apply_policy(model, precision.policy_name(dtype_policy))
     object.__setattr__(model, "_zoo_metadata", metadata)  # bypass Keras tracking; read by sample/export
     return model
 
@@ -260,9 +272,9 @@ class ZooLoader:
         return metadata
 
     @staticmethod
-    def load(folder, part, check=True):
+    def load(folder, part, check=True, dtype_policy=None):
         """The stored `part` (`"gan"` or `"generator"`) of a resolved preset folder."""
-        return load(folder, part=part, check=check)
+        return load(folder, part=part, check=check, dtype_policy=dtype_policy)
 
 
 def _parts(metadata):

@@ -254,3 +254,21 @@ def test_training_under_another_backend_says_it_needs_tensorflow_and_presets_sti
     assert out.returncode == 0, out.stderr[-2000:]
     assert "MESSAGE Training needs the TensorFlow backend" in out.stdout and "'jax'" in out.stdout
     assert "SAMPLED (2, 28, 28, 1) float32" in out.stdout
+
+
+def test_a_preset_trained_in_bfloat16_loads_in_float32_by_default_or_in_the_precision_asked(tmp_path):
+    gan, data, _ = _dcgan("mixed_bfloat16")
+    gan.compile()
+    gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
+    folder = kg.zoo.publish(gan, tmp_path / "bf16", samples=False, training_command="(test)")
+    g = kg.zoo.load(folder)
+    assert {layer.compute_dtype for layer in g.layers if layer.weights} == {"float32"}
+    bf16 = kg.zoo.load(folder, dtype_policy="mixed_bfloat16")
+    assert "bfloat16" in {layer.compute_dtype for layer in bf16.layers if layer.weights}
+    z = gan.latent(4, seed=0)
+    a, b = kg.zoo.sample(folder, 4, seed=0, model=g), kg.zoo.sample(folder, 4, seed=0, model=bf16)
+    assert a.dtype == b.dtype == np.float32 and np.abs(a - b).max() < 0.1
+    np.testing.assert_allclose(bf16(z, training=False).numpy(), gan.generate(z=z), atol=1e-6)
+    model = kg.models.DCGAN.from_preset(folder)
+    assert model.dtype_policy.name == "float32" and model.generate(2, seed=0).dtype == np.float32
+    assert kg.models.DCGAN.from_preset(folder, dtype_policy="mixed_bfloat16").dtype_policy.name == "mixed_bfloat16"
