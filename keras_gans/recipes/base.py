@@ -96,7 +96,10 @@ BATCH_SIZE = Flag("batch_size", 64, "images per batch", type=positive_int)
 STEPS_PER_EPOCH = Flag("steps_per_epoch", None, "cap the steps per epoch (default: a whole pass over the data)",
                        type=positive_int)
 SEED = Flag("seed", 0, "random seed", type=non_negative_int)
-COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED)
+PRECISION = Flag("precision", "float32", "arithmetic of the networks: bfloat16 (fast on CPUs with AVX-512 BF16, "
+                 "TPUs and recent GPUs) or float16 (GPUs; loss scaling is added); weights, losses and images "
+                 "stay float32", choices=("float32", "bfloat16", "float16"))
+COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED, PRECISION)
 
 #: Flags that several recipes share (each recipe lists the ones it reads).
 LATENT_DIM = Flag("latent_dim", 100, "size of z", type=positive_int)
@@ -113,7 +116,7 @@ class Recipe:
 
     Subclasses set `name`, `summary` (one line for `keras-gans train --help`), `flags` (their
     own :class:`Flag` s, besides :data:`COMMON_FLAGS`), optionally `defaults` (their own defaults
-    of common flags) and `omit` (common flags that do not apply), and implement :meth:`build`.
+    of common flags) and `omit` (common flags that do not apply), and implement :meth:`make` (which :meth:`build` runs).
     The class docstring is the description of `keras-gans train NAME --help`.
     """
 
@@ -154,7 +157,18 @@ class Recipe:
 
     def build(self, args):
         """`(model, dataset, callbacks)`: a compiled model, its training data and the callbacks this
-        recipe needs besides the generic ones of `keras-gans train` (often none)."""
+        recipe needs besides the generic ones of `keras-gans train` (often none).
+
+        Runs :meth:`make` in the precision of `--precision`: every model and network it makes takes
+        that `keras.mixed_precision` policy (see :mod:`keras_gans.training.precision`).
+        """
+        from keras_gans.training import precision
+
+        with precision.global_policy(precision.precision_policy(getattr(args, "precision", "float32"))):
+            return self.make(args)
+
+    def make(self, args):
+        """What :meth:`build` returns, made from `args`; each recipe implements it."""
         raise NotImplementedError
 
     def __repr__(self):
@@ -204,7 +218,7 @@ class ImageModelRecipe(Recipe):
         return getattr(models, self.model_class)(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
                                                  **self.options(args, ds))
 
-    def build(self, args):
+    def make(self, args):
         ds, image_shape = self.dataset(args)
         model = self.make_model(args, image_shape, ds)
         model.compile()

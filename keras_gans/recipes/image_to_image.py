@@ -89,7 +89,7 @@ class CycleGANRecipe(Recipe):
     defaults = {"dataset": "mnist2mnistm-unpaired"}
     flags = (IMAGE_SIZE, FILTERS, D_DOWNSAMPLING, LAMBDA_CYCLE_B)
 
-    def build(self, args):
+    def make(self, args):
         import keras
 
         from keras_gans import models
@@ -130,7 +130,7 @@ class Pix2PixRecipe(Recipe):
     defaults = {"dataset": "mnist2mnistm-paired"}
     flags = (IMAGE_SIZE, FILTERS, D_DOWNSAMPLING, LAMBDA_L1, EMA_DECAY)
 
-    def build(self, args):
+    def make(self, args):
         from keras_gans import models
         from keras_gans.models.pix2pix import MNISTM_LAMBDA_L1
 
@@ -163,7 +163,7 @@ class CoGANRecipe(Recipe):
     defaults = {"dataset": "mnist2negative-unpaired"}
     flags = (LATENT_DIM, IMAGE_SIZE)
 
-    def build(self, args):
+    def make(self, args):
         from keras_gans import models
 
         ds, shape = pair_dataset(args, self.defaults["dataset"])

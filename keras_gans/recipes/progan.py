@@ -49,7 +49,7 @@ class ProGANRecipe(Recipe):
     omit = ("steps_per_epoch",)
     flags = (TARGET_RESOLUTION, IMAGE_SIZE, LATENT_DIM)
 
-    def build(self, args):
+    def make(self, args):
         from keras_gans import data, models
 
         target = args.target_resolution or args.image_size or 32

@@ -24,6 +24,8 @@ needs no scaling.
 The package trains with the TensorFlow backend (:func:`check_backend`); a preset generator loaded
 with `kg.zoo.load` runs for inference under any Keras backend.
 """
+import contextlib
+
 import keras
 from keras import ops
 
@@ -59,6 +61,18 @@ def precision_policy(precision):
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {tuple(PRECISIONS)}; got {precision!r}.")
     return PRECISIONS[precision]
+
+
+@contextlib.contextmanager
+def global_policy(dtype_policy):
+    """Sets Keras' global dtype policy inside the `with` block and restores the previous one after it."""
+    name = policy_name(dtype_policy)
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield name
+    finally:
+        keras.config.set_dtype_policy(previous)
 
 
 def output_layers(network):

@@ -193,3 +193,16 @@ def test_cogan_trains_on_digits_and_their_negatives_by_default():
     a, b = next(iter(ds))
     assert a.shape == b.shape == (32, 28, 28, 1)
     assert float(np.mean(a)) < -0.5 < 0.5 < float(np.mean(b))
+
+
+def test_precision_flag_builds_the_model_in_that_policy_and_leaves_the_global_policy_alone():
+    import keras
+
+    recipe = recipes.get("dcgan")
+    model, _, _ = recipe.build(recipe.args(precision="bfloat16", latent_dim=8, batch_size=8))
+    assert model.dtype_policy.name == "mixed_bfloat16"
+    assert model.generator.layers[1].dtype_policy.name == "mixed_bfloat16"
+    assert keras.config.dtype_policy().name == "float32"
+    assert model.generate(2, seed=0).dtype == "float32"
+    with pytest.raises(ValueError, match="--precision must be one of float32, bfloat16, float16"):
+        recipe.args(precision="half")
