@@ -187,7 +187,7 @@ def test_recipes_do_not_import_tensorflow_until_build():
 
 def _published_commands():
     commands = []
-    for path in sorted(glob.glob(os.path.join(ROOT, "zoo", "*", "metadata.json"))):
+    for path in sorted(glob.glob(os.path.join(ROOT, "keras_gans", "presets", "*", "metadata.json"))):
         with open(path) as f:
             command = json.load(f).get("training_command") or ""
         if command.startswith("keras-gans train "):
