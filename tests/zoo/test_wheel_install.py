@@ -23,6 +23,7 @@ import pytest
 from keras_gans.zoo import registry
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TF_STARTUP = ("oneDNN", "cudart_stub", "cuInit", "cpu_feature_guard", "absl::InitializeLog")
 
 CHECK = textwrap.dedent("""
     import json, os, sys
@@ -118,5 +119,10 @@ def test_the_built_wheel_installs_every_preset_into_a_fresh_virtualenv(tmp_path)
             assert got["shape"] == [4, got["num_classes"]], (name, got)
         else:  # noise_to_image and image_to_image: images of the preset's resolution
             assert got["shape"] == [4, *got["resolution"]], (name, got)
+    # the installed command lists them too, without TensorFlow's start-up lines
+    quiet = {k: v for k, v in env.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    listing = _run([str(venv / "bin" / "keras-gans"), "zoo", "list"], cwd=str(work), env=quiet, timeout=300)
+    assert all(name in listing.stdout for name in builtin), listing.stdout
+    assert not [line for line in listing.stderr.splitlines() if any(s in line for s in TF_STARTUP)], listing.stderr
     print(f"wheel {os.path.getsize(wheel) / 1e6:.1f} MB; {len(builtin)} presets checked in "
           f"{time.perf_counter() - start:.0f} s")
