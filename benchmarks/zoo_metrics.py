@@ -4,7 +4,7 @@
         .venv/bin/python benchmarks/zoo_metrics.py [--only NAME ...] [--json runs/zoo_metrics.json] [--update-docs]
 
 The presets are enumerated with `keras_gans.zoo.list()` (built-in presets: `$KERAS_GANS_ZOO` and the
-repository's `zoo/`), so presets added later are picked up by re-running. Each is scored by its task:
+package's `keras_gans/presets/`), so presets added later are picked up by re-running. Each is scored by its task:
 
 - **noise → image, 28×28×1 (MNIST generators)**: `evaluate_generator` — FID/KID/IS-MNIST of 4,500
   samples (z from seed 0, the samples `kg.zoo.sample` draws; conditional presets cycle the labels

@@ -51,7 +51,7 @@ def on_config(config, **kwargs):
 
 
 # ----------------------------------------------------------------------------------------------
-# The zoo: every preset folder under zoo/ gets a page (its model card) and a row on docs/zoo.md.
+# The zoo: every preset folder under keras_gans/presets/ gets a page (its model card) and a row on docs/zoo.md.
 # ----------------------------------------------------------------------------------------------
 import glob  # noqa: E402
 import json  # noqa: E402
@@ -61,7 +61,7 @@ ZOO_MARKER = "<!-- ZOO_PRESETS -->"
 
 
 def _zoo_dir(config):
-    return os.path.join(os.path.dirname(config.config_file_path), "zoo")
+    return os.path.join(os.path.dirname(config.config_file_path), "keras_gans", "presets")
 
 
 def _presets(config):
@@ -110,5 +110,5 @@ def on_page_markdown(markdown, page, config, **kwargs):
                     f"{params:,} | {metrics} | `{command}` |" if isinstance(params, int) else
                     f"| {link} | `{meta.get('model', '')}` | {meta.get('dataset', '')} | {resolution} | | {metrics} | `{command}` |")
     if len(rows) == 2:
-        rows.append("| (no presets found in zoo/) | | | | | | |")
+        rows.append("| (no presets found in keras_gans/presets/) | | | | | | |")
     return markdown.replace(ZOO_MARKER, "\n".join(rows))

@@ -1,10 +1,11 @@
-"""Rewrites keras_gans/zoo/builtin_hashes.json from the preset folders in zoo/ (run after re-publishing).
+"""Rewrites keras_gans/zoo/builtin_hashes.json from the preset folders in keras_gans/presets/ (run after
+re-publishing).
 
     python scripts/pin_presets.py          # from the repository root
 
 Every file of every preset folder (metadata.json included) is pinned; `kg.zoo.load` refuses a
 built-in preset whose files differ in any way (tests/zoo/test_cache_integrity.py checks the pins
-match zoo/).
+match keras_gans/presets/).
 """
 import json
 import os
@@ -13,11 +14,11 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from keras_gans.zoo.registry import PINS_FILE, pin_folder  # noqa: E402
+from keras_gans.zoo.registry import BUILTIN_DIR, PINS_FILE, pin_folder  # noqa: E402
 
 
 def main():
-    zoo = os.path.join(ROOT, "zoo")
+    zoo = BUILTIN_DIR
     pins = {name: pin_folder(os.path.join(zoo, name)) for name in sorted(os.listdir(zoo))
             if os.path.isfile(os.path.join(zoo, name, "metadata.json"))}
     with open(PINS_FILE, "w") as f:

@@ -1,4 +1,5 @@
-"""Tiles the `samples.png` of every generator preset in zoo/ into docs/images/zoo_grid.png (the README picture).
+"""Tiles the `samples.png` of every built-in generator preset (keras_gans/presets/) into docs/images/zoo_grid.png
+(the README picture).
 
     python scripts/readme_zoo_grid.py [--out docs/images/zoo_grid.png] [--crop 4]
 
@@ -42,7 +43,7 @@ def main():
         if os.path.exists(samples):
             shown.append((preset, corner(samples, args.crop)))
     if not shown:
-        raise SystemExit("No preset with samples.png found (is zoo/ next to the package?)")
+        raise SystemExit("No built-in preset with samples.png found (is keras_gans/presets/ installed?)")
     fig, axes = plt.subplots(1, len(shown), figsize=(2.4 * len(shown), 2.9))
     for ax, (preset, image) in zip(np.atleast_1d(axes), shown):
         ax.imshow(image)

@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# The commands that produced the presets in zoo/ (run from the repository root).
+# The commands that produced the presets in keras_gans/presets/ (run from the repository root).
 #
 #   scripts/train_presets.sh                 # every preset, one after another
 #   scripts/train_presets.sh dcgan_mnist     # only the named ones
 #
 # Each preset is trained with the package's own CLI (`keras-gans train`), timed, then
 # published with `keras-gans zoo publish --eval`, which measures FID/KID/IS-MNIST (or a
-# classifier's test accuracy) with keras_gans.metrics and writes zoo/NAME/ (config.json,
+# classifier's test accuracy) with keras_gans.metrics and writes keras_gans/presets/NAME/ (config.json,
 # metadata.json with hashes, model.weights.h5, README.md card, samples.png).
 # Runs go to runs/NAME/ (not committed). CPU only; times are wall-clock on a shared 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KG=${KG:-.venv/bin/keras-gans}
-mkdir -p runs zoo
+mkdir -p runs
 
 train_and_publish() {  # NAME "TRAIN ARGS" PART "DESCRIPTION" ["NOTES"] [WEIGHTS_DTYPE]
   local name=$1 train_args=$2 part=$3 description=$4 notes=${5:-} dtype=${6:-float32}
@@ -29,7 +29,7 @@ train_and_publish() {  # NAME "TRAIN ARGS" PART "DESCRIPTION" ["NOTES"] [WEIGHTS
 
 publish() {  # NAME "TRAINING COMMAND" PART "DESCRIPTION" ["NOTES"] [WEIGHTS_DTYPE]  (alone: re-publish a run)
   local name=$1 cmd=$2 part=$3 description=$4 notes=${5:-} dtype=${6:-float32}
-  $KG zoo publish "runs/$name/model.keras" "zoo/$name" --overwrite --eval --part "$part" \
+  $KG zoo publish "runs/$name/model.keras" "keras_gans/presets/$name" --overwrite --eval --part "$part" \
       --training-command "$cmd" --training-time "$(cat "runs/$name/train_seconds.txt")" \
       --description "$description" --weights-dtype "$dtype" ${notes:+--notes "$notes"}
 }
@@ -45,7 +45,8 @@ clf = kg.metrics.mnist_classifier()
 x, y = kg.data.load_arrays("mnist-5k", "test")
 acc = float((clf.predict(x.astype("float32") / 127.5 - 1.0, verbose=0).argmax(-1) == y).mean())
 kg.zoo.publish(
-    clf, "zoo/mnist_classifier", name="mnist_classifier", dataset="mnist-5k", model_name="MNISTClassifier",
+    clf, "keras_gans/presets/mnist_classifier", name="mnist_classifier", dataset="mnist-5k",
+    model_name="MNISTClassifier",
     description="The digit classifier behind FID/KID/IS-MNIST (keras_gans.metrics), as a preset",
     training_command="python scripts/train_mnist_classifier.py --epochs 40 --out DIR",
     seed=record["seed"], epochs=record["epochs"], training_time=record["train_seconds"], overwrite=True,
@@ -81,7 +82,7 @@ for key in ("kid", "is"):
 with open(f"{run}/history.csv") as f:
     epochs = sum(1 for line in f.read().splitlines()[1:] if line.strip())
 kg.zoo.publish(
-    gan, "zoo/cgan_mnist", name="cgan_mnist", dataset="mnist-5k", training_command=os.environ["CMD"],
+    gan, "keras_gans/presets/cgan_mnist", name="cgan_mnist", dataset="mnist-5k", training_command=os.environ["CMD"],
     description="Conditional GAN (book ch. 8): z and a digit label to a 28x28 digit of that class",
     seed=gan.seed, steps=int(gan.g_optimizer.iterations.numpy()), epochs=epochs,
     training_time=float(open(f"{run}/train_seconds.txt").read()), metrics=metrics, overwrite=True,
@@ -115,13 +116,13 @@ for WANTED in "$@"; do
     pix2pix_mnist_mnistm)
       train_and_publish pix2pix_mnist_mnistm "pix2pix --dataset mnist2mnistm-paired --epochs 16 --batch-size 16 --filters 32 --ema-decay 0.99" generator \
         "pix2pix (book ch. 9 companion): a 32x32 digit to its MNIST-M version (U-Net, PatchGAN; EMA generator, 0.99)" \
-        "" float16 ;;  # 4.2 M parameters: float16 keeps zoo/ under 40 MB; --eval scores the rounded weights
+        "" float16 ;;  # 4.2 M parameters: float16 keeps the presets under 40 MB; --eval scores the rounded weights
     cogan_mnist)  # seed 1: the slow test in tests/models/test_cogan.py trains the same setting with seed 0
       start=$(date +%s)
       $KG train cogan --dataset mnist2negative-unpaired --latent-dim 64 --epochs 15 --batch-size 64 --seed 1 \
         --out runs/cogan_mnist --verbose 2
       echo "$(($(date +%s) - start))" > runs/cogan_mnist/train_seconds.txt
-      $KG zoo publish runs/cogan_mnist/model.keras zoo/cogan_mnist --overwrite --eval --part generator \
+      $KG zoo publish runs/cogan_mnist/model.keras keras_gans/presets/cogan_mnist --overwrite --eval --part generator \
         --training-command "keras-gans train cogan --dataset mnist2negative-unpaired --latent-dim 64 --epochs 15 --batch-size 64 --seed 1 --out runs/cogan_mnist" \
         --training-time "$(cat runs/cogan_mnist/train_seconds.txt)" \
         --description "CoGAN (Liu & Tuzel 2016): one z to the same digit as a plain and a negative 28x28 image (pairs side by side)" \

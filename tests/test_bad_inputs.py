@@ -260,7 +260,7 @@ def _zoo_copy(c, name="mnist_classifier", edit=None, builtin=False):
     import pathlib
 
     root = c.tmp / ("zoo" if builtin else "mine")
-    folder = pathlib.Path(shutil.copytree(os.path.join(ROOT, "zoo", name), root / name))
+    folder = pathlib.Path(shutil.copytree(os.path.join(ROOT, "keras_gans", "presets", name), root / name))
     if edit is not None:
         edit(folder)
     return str(folder)
@@ -591,7 +591,7 @@ class Context:
 
     def preset(self, corrupt=False, remove=False):
         target = self.tmp / "preset"
-        shutil.copytree(os.path.join(ROOT, "zoo", "mnist_classifier"), target)
+        shutil.copytree(os.path.join(ROOT, "keras_gans", "presets", "mnist_classifier"), target)
         weights = target / "model.weights.h5"
         if corrupt:
             with open(weights, "ab") as f:

@@ -43,7 +43,7 @@ def test_images_are_small_and_referenced():
 
 
 def _presets_with_cards():
-    zoo_dir = os.path.join(ROOT, "zoo")
+    zoo_dir = os.path.join(ROOT, "keras_gans", "presets")
     if not os.path.isdir(zoo_dir):
         return []
     return sorted(d for d in os.listdir(zoo_dir)
@@ -53,7 +53,7 @@ def _presets_with_cards():
 
 def test_zoo_page_has_the_generated_table_marker():
     with open(os.path.join(DOCS, "zoo.md")) as f:
-        assert "<!-- ZOO_PRESETS -->" in f.read()  # docs/hooks.py fills it from zoo/*/metadata.json
+        assert "<!-- ZOO_PRESETS -->" in f.read()  # docs/hooks.py fills it from keras_gans/presets/*/metadata.json
 
 
 def test_readme_commands_are_in_getting_started():

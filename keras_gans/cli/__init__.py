@@ -4,7 +4,9 @@
     keras-gans sample runs/dcgan/model.keras -n 64 -o grid.png
     keras-gans export runs/dcgan/model.keras serving/dcgan
 
-TensorFlow is imported only by the subcommands that need it, so `--help` is instant.
+TensorFlow is imported only once a command runs, so `--help` is instant, and quietly: its C++
+start-up lines (oneDNN notice, CUDA probing, CPU features) are hidden unless the global `--verbose`
+flag is given (`keras-gans --verbose eval ...`).
 Subcommands live in `COMMANDS`: name → (module path, help); each module of this package has
 `add_arguments(parser)` and `run(args)`. `keras-gans train NAME` takes the flags of the recipe
 NAME (:mod:`keras_gans.recipes`) and nothing else. `python -m keras_gans.cli ...` runs the same.
@@ -33,6 +35,11 @@ def build_parser():
     from keras_gans import __version__
 
     parser.add_argument("--version", action="version", version=f"keras-gans {__version__}")
+    # dest: `train` and `style` have their own --verbose (Keras' fit verbosity, after the command name);
+    # private like _module, so train's command.json does not record it
+    parser.add_argument("--verbose", dest="_tensorflow_logs", action="store_true",
+                        help="show TensorFlow's start-up and C++ log lines (CUDA, oneDNN, CPU features); "
+                             "hidden by default")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".")
@@ -47,6 +54,10 @@ def main(argv=None):
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    if not args._tensorflow_logs:
+        from keras_gans.cli.common import import_tensorflow_quietly
+
+        import_tensorflow_quietly()
     try:
         return importlib.import_module(args._module).run(args) or 0
     except (ValueError, KeyError, OSError) as e:  # OSError: missing/unwritable paths, ConnectionError

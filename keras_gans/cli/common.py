@@ -1,5 +1,47 @@
 """Helpers shared by CLI subcommands."""
+import importlib
 import os
+import re
+import sys
+import tempfile
+
+# What TensorFlow's C++ libraries print while they load: absl's notice, then absl-format lines
+# ("I0000 00:00:1796463285.888110   10269 port.cc:153] oneDNN custom operations are on ...").
+_TF_STARTUP_LINE = re.compile(r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
+                              r"STDERR|[IWE]\d{4} \d\d:\d\d:[\d.]+ +\d+ [\w.+-]+:\d+\] ")
+
+
+def import_tensorflow_quietly():
+    """Imports TensorFlow without its C++ start-up lines on stderr (the command's default; `--verbose` skips this).
+
+    `TF_CPP_MIN_LOG_LEVEL=3` (unless already set) hides what TensorFlow logs once running ("failed call to
+    cuInit", "cpu_feature_guard"). The lines printed while its libraries load (oneDNN notice, "cudart_stub ...
+    Could not find cuda drivers") come before TensorFlow reads that setting, so the import runs with file
+    descriptor 2 captured, and everything else written meanwhile (Python warnings, errors) is written back.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to protect
+        importlib.import_module("tensorflow")
+        return
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            importlib.import_module("tensorflow")
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            lines = captured.read().decode(errors="replace").splitlines(keepends=True)
+            kept = "".join(line for line in lines if not _TF_STARTUP_LINE.match(line))
+            if kept:
+                sys.stderr.write(kept)
+                sys.stderr.flush()
 
 
 def load_gan(path):

@@ -63,7 +63,8 @@ def _list(args):
               "`keras-gans zoo list` shows them all.")
         return 0
     if not rows:
-        print("No presets found. Built-in presets live in the repository's zoo/ folder (or set KERAS_GANS_ZOO).")
+        print("No presets found. Built-in presets ship in keras_gans/presets/ (reinstall keras-gans), "
+              "or set KERAS_GANS_ZOO.")
         return 0
     cols = ("name", "model", "dataset", "resolution", "parameters", "metric")
     table = [[str(r.get(c) if r.get(c) is not None else "-") for c in cols] for r in rows]

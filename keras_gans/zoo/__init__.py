@@ -10,9 +10,9 @@
 ...                metrics={"fid_mnist": {"value": 12.3, "protocol": "..."}})
 >>> progan = kg.zoo.load_hub("google/progan-128/1")     # a Keras 3 layer (needs the internet)
 
-Where presets come from (see :mod:`keras_gans.zoo.registry`): `$KERAS_GANS_ZOO`, the repository's
-top-level `zoo/` folder (source checkouts and editable installs), and remote entries downloaded
-into `$KERAS_GANS_CACHE` (default `~/.keras/keras_gans`), sha256-checked.
+Where presets come from (see :mod:`keras_gans.zoo.registry`): `$KERAS_GANS_ZOO`, the built-in
+presets shipped inside the package (`keras_gans/presets/`, in every install), and remote entries
+downloaded into `$KERAS_GANS_CACHE` (default `~/.keras/keras_gans`), sha256-checked.
 """
 import builtins as _builtins
 

@@ -159,7 +159,8 @@ def verify(folder, metadata=None):
         name, expected = pinned
         mismatch = ("{path} has sha256 {got}, not {digest}, the hash the package pins for the built-in preset "
                     f"{name!r} (keras_gans/zoo/builtin_hashes.json): the preset was edited or corrupted. Restore the "
-                    "folder (git checkout zoo/ or reinstall keras-gans); for a preset of your own, use another name.")
+                    "folder (git checkout keras_gans/presets/ or reinstall keras-gans); for a preset of your own, use "
+                    "another name.")
         extra_fix = f"it is not part of the built-in preset {name!r}. Remove it"
     else:
         metadata = metadata or read_metadata(folder)
@@ -316,14 +317,14 @@ def _check_pinned_metadata(folder, name, digest):
 
     path = os.path.join(folder, METADATA_FILE)
     if not os.path.isfile(path):
-        raise FileNotFoundError(f"The preset {folder!r} is missing {METADATA_FILE}. Restore it (git checkout zoo/ or "
-                                "reinstall keras-gans).")
+        raise FileNotFoundError(f"The preset {folder!r} is missing {METADATA_FILE}. Restore it (git checkout "
+                                "keras_gans/presets/ or reinstall keras-gans).")
     got = sha256_file(path)
     if got != digest:
         raise ValueError(f"{path} has sha256 {got}, not {digest}, the hash the package pins for the built-in preset "
                          f"{name!r} (keras_gans/zoo/builtin_hashes.json): the preset was edited or corrupted. Restore "
-                         "the folder (git checkout zoo/ or reinstall keras-gans); for a preset of your own, use "
-                         "another name.")
+                         "the folder (git checkout keras_gans/presets/ or reinstall keras-gans); for a preset of your "
+                         "own, use another name.")
 
 
 def list_presets(model=None, dataset=None):

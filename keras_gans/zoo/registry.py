@@ -4,16 +4,13 @@ A preset name resolves, in this order, to:
 
 1. a folder named `NAME` (holding `metadata.json`) in one of the folders of `$KERAS_GANS_ZOO`
    (`os.pathsep`-separated);
-2. a folder `NAME` in the repository's top-level `zoo/`. The package finds it next to the
-   `keras_gans/` package folder, which is where it is both in a source checkout and in an
-   editable install (`pip install -e .` keeps the package in the checkout). A regular
-   (non-editable) wheel does not carry `zoo/`: point `$KERAS_GANS_ZOO` at a copy of it, or
-   load the presets by URL;
+2. a folder `NAME` in the built-in presets, `keras_gans/presets/` (:data:`BUILTIN_DIR`): package
+   data, so a checkout, an editable install, a wheel and an sdist install all have them;
 3. a remote entry (URL + sha256 of a preset archive), from `keras_gans/zoo/remote.json` or
    added at run time with :func:`register_remote`; it is downloaded into the cache once.
 
 The built-in presets are pinned: `keras_gans/zoo/builtin_hashes.json`, shipped inside the
-package, lists `{name: {file: sha256}}` for every file of every folder in `zoo/` (metadata.json
+package, lists `{name: {file: sha256}}` for every file of every folder in `presets/` (metadata.json
 included). A folder `NAME` in one of :func:`zoo_dirs` whose name is pinned must hold exactly
 those files with exactly those hashes (:func:`pinned_files`), so editing `config.json` and
 re-hashing it in `metadata.json` is caught. `scripts/pin_presets.py` rewrites the pins after
@@ -24,13 +21,14 @@ import os
 
 _REMOTE = {}
 PINS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "builtin_hashes.json")
+# keras_gans/presets/: the built-in presets, shipped as package data (setup.cfg [options.package_data]).
+BUILTIN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "presets")
 
 
 def zoo_dirs():
     """The folders searched for built-in presets, in priority order (existing ones only)."""
     dirs = [d for d in os.environ.get("KERAS_GANS_ZOO", "").split(os.pathsep) if d]
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../keras_gans
-    dirs.append(os.path.join(os.path.dirname(package), "zoo"))
+    dirs.append(BUILTIN_DIR)
     return [os.path.abspath(d) for d in dirs if os.path.isdir(d)]
 
 

@@ -53,7 +53,8 @@ def test_each_recipe_declares_its_flags():
         common = [f for f in COMMON if not (name == "progan" and f == "steps_per_epoch")]  # the schedule sets steps
         assert recipes.get(name).flag_names() == common + own, name
         parsed = vars(parse(name, "--out", "x"))
-        assert sorted(parsed) == sorted(["command", "model", "_module"] + common + own + RUN_FLAGS), name
+        private = ["_module", "_tensorflow_logs"]  # not recorded in command.json
+        assert sorted(parsed) == sorted(["command", "model"] + private + common + own + RUN_FLAGS), name
         assert parsed["model"] == name
 
 
@@ -72,7 +73,7 @@ def test_defaults_are_those_of_the_command_line_before_recipes():
     assert vars(parse("cyclegan", "--out", "x")) == {**vars(recipes.get("cyclegan").args()), "command": "train",
                                                       "_module": "keras_gans.cli.train", "out": "x", "every": 1,
                                                       "verbose": 1, "save_freq": "epoch", "deterministic": False,
-                                                      "strategy": None, "overwrite": False}
+                                                      "strategy": None, "overwrite": False, "_tensorflow_logs": False}
 
 
 def _foreign_flags():
@@ -187,7 +188,7 @@ def test_recipes_do_not_import_tensorflow_until_build():
 
 def _published_commands():
     commands = []
-    for path in sorted(glob.glob(os.path.join(ROOT, "zoo", "*", "metadata.json"))):
+    for path in sorted(glob.glob(os.path.join(ROOT, "keras_gans", "presets", "*", "metadata.json"))):
         with open(path) as f:
             command = json.load(f).get("training_command") or ""
         if command.startswith("keras-gans train "):

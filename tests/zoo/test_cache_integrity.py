@@ -1,5 +1,6 @@
 """The cache and preset integrity of issue 22: a cache slot only ever returns the content its hash names,
 and a tampered preset never loads (built-in presets are pinned by the package, outside their folders)."""
+import configparser
 import fnmatch
 import json
 import os
@@ -112,7 +113,9 @@ def test_two_urls_with_the_same_file_name_get_two_slots_and_warn(presets, cache)
 
 # ------------------------------------------------------------------------------------------- point 4: presets
 def test_the_pins_cover_every_builtin_preset_and_ship_with_the_package():
-    zoo_root = os.path.join(ROOT, "zoo")
+    zoo_root = os.path.join(ROOT, "keras_gans", "presets")
+    assert os.path.realpath(registry.BUILTIN_DIR) == os.path.realpath(zoo_root)
+    assert registry.zoo_dirs()[-1] == os.path.abspath(registry.BUILTIN_DIR)  # searched last, after $KERAS_GANS_ZOO
     folders = sorted(n for n in os.listdir(zoo_root) if os.path.isfile(os.path.join(zoo_root, n, "metadata.json")))
     pins = registry.pinned_presets()
     assert sorted(pins) == folders, "run scripts/pin_presets.py after re-publishing a preset"
@@ -122,16 +125,24 @@ def test_the_pins_cover_every_builtin_preset_and_ship_with_the_package():
     # outside the folders it protects, inside the package, and in its package_data
     pins_file = os.path.relpath(registry.PINS_FILE, os.path.join(ROOT, "keras_gans"))
     assert os.path.relpath(registry.PINS_FILE, zoo_root).startswith(".." + os.sep)
-    setup = open(os.path.join(ROOT, "setup.cfg")).read()
-    patterns = setup.split("[options.package_data]")[1].split("\n\n")[0].split("=", 1)[1]
-    assert any(fnmatch.fnmatch(pins_file, p.strip()) for p in patterns.split(",")), pins_file
+    setup = configparser.ConfigParser()
+    setup.read(os.path.join(ROOT, "setup.cfg"))
+    value = setup["options.package_data"]["keras_gans"]
+    # setuptools' rule: a value with a line break is one pattern a line, else comma-separated
+    patterns = [p.strip() for p in (value.splitlines() if "\n" in value else value.split(",")) if p.strip()]
+    assert any(fnmatch.fnmatch(pins_file, p) for p in patterns), pins_file
+    # every file of every built-in preset is package data, so wheels and sdists carry the presets
+    # (tests/zoo/test_wheel_install.py builds and installs one)
+    for name in folders:
+        for f in os.listdir(os.path.join(zoo_root, name)):
+            assert any(fnmatch.fnmatch(f"presets/{name}/{f}", p) for p in patterns), (name, f)
 
 
 @pytest.fixture
 def builtin_copy(tmp_path, monkeypatch):
     """A copy of the built-in mnist_classifier, found the way built-in presets are (a folder of zoo_dirs())."""
     root = tmp_path / "zoo"
-    shutil.copytree(os.path.join(ROOT, "zoo", "mnist_classifier"), root / "mnist_classifier")
+    shutil.copytree(os.path.join(ROOT, "keras_gans", "presets", "mnist_classifier"), root / "mnist_classifier")
     monkeypatch.setenv("KERAS_GANS_ZOO", str(root))
     return root / "mnist_classifier"
 
