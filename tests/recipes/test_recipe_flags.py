@@ -29,7 +29,7 @@ OWN_FLAGS = {
     "pix2pix": ["image_size", "filters", "d_downsampling", "lambda_l1", "ema_decay"],
     "cogan": ["latent_dim", "image_size"],
 }
-COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed"]
+COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
 
 
@@ -42,7 +42,7 @@ def test_the_registry_lists_every_name_of_keras_gans_train():
     for name in OWN_FLAGS:
         recipe = recipes.get(name)
         assert isinstance(recipe, recipes.Recipe) and recipe.name == name and recipe.summary
-        assert recipe.__doc__ and recipe.build.__func__ is not recipes.Recipe.build
+        assert recipe.__doc__ and recipe.make.__func__ is not recipes.Recipe.make
     assert recipes.get("WGAN-GP") is recipes.get("wgan_gp")
     with pytest.raises(KeyError, match="Unknown model 'biggan'. Choose one of gan, dcgan, .*cogan"):
         recipes.get("biggan")
