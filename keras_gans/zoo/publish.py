@@ -129,6 +129,8 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         "generator_parameter_count": int(model.generator.count_params()) if is_gan else None,
         "model_config": _model_config(model) if is_gan else None,
         "weights_dtype": weights_dtype,
+        # the dtype policy it trained in (`--precision`); it loads in any (kg.zoo.load(..., dtype_policy=))
+        "training_precision": getattr(getattr(model, "dtype_policy", None), "name", None),
         "seed": seed,
         "steps": steps,
         "epochs": epochs,
@@ -318,6 +320,8 @@ def model_card(metadata, has_samples=True):
         f"| Resolution | {'×'.join(str(d) for d in m['resolution'])} |",
         f"| Parameters | {m['parameter_count']:,} |",
         f"| Weights | {m['weights_dtype']} |",
+        *([f"| Trained in | {m['training_precision']} (samples in any precision: "
+           f"`kg.zoo.load(name, dtype_policy=...)`) |"] if m.get("training_precision") else []),
         f"| Seed / epochs / steps | {m.get('seed')} / {m.get('epochs')} / {m.get('steps')} |",
         f"| Training time | {_duration(m.get('training_time_seconds'))} |",
         f"| Saved with | Keras {m['keras_version']}, keras-gans {m['keras_gans_version']}, "

@@ -101,7 +101,7 @@ def _interrupt_after(step):
     return Interrupt()
 
 
-def _run(backup_cls, backup_dir, with_dataset, interrupt_at=None):
+def _run(backup_cls, backup_dir, with_dataset, interrupt_at=None, dtype_policy="float32"):
     """A fresh 'process': same seeds, new model and dataset objects; 3 epochs of 5 steps."""
     import keras
     import tensorflow as tf
@@ -111,7 +111,7 @@ def _run(backup_cls, backup_dir, with_dataset, interrupt_at=None):
     keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 1)).astype("float32")
     ds = tf.data.Dataset.from_tensor_slices(x).shuffle(40, seed=1, reshuffle_each_iteration=True).batch(8)
-    gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=2)
+    gan = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=2, dtype_policy=dtype_policy)
     gan.compile()
     callbacks = []
     if backup_cls is not None:
@@ -147,6 +147,15 @@ def test_exact_backup_resumes_mid_epoch_like_an_uninterrupted_run(tmp_path):
     assert _run(keras.callbacks.BackupAndRestore, tmp_path / "keras", False, interrupt_at=8) is None
     keras_resumed = _run(keras.callbacks.BackupAndRestore, tmp_path / "keras", False)
     assert _max_diff(keras_resumed, reference) > 1e-4
+
+
+def test_exact_backup_resumes_a_bfloat16_run_exactly(tmp_path):
+    from keras_gans.callbacks import ExactBackupAndRestore
+
+    reference = _run(None, None, False, dtype_policy="mixed_bfloat16")
+    assert _run(ExactBackupAndRestore, tmp_path / "bf16", True, interrupt_at=8, dtype_policy="mixed_bfloat16") is None
+    resumed = _run(ExactBackupAndRestore, tmp_path / "bf16", True, dtype_policy="mixed_bfloat16")
+    assert _max_diff(resumed, reference) == 0.0
 
 
 def test_latent_seed_state_is_saved_with_the_weights(tmp_path):

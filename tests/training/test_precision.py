@@ -261,6 +261,8 @@ def test_a_preset_trained_in_bfloat16_loads_in_float32_by_default_or_in_the_prec
     gan.compile()
     gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
     folder = kg.zoo.publish(gan, tmp_path / "bf16", samples=False, training_command="(test)")
+    assert kg.zoo.info(folder)["training_precision"] == "mixed_bfloat16"
+    assert "| Trained in | mixed_bfloat16" in open(os.path.join(folder, "README.md")).read()
     g = kg.zoo.load(folder)
     assert {layer.compute_dtype for layer in g.layers if layer.weights} == {"float32"}
     bf16 = kg.zoo.load(folder, dtype_policy="mixed_bfloat16")
