@@ -14,7 +14,13 @@ in paired rounds as in benchmarks/train_throughput.py, which prints images per w
 the median ratio to the reference.
 
     python benchmarks/cyclegan_throughput.py                     # the preset's networks (32 filters, 70x70 PatchGAN)
+    python benchmarks/cyclegan_throughput.py --configs ours,ours-bf16 --rounds 6   # precision (issue 23)
     python benchmarks/cyclegan_throughput.py --quick
+
+Precision: "ours-bf16" is ours under `dtype_policy="mixed_bfloat16"` (generator tanh and PatchGAN logits in
+float32), "ours-pool0-bf16" the same without the pool; the reference stays float32, so the ratios of "ours"
+and "ours-bf16" side by side give the speed-up that bfloat16 buys. The table also gives the cores kept busy
+(CPU-s / wall-s), and the machine load at the start and the end is printed and saved with `--json`.
 
 Measured 2026-11-23 (`TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 python benchmarks/cyclegan_throughput.py`,
 batch 8, 32 filters, 3 residual blocks, PatchGAN of 3 downsamplings, 6 rounds of 60 steps, nothing else running):
@@ -38,7 +44,7 @@ import keras_gans as kg  # noqa: E402
 from keras_gans import networks  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_throughput import paired_rounds  # noqa: E402
+from train_throughput import load_average, paired_rounds, set_threads, thread_description  # noqa: E402
 
 SHAPE = (32, 32, 3)
 
@@ -114,37 +120,58 @@ def main(argv=None):
     p.add_argument("--res-blocks", type=int, default=3)
     p.add_argument("--steps", type=int, default=60, help="steps per timed epoch")
     p.add_argument("--rounds", type=int, default=6)
-    p.add_argument("--configs", default="ours,ours-pool0,ours-xla",
-                   help="comma list from: ours (pool 50, the paper), ours-pool0 (no pool), ours-xla (jit_compile)")
+    p.add_argument("--configs", default="ours,ours-bf16,ours-pool0,ours-xla",
+                   help="comma list from: ours (pool 50, the paper), ours-pool0 (no pool), ours-xla (jit_compile), "
+                        "ours-bf16 (mixed_bfloat16), ours-pool0-bf16, ours-bf16-xla")
+    p.add_argument("--steps-per-execution", type=int, default=None, metavar="N", help="passed to our compile()")
+    p.add_argument("--intra-threads", type=int, default=None, help="tf.config.threading intra-op pool size")
+    p.add_argument("--inter-threads", type=int, default=None, help="tf.config.threading inter-op pool size")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--json", help="also write the results here")
     args = p.parse_args(argv)
+    set_threads(args.intra_threads, args.inter_threads)  # before any op
+    load_start = load_average()
     if args.quick:
-        args.steps, args.rounds = 15, 2
+        args.steps, args.rounds = max(3, args.steps_per_execution or 1), 2
     keras.utils.set_random_seed(0)
     ds = kg.data.load_pair("mnist2mnistm-unpaired", batch_size=args.batch_size).repeat()
     template = networks_for(args.filters, args.d_downsampling, args.res_blocks)
     models = {"reference": KerasIOStyleCycleGAN(*networks_for(args.filters, args.d_downsampling, args.res_blocks,
                                                               template))}
     models["reference"].compile([adam(), adam(), adam(), adam()])
-    options = {"ours": ({}, {}), "ours-pool0": ({"pool_size": 0}, {}), "ours-xla": ({}, {"jit_compile": True})}
+    bf16 = {"dtype_policy": "mixed_bfloat16"}
+    options = {"ours": ({}, {}), "ours-pool0": ({"pool_size": 0}, {}), "ours-xla": ({}, {"jit_compile": True}),
+               "ours-bf16": (bf16, {}), "ours-pool0-bf16": ({"pool_size": 0, **bf16}, {}),
+               "ours-bf16-xla": (bf16, {"jit_compile": True})}
+    unknown = [c for c in args.configs.split(",") if c and c not in options]
+    if unknown:
+        p.error(f"unknown configuration(s) {unknown}; choose from {list(options)}")
     for name in [c for c in args.configs.split(",") if c]:
         init, compile_kwargs = options[name]
+        if args.steps_per_execution:
+            compile_kwargs = {**compile_kwargs, "steps_per_execution": args.steps_per_execution}
         g_ab, g_ba, d_a, d_b = networks_for(args.filters, args.d_downsampling, args.res_blocks, template)
         models[name] = kg.models.CycleGAN(g_ab, g_ba, d_a, d_b, image_shape=SHAPE, seed=0, **init)
         models[name].compile(d_optimizer=adam(), g_optimizer=adam(), **compile_kwargs)
-    threads = (tf.config.threading.get_intra_op_parallelism_threads() or os.environ.get("TF_NUM_INTRAOP_THREADS")
-               or "default")
-    print(f"TF {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs, intra-op threads {threads}; "
+    intra, inter = thread_description()
+    print(f"TF {tf.__version__}, Keras {keras.__version__}, {os.cpu_count()} CPUs, intra-op threads {intra}, "
+          f"inter-op {inter}; "
           f"batch {args.batch_size}, "
           f"{args.filters} filters, {args.res_blocks} residual blocks, PatchGAN {args.d_downsampling} downsamplings; "
-          f"{args.steps} steps per timed epoch, {args.rounds} rounds")
+          f"{args.steps} steps per timed epoch, {args.rounds} rounds, steps_per_execution "
+          f"{args.steps_per_execution or 1}")
+    print(f"load average (1, 5, 15 min) at start: {load_start}", flush=True)
     for model in models.values():  # build and trace first (not timed)
-        model.fit(ds, epochs=1, steps_per_epoch=3, verbose=0)
+        model.fit(ds, epochs=1, steps_per_epoch=max(3, 2 * (args.steps_per_execution or 1)), verbose=0)
     summary = paired_rounds(models, ds, args.steps, args.batch_size, args.rounds)
+    load_end = load_average()
+    print(f"load average (1, 5, 15 min) at end: {load_end} (start {load_start})")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(summary, f, indent=1)
+            json.dump({"settings": {**vars(args), "intra_op_threads": intra, "inter_op_threads": inter,
+                                    "cpus": os.cpu_count(), "tensorflow": tf.__version__, "keras": keras.__version__},
+                       "load_average_start": load_start, "load_average_end": load_end, "results": summary},
+                      f, indent=1)
     return summary
 
 

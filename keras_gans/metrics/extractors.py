@@ -113,7 +113,48 @@ class FeatureExtractor:
     def features_and_probabilities(self, images, batch_size=500):
         return self._batched(images, batch_size)
 
+    #: True when `_outputs` is a Keras model call that TensorFlow can compile: the images then pass through
+    #: the extractor in one compiled call (:meth:`_graph_pass`) instead of one eager call per batch.
+    graph_pass = True
+
     def _batched(self, images, batch_size):
+        n = int(images.shape[0])
+        if n and self.graph_pass and keras.backend.backend() == "tensorflow":
+            return self._graph_pass(images, batch_size)
+        return self._eager_batches(images, batch_size)
+
+    def _graph_pass(self, images, batch_size):
+        """Features (and probabilities) of all `images` from one call of a `tf.function` that loops over the
+        batches inside the graph: the input is checked once (shape, range) up front, and each batch is
+        resized/converted and run through the network with no Python in between. Same numbers as
+        :meth:`_eager_batches` (same batches, same preprocessing), to float32 round-off."""
+        import tensorflow as tf
+
+        x = prepare_images(images)  # float32 in [-1, 1], checked once; channels and size are done per batch
+        passes = self.__dict__.setdefault("_compiled_passes", {})
+        shape = tuple(int(d) for d in x.shape[1:])
+        if shape not in passes:  # one function per image shape, any number of images and any batch size
+            size, channels = self.image_size, self.channels
+
+            @tf.function(input_signature=[tf.TensorSpec((None,) + shape, tf.float32), tf.TensorSpec((), tf.int32)])
+            def compiled_pass(x, batch_size):
+                n = tf.shape(x)[0]
+                steps = (n + batch_size - 1) // batch_size
+                feats = tf.TensorArray(tf.float32, size=steps, infer_shape=False)
+                probs = tf.TensorArray(tf.float32, size=steps, infer_shape=False)
+                for i in tf.range(steps):
+                    batch = x[i * batch_size:(i + 1) * batch_size]
+                    f, p = self._outputs(prepare_images(batch, size, channels, check_range=False))
+                    feats = feats.write(i, tf.cast(f, tf.float32))
+                    probs = probs.write(i, tf.cast(f if p is None else p, tf.float32))
+                return feats.concat(), probs.concat()
+
+            passes[shape] = compiled_pass
+        f, p = passes[shape](x, tf.constant(int(batch_size), tf.int32))
+        return f, (p if self.num_classes or getattr(self, "is_classifier", False) else None)
+
+    def _eager_batches(self, images, batch_size):
+        """The per-batch Python loop (any backend, any callable): prepare and run one batch at a time."""
         n = int(images.shape[0])
         feats, probs = [], []
         for start in range(0, n, batch_size):
@@ -328,6 +369,8 @@ class CallableExtractor(FeatureExtractor):
         self.channels = channels
         self.is_classifier = bool(is_classifier)
         self.num_classes = self.feature_dim if is_classifier else None
+        # a plain Python callable may use numpy or eager-only code: it keeps the per-batch loop
+        self.graph_pass = isinstance(fn, keras.Model)
         self.name = name or getattr(fn, "name", None) or getattr(fn, "__name__", "custom")
 
     def _outputs(self, images):
