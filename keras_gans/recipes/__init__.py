@@ -22,5 +22,6 @@ from keras_gans.recipes.registry import RECIPES, canonical, get, names, register
 
 # Importing the recipe modules registers them, in the order `keras-gans train --help` lists them.
 from keras_gans.recipes import unconditional, conditional, progan, image_to_image  # noqa: E402,F401  isort: skip
+from keras_gans.recipes import super_resolution  # noqa: E402,F401  isort: skip
 
 __all__ = ["COMMON_FLAGS", "Flag", "RECIPES", "Recipe", "canonical", "get", "names", "register"]
