@@ -235,3 +235,19 @@ def test_srgan_digits_read_20_points_better_than_bicubic(tmp_path):
     scores = kg.metrics.evaluate_super_resolution(gan, "mnist-m", split="test")
     print(scores)
     assert scores["accuracy"] >= scores["accuracy_bicubic"] + 0.20
+
+
+def test_recipe_content_mnistm_and_init_from_a_pretrained_run(trained, tmp_path):
+    recipe = kg.recipes.get("srgan")
+    model, ds, _ = recipe.build(recipe.args(batch_size=2, filters=4, residual_blocks=1, content="mnistm",
+                                            phase="srresnet"))
+    assert model.pretrain and model.content == "network" and model.content_network.output_shape == (None, 8, 8, 64)
+    start = tmp_path / "start.keras"
+    model.save(str(start))
+    again, _, _ = recipe.build(recipe.args(batch_size=2, filters=4, residual_blocks=1, init=str(start)))
+    assert not again.pretrain and again.content == "pixels"
+    for mine, theirs in zip(model.generator.weights, again.generator.weights):
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+    with pytest.raises(ValueError, match="not a saved SRGAN"):
+        trained[0].generator.save(str(tmp_path / "g.keras"))
+        recipe.build(recipe.args(batch_size=2, filters=4, residual_blocks=1, init=str(tmp_path / "g.keras")))
