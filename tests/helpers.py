@@ -202,8 +202,11 @@ def serve_in_tensorflow_only(calls, tmp_path):
         spec[key] = (str(path), endpoint)
     script = textwrap.dedent(f"""
         import os, sys, numpy as np, tensorflow as tf
+        loaded = {{}}
         for key, (path, endpoint) in {spec!r}.items():
-            sig = tf.saved_model.load(path).signatures[endpoint]
+            if path not in loaded:
+                loaded[path] = tf.saved_model.load(path)
+            sig = loaded[path].signatures[endpoint]
             x = np.load(os.path.join({str(tmp_path)!r}, "in_" + key + ".npy"))
             np.save(os.path.join({str(tmp_path)!r}, "out_" + key + ".npy"), sig(images=tf.constant(x))["images"].numpy())
         assert "keras_gans" not in sys.modules

@@ -186,7 +186,7 @@ def test_bad_data_and_networks_are_rejected_with_the_fix(pairs):
 
 def test_bfloat16_fit_two_steps(pairs):
     sr = tiny_srgan(dtype_policy="mixed_bfloat16")
-    sr.compile()
+    sr.compile(run_eagerly=True)       # the tiny step runs faster eagerly
     logs = sr.fit(pairs[2], epochs=1, steps_per_epoch=2, verbose=0).history
     assert all(np.isfinite(logs[k][-1]) for k in ("d_loss", "g_loss", "content_loss"))
     assert sr.generator.layers[1].compute_dtype == "bfloat16" and sr.upscale(pairs[0][:1]).dtype == np.float32
@@ -203,9 +203,10 @@ def test_round_trip_and_export_served_by_tensorflow_alone(trained, pairs, tmp_pa
     config = sr.get_config()
     assert kg.models.SRGAN.from_config(config).get_config()["content"] == "pixels"
     sr.export(str(tmp_path / "serving"), verbose=False)
-    served = serve_in_tensorflow_only({"up": (tmp_path / "serving", "serving_default", pairs[0][:3])}, tmp_path)
-    np.testing.assert_allclose(served["up"], sr.upscale(pairs[0][:3]), atol=1e-5)
-    assert set(tf.saved_model.load(str(tmp_path / "serving")).signatures) >= {"upscale", "serve", "serving_default"}
+    served = serve_in_tensorflow_only({"default": (tmp_path / "serving", "serving_default", pairs[0][:3]),
+                                       "upscale": (tmp_path / "serving", "upscale", pairs[0][:3])}, tmp_path)
+    np.testing.assert_allclose(served["default"], sr.upscale(pairs[0][:3]), atol=1e-5)
+    np.testing.assert_allclose(served["upscale"], served["default"], atol=0)
 
 
 # ---------------------------------------------------------------------------- slow: the quality goals of issue 24
