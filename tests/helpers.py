@@ -181,3 +181,38 @@ def alpha_recorder():
             self.seen.append((self.model.resolution, self.model.phase, self.model.alpha))
 
     return AlphaRecorder()
+
+
+def serve_in_tensorflow_only(calls, tmp_path):
+    """Runs SavedModel endpoints in one fresh process that imports only TensorFlow (never keras_gans).
+
+    `calls`: `{key: (saved_model_dir, endpoint, inputs)}` with `inputs` a float32 array; the signature
+    `endpoint` is called as `images=inputs`. Returns `{key: its "images" output}` (numpy).
+    """
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    import numpy as np
+
+    spec = {}
+    for key, (path, endpoint, inputs) in calls.items():
+        np.save(os.path.join(tmp_path, f"in_{key}.npy"), np.asarray(inputs, "float32"))
+        spec[key] = (str(path), endpoint)
+    script = textwrap.dedent(f"""
+        import os, sys, numpy as np, tensorflow as tf
+        loaded = {{}}
+        for key, (path, endpoint) in {spec!r}.items():
+            if path not in loaded:
+                loaded[path] = tf.saved_model.load(path)
+            sig = loaded[path].signatures[endpoint]
+            x = np.load(os.path.join({str(tmp_path)!r}, "in_" + key + ".npy"))
+            np.save(os.path.join({str(tmp_path)!r}, "out_" + key + ".npy"), sig(images=tf.constant(x))["images"].numpy())
+        assert "keras_gans" not in sys.modules
+        print("OK")
+    """)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0 and "OK" in result.stdout, result.stderr[-2000:]
+    return {key: np.load(os.path.join(tmp_path, f"out_{key}.npy")) for key in calls}

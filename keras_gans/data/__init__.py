@@ -30,3 +30,6 @@ from keras_gans.data.translation import (  # noqa: E402
 __all__ = ["PAIRS", "available_pairs", "load_pair", "paired_pipeline", "unpaired_pipeline", "mnistm",
            "DATASETS", "available", "load", "load_arrays", "make_pipeline", "register_dataset", "scale_images",
            "semi_supervised_dataset", "semi_supervised_split"]
+from keras_gans.data.super_resolution import super_resolution_arrays, super_resolution_dataset  # noqa: E402
+
+__all__ += ["super_resolution_arrays", "super_resolution_dataset"]

@@ -4,7 +4,8 @@
   :class:`GANLoss` and named in :data:`LOSSES` (what `GAN.compile(loss=...)` takes).
 - :mod:`keras_gans.losses.penalties`: :func:`gradient_penalty` (WGAN-GP), :func:`r1_penalty` (R1, with
   StyleGAN2's lazy regularisation) and :func:`lazy_adam_hyperparameters`.
-- :mod:`keras_gans.losses.image`: :func:`l1_loss`, :func:`cycle_consistency_loss`, :func:`identity_loss`.
+- :mod:`keras_gans.losses.image`: :func:`l1_loss`, :func:`cycle_consistency_loss`, :func:`identity_loss`,
+  :func:`mse_loss`.
 - :mod:`keras_gans.losses.style`: :func:`content_loss`, :func:`style_loss`, :func:`gram_matrix`,
   :func:`total_variation_loss` (neural style transfer).
 
@@ -35,6 +36,7 @@ from keras_gans.losses.adversarial import (
     wasserstein_generator_loss,
 )
 from keras_gans.losses.image import cycle_consistency_loss, identity_loss, l1_loss
+from keras_gans.losses.image import mse_loss
 from keras_gans.losses.penalties import gradient_penalty, lazy_adam_hyperparameters, r1_penalty
 from keras_gans.losses.style import content_loss, gram_matrix, style_loss, total_variation_loss
 
@@ -65,4 +67,5 @@ __all__ = [
     "gram_matrix",
     "style_loss",
     "total_variation_loss",
+    "mse_loss",
 ]

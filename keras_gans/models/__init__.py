@@ -15,3 +15,8 @@ from keras_gans.models.vae import VAE
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "DCGANWithTricks", "WGAN", "WGANGP", "CGAN",
            "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MultiNetworkGAN"]
+from keras_gans.models.multi_network import TwoWayTranslationGAN  # noqa: E402
+from keras_gans.models.srgan import SRGAN  # noqa: E402
+from keras_gans.models.discogan import DiscoGAN  # noqa: E402
+
+__all__ += ["TwoWayTranslationGAN", "SRGAN", "DiscoGAN"]

@@ -8,22 +8,20 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.export import check_format, export_image_to_image
 from keras_gans.layers.history_pool import ImageHistoryPool
 from keras_gans.losses.image import cycle_consistency_loss, identity_loss
-from keras_gans.models.multi_network import MultiNetworkGAN, as_model_images, check_links, run_network
+from keras_gans.models.multi_network import TwoWayTranslationGAN
 from keras_gans.training.schedules import LinearDecay
 from keras_gans.utils import checks
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "LinearDecay", "cycle_consistency_loss", "identity_loss"]
 
 GENERATORS = ("resnet", "unet")
-DIRECTIONS = ("a2b", "b2a")
 
 
 # ---------------------------------------------------------------------------- CycleGAN
 @keras.saving.register_keras_serializable(package="keras_gans")
-class CycleGAN(MultiNetworkGAN):
+class CycleGAN(TwoWayTranslationGAN):
     """Unpaired image-to-image translation with cycle consistency (Zhu et al. 2017; GANs in Action, ch. 9).
 
     Two generators, `generator_ab` (G: A → B) and `generator_ba` (F: B → A), and two
@@ -83,10 +81,6 @@ class CycleGAN(MultiNetworkGAN):
 
     metric_names = ("d_loss", "g_loss", "d_a_loss", "d_b_loss", "adv_ab_loss", "adv_ba_loss", "cycle_loss",
                     "cycle_a_loss", "cycle_b_loss", "identity_loss")
-    generator_names = ("generator_ab", "generator_ba")
-    discriminator_names = ("discriminator_a", "discriminator_b")
-    network_keys = generator_names + discriminator_names
-
     def __init__(self, generator_ab=None, generator_ba=None, discriminator_a=None, discriminator_b=None,
                  image_shape=(256, 256, 3), generator="resnet", filters=64, num_residual_blocks=9,
                  discriminator_filters=64, discriminator_downsampling=3, lambda_cycle=10.0, lambda_identity=5.0,
@@ -122,18 +116,7 @@ class CycleGAN(MultiNetworkGAN):
         generator_ba = generator_ba or build_generator("generator_ba")
         discriminator_a = discriminator_a or build_discriminator("discriminator_a")
         discriminator_b = discriminator_b or build_discriminator("discriminator_b")
-        # GAN's `generator` / `discriminator` are the A → B side; there is no latent space (latent_dim None).
-        super().__init__(generator_ab, discriminator_b, seed=seed, **kwargs)
-        self.generator_ab, self.generator_ba = generator_ab, generator_ba
-        self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
-        self.shape_a = tuple(int(d) for d in self.generator_ab.input_shape[1:])
-        self.shape_b = tuple(int(d) for d in self.generator_ba.input_shape[1:])
-        check_links([
-            ("generator_ab output", self.generator_ab.output_shape, "discriminator_b input", self.discriminator_b.input_shape),
-            ("generator_ab output", self.generator_ab.output_shape, "generator_ba input", self.generator_ba.input_shape),
-            ("generator_ba output", self.generator_ba.output_shape, "discriminator_a input", self.discriminator_a.input_shape),
-            ("generator_ba output", self.generator_ba.output_shape, "generator_ab input", self.generator_ab.input_shape),
-        ])
+        super().__init__(generator_ab, generator_ba, discriminator_a, discriminator_b, seed=seed, **kwargs)
         self.image_shape_config = image_shape
         self.generator_kind = generator
         self.filters, self.num_residual_blocks = int(filters), int(num_residual_blocks)
@@ -197,47 +180,6 @@ class CycleGAN(MultiNetworkGAN):
         if not self.cycle_noise:
             return images
         return images + self.cycle_noise * keras.random.normal(ops.shape(images), seed=self.noise_seed_generator)
-
-    def call(self, images, training=False):
-        """A → B translation (`generator_ab`)."""
-        return self.generator_ab(images, training=training)
-
-    # ------------------------------------------------------------------ inference
-    def translate(self, images, direction="a2b", batch_size=64, output="float"):
-        """Translates images A → B (`direction="a2b"`) or B → A (`"b2a"`).
-
-        Args:
-            images: uint8 pixels or floats in [-1, 1], shape (n, H, W, C) or one image (H, W, C),
-                at the size the model was built for.
-            output: `"float"` (float32 in [-1, 1]) or `"uint8"`.
-
-        Raises:
-            ValueError: unknown direction, or images of the wrong size / channels.
-        """
-        if direction not in DIRECTIONS:
-            raise ValueError(f"direction must be one of {DIRECTIONS}; got {direction!r}.")
-        if direction == "a2b":
-            return self.translate_with(self.generator_ab, images, self.shape_a, "A images", batch_size, output)
-        return self.translate_with(self.generator_ba, images, self.shape_b, "B images", batch_size, output)
-
-    def preview_rows(self, images_a, images_b):
-        """Rows for a sample grid: A, G(A), F(G(A)), B, F(B), G(F(B))."""
-        a, _ = as_model_images(images_a, self.shape_a)
-        b, _ = as_model_images(images_b, self.shape_b)
-        ab = run_network(self.generator_ab, a, 64)
-        ba = run_network(self.generator_ba, b, 64)
-        return [a, ab, run_network(self.generator_ba, ab, 64), b, ba, run_network(self.generator_ab, ba, 64)]
-
-    def export(self, filepath, format="tf_saved_model", verbose=True, overwrite=False, **kwargs):
-        """Exports both generators as a SavedModel.
-
-        Endpoints `serve` (= `serving_default`) and `a2b`: `images` float32 (batch, H, W, C) in
-        [-1, 1] at the trained size → `{"images"}` in [-1, 1]; `b2a` the reverse direction.
-        Map pixels with `x / 127.5 - 1` on the way in and `(y + 1) * 127.5` on the way out.
-        """
-        check_format(format)
-        return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose,
-                                     overwrite=overwrite)
 
     # ------------------------------------------------------------------ config
     def get_config(self):

@@ -18,11 +18,16 @@ import numpy as np
 import keras
 import tensorflow as tf
 
+from keras_gans.export import check_format, export_image_to_image
 from keras_gans.models.common import run_network
 from keras_gans.models.gan import GAN
 from keras_gans.utils.images import check_output, format_output
 
-__all__ = ["MultiNetworkGAN", "as_model_images", "check_links", "run_network", "unique_variables"]
+__all__ = ["DIRECTIONS", "MultiNetworkGAN", "TwoWayTranslationGAN", "as_model_images", "check_links", "run_network",
+           "unique_variables"]
+
+#: The translation directions of a two-way model: A → B and B → A.
+DIRECTIONS = ("a2b", "b2a")
 
 
 class MultiNetworkGAN(GAN):
@@ -152,6 +157,76 @@ class MultiNetworkGAN(GAN):
         if self.latent_dim is not None:
             return super().serving_inputs()
         return [tf.TensorSpec((None,) + self.shape_a, tf.float32, name="images")]
+
+
+class TwoWayTranslationGAN(MultiNetworkGAN):
+    """Base of unpaired two-way translation (CycleGAN, DiscoGAN): what such models share, not their losses.
+
+    Two generators, `generator_ab` (A → B) and `generator_ba` (B → A), and two discriminators,
+    `discriminator_a` (real A vs `generator_ba`'s fakes) and `discriminator_b` (real B vs `generator_ab`'s).
+    The base checks that the four networks fit together, translates both ways (:meth:`translate`),
+    gives the sample-grid rows of both round trips (:meth:`preview_rows`) and exports both directions
+    (:meth:`export`); the subclass's `train_step` holds its algorithm, its discriminator step usually
+    :meth:`MultiNetworkGAN.update_discriminators`. `self.generator` / `self.discriminator` are the A → B side.
+    """
+
+    generator_names = ("generator_ab", "generator_ba")
+    discriminator_names = ("discriminator_a", "discriminator_b")
+    network_keys = generator_names + discriminator_names
+
+    def __init__(self, generator_ab, generator_ba, discriminator_a, discriminator_b, seed=None, **kwargs):
+        # There is no latent space (latent_dim None).
+        super().__init__(generator_ab, discriminator_b, seed=seed, **kwargs)
+        self.generator_ab, self.generator_ba = generator_ab, generator_ba
+        self.discriminator_a, self.discriminator_b = discriminator_a, discriminator_b
+        self.shape_a = tuple(int(d) for d in self.generator_ab.input_shape[1:])
+        self.shape_b = tuple(int(d) for d in self.generator_ba.input_shape[1:])
+        check_links([
+            ("generator_ab output", self.generator_ab.output_shape, "discriminator_b input", self.discriminator_b.input_shape),
+            ("generator_ab output", self.generator_ab.output_shape, "generator_ba input", self.generator_ba.input_shape),
+            ("generator_ba output", self.generator_ba.output_shape, "discriminator_a input", self.discriminator_a.input_shape),
+            ("generator_ba output", self.generator_ba.output_shape, "generator_ab input", self.generator_ab.input_shape),
+        ])
+
+    def call(self, images, training=False):
+        """A → B translation (`generator_ab`)."""
+        return self.generator_ab(images, training=training)
+
+    def translate(self, images, direction="a2b", batch_size=64, output="float"):
+        """Translates images A → B (`direction="a2b"`) or B → A (`"b2a"`).
+
+        Args:
+            images: uint8 pixels or floats in [-1, 1], shape (n, H, W, C) or one image (H, W, C),
+                at the size the model was built for.
+            output: `"float"` (float32 in [-1, 1]) or `"uint8"`.
+
+        Raises:
+            ValueError: unknown direction, or images of the wrong size / channels.
+        """
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}; got {direction!r}.")
+        if direction == "a2b":
+            return self.translate_with(self.generator_ab, images, self.shape_a, "A images", batch_size, output)
+        return self.translate_with(self.generator_ba, images, self.shape_b, "B images", batch_size, output)
+
+    def preview_rows(self, images_a, images_b):
+        """Rows for a sample grid: A, G_AB(A), G_BA(G_AB(A)), B, G_BA(B), G_AB(G_BA(B))."""
+        a, _ = as_model_images(images_a, self.shape_a)
+        b, _ = as_model_images(images_b, self.shape_b)
+        ab = run_network(self.generator_ab, a, 64)
+        ba = run_network(self.generator_ba, b, 64)
+        return [a, ab, run_network(self.generator_ba, ab, 64), b, ba, run_network(self.generator_ab, ba, 64)]
+
+    def export(self, filepath, format="tf_saved_model", verbose=True, overwrite=False, **kwargs):
+        """Exports both generators as a SavedModel.
+
+        Endpoints `serve` (= `serving_default`) and `a2b`: `images` float32 (batch, H, W, C) in
+        [-1, 1] at the trained size → `{"images"}` in [-1, 1]; `b2a` the reverse direction.
+        Map pixels with `x / 127.5 - 1` on the way in and `(y + 1) * 127.5` on the way out.
+        """
+        check_format(format)
+        return export_image_to_image(self, {"a2b": self.generator_ab, "b2a": self.generator_ba}, filepath, verbose,
+                                     overwrite=overwrite)
 
 
 def unique_variables(*models):

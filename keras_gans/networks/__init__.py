@@ -52,3 +52,7 @@ __all__ = [
     "mapping_network",
     "with_spectral_norm",
 ]
+from keras_gans.networks.srgan_nets import srgan_discriminator, srresnet_generator  # noqa: E402
+from keras_gans.networks.discogan_nets import discogan_discriminator, encoder_decoder_generator  # noqa: E402
+
+__all__ += ["srgan_discriminator", "srresnet_generator", "discogan_discriminator", "encoder_decoder_generator"]

@@ -170,3 +170,38 @@ class CoGANRecipe(Recipe):
         model = models.CoGAN(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed)
         model.compile()
         return model, ds, []
+
+
+LAMBDA_RECONSTRUCTION = Flag("lambda_reconstruction", 1.0, "weight of both reconstruction terms, A -> B -> A and "
+                             "B -> A -> B (the paper weighs them 1)", type=non_negative_float)
+RECONSTRUCTION = Flag("reconstruction", "mse", "distance of the reconstruction terms: mse (the paper) or l1",
+                      choices=("mse", "l1"))
+DEPTH = Flag("depth", None, "stride-2 steps of the encoder-decoder generators and the discriminators (default: 3 for "
+             "images of at most 32 px, 4 above, as the paper at 64 px)", type=positive_int)
+
+
+@register
+class DiscoGANRecipe(Recipe):
+    """DiscoGAN (Kim et al. 2017): unpaired translation, digits <-> MNIST-M by default (as cyclegan).
+
+    Encoder-decoder generators and whole-image discriminators (16 filters up to 64 px), the GAN's
+    cross-entropy loss, MSE reconstruction both ways and no identity loss; Adam(2e-4, beta1 = 0.5).
+    """
+
+    name = "discogan"
+    summary = "unpaired translation with reconstruction losses, no identity loss (Kim et al. 2017)"
+    defaults = {"dataset": "mnist2mnistm-unpaired"}
+    flags = (IMAGE_SIZE, FILTERS, DEPTH, LAMBDA_RECONSTRUCTION, RECONSTRUCTION)
+
+    def make(self, args):
+        from keras_gans import models
+
+        ds, shape = pair_dataset(args, self.defaults["dataset"])
+        small = shape[0] <= 64
+        model = models.DiscoGAN(image_shape=shape, filters=args.filters or (16 if small else 64),
+                                depth=args.depth or (3 if shape[0] <= 32 else 4),
+                                lambda_reconstruction=args.lambda_reconstruction, reconstruction=args.reconstruction,
+                                seed=args.seed)
+        model.set_preview(*preview_images(ds))
+        model.compile()
+        return model, ds, []

@@ -24,6 +24,8 @@ TINY = {
     "cyclegan": (dict(batch_size=2, filters=4, image_size=16), "CycleGAN", (2, 16, 16, 3)),
     "pix2pix": (dict(batch_size=2, filters=4, image_size=16), "Pix2Pix", (2, 16, 16, 3)),
     "cogan": (dict(latent_dim=8, batch_size=2), "CoGAN", (2, 28, 28, 1)),
+    "srgan": (dict(batch_size=2, filters=4, residual_blocks=1), "SRGAN", (2, 8, 8, 3)),
+    "discogan": (dict(batch_size=2, filters=4, image_size=16), "DiscoGAN", (2, 16, 16, 3)),
 }
 
 

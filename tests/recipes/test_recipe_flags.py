@@ -28,6 +28,8 @@ OWN_FLAGS = {
     "cyclegan": ["image_size", "filters", "d_downsampling", "lambda_cycle_b"],
     "pix2pix": ["image_size", "filters", "d_downsampling", "lambda_l1", "ema_decay"],
     "cogan": ["latent_dim", "image_size"],
+    "discogan": ["image_size", "filters", "depth", "lambda_reconstruction", "reconstruction"],
+    "srgan": ["scale", "filters", "residual_blocks", "content", "adversarial_weight", "phase", "init"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
