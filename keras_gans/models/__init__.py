@@ -15,3 +15,7 @@ from keras_gans.models.vae import VAE
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "DCGANWithTricks", "WGAN", "WGANGP", "CGAN",
            "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MultiNetworkGAN"]
+from keras_gans.models.sagan import SAGAN  # noqa: E402
+from keras_gans.models.biggan import BigGAN  # noqa: E402
+
+__all__ += ["SAGAN", "BigGAN"]
