@@ -216,3 +216,32 @@ def serve_in_tensorflow_only(calls, tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and "OK" in result.stdout, result.stderr[-2000:]
     return {key: np.load(os.path.join(tmp_path, f"out_{key}.npy")) for key in calls}
+
+
+def call_in_tensorflow_only(export_dir, inputs, endpoint="serving_default", timeout=300):
+    """Calls a SavedModel's `endpoint` in a fresh Python that imports TensorFlow and never keras_gans.
+
+    `inputs` is `{name: numpy array}`; returns the outputs as `{name: numpy array}`. One subprocess (about
+    5 s of TensorFlow start-up): check everything a test needs from one call.
+    """
+    import subprocess
+    import sys
+    import tempfile
+    import textwrap
+
+    with tempfile.TemporaryDirectory() as tmp:
+        np.savez(os.path.join(tmp, "in.npz"), **inputs)
+        script = textwrap.dedent(f"""
+            import sys, numpy as np, tensorflow as tf
+            signature = tf.saved_model.load({str(export_dir)!r}).signatures[{endpoint!r}]
+            args = {{k: tf.constant(v) for k, v in np.load({os.path.join(tmp, 'in.npz')!r}).items()}}
+            outputs = signature(**args)
+            assert "keras_gans" not in sys.modules, "the SavedModel needed keras_gans"
+            np.savez({os.path.join(tmp, 'out.npz')!r}, **{{k: v.numpy() for k, v in outputs.items()}})
+        """)
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                                timeout=timeout)
+        assert result.returncode == 0, result.stderr[-3000:]
+        with np.load(os.path.join(tmp, "out.npz")) as f:
+            return {k: f[k] for k in f.files}

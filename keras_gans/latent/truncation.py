@@ -10,6 +10,8 @@ True
 """
 import numpy as np
 
+from keras_gans.utils.random import truncated_normal
+
 
 def truncated_latent(n, latent_dim, threshold=1.0, seed=None):
     """z ~ N(0, I) with every component resampled until `|z_i| <= threshold` (BigGAN's truncation trick).
@@ -20,15 +22,7 @@ def truncated_latent(n, latent_dim, threshold=1.0, seed=None):
     >>> float(abs(z).max()) <= 0.5
     True
     """
-    if threshold <= 0:
-        raise ValueError(f"threshold must be positive; got {threshold}.")
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((int(n), int(latent_dim)))
-    bad = np.abs(z) > threshold
-    while bad.any():
-        z[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(z) > threshold
-    return z.astype("float32")
+    return truncated_normal(n, latent_dim, threshold, seed)  # the one implementation (BigGAN.generate uses it too)
 
 
 def truncate(z, psi=0.7, mean=None):

@@ -15,3 +15,4 @@ from keras_gans.layers.progan_layers import (
 from keras_gans.layers.spectral import maybe_spectral
 from keras_gans.layers.stylegan_layers import ModulatedConv2D, NoiseInjection
 from keras_gans.layers.pixel_shuffle import PixelShuffle
+from keras_gans.layers.regularizers import BigGANOrthogonalRegularizer

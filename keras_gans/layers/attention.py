@@ -80,7 +80,7 @@ class SelfAttention2D(keras.layers.Layer):
         o = ops.matmul(beta, ops.cast(values, "float32"))
         o = ops.reshape(ops.cast(o, x.dtype), (n, h, w, -1))
         if self.v is not None:
-            o = self._project(self.v, o, training)
+            o = ops.cast(self._project(self.v, o, training), x.dtype)
         return ops.cast(self.gamma, x.dtype) * o + x
 
     def compute_output_shape(self, input_shape):

@@ -64,7 +64,8 @@ class ProjectionHead(keras.layers.Layer):
             labels = ops.cast(labels, "float32")
         embedded = ops.cast(self._apply(self.embedding, labels, training), features.dtype)
         projection = ops.sum(embedded * features, axis=-1, keepdims=True)
-        return self._apply(self.linear, features, training) + projection
+        # the sublayers may compute in another precision than the head (a float32 head in a mixed network)
+        return ops.cast(self._apply(self.linear, features, training), features.dtype) + projection
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0][0], 1)

@@ -30,4 +30,7 @@ def maybe_spectral(layer, spectral_norm, power_iterations=1):
     """
     if not spectral_norm:
         return layer
-    return keras.layers.SpectralNormalization(layer, power_iterations=power_iterations, name=f"sn_{layer.name}")
+    # the wrapper computes in the wrapped layer's dtype policy (not the global one), so a float32 layer
+    # inside a mixed-precision network (a discriminator's logit) stays float32
+    return keras.layers.SpectralNormalization(layer, power_iterations=power_iterations, name=f"sn_{layer.name}",
+                                              dtype=layer.dtype_policy)

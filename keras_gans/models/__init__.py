@@ -20,3 +20,7 @@ from keras_gans.models.srgan import SRGAN  # noqa: E402
 from keras_gans.models.discogan import DiscoGAN  # noqa: E402
 
 __all__ += ["TwoWayTranslationGAN", "SRGAN", "DiscoGAN"]
+from keras_gans.models.sagan import SAGAN  # noqa: E402
+from keras_gans.models.biggan import BigGAN  # noqa: E402
+
+__all__ += ["SAGAN", "BigGAN"]

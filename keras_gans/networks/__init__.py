@@ -26,6 +26,8 @@ from keras_gans.networks.progan_nets import (
     progan_discriminator,
     progan_generator,
 )
+from keras_gans.networks.sagan_nets import sagan_discriminator, sagan_generator  # noqa: E402
+from keras_gans.networks.biggan_nets import biggan_discriminator, biggan_generator  # noqa: E402
 
 __all__ = [
     "cgan_discriminator",
@@ -51,6 +53,10 @@ __all__ = [
     "progan_generator",
     "mapping_network",
     "with_spectral_norm",
+    "sagan_discriminator",
+    "sagan_generator",
+    "biggan_discriminator",
+    "biggan_generator",
 ]
 from keras_gans.networks.srgan_nets import srgan_discriminator, srresnet_generator  # noqa: E402
 from keras_gans.networks.discogan_nets import discogan_discriminator, encoder_decoder_generator  # noqa: E402

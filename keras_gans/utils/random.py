@@ -43,3 +43,26 @@ def standard_normal(n, dim, seed=None):
     dim = checks.positive_int(dim, "latent_dim")
     seed = checks.seed(seed)
     return np.random.default_rng(seed).standard_normal((n, dim)).astype("float32")
+
+
+def truncated_normal(n, dim, threshold, seed=None):
+    """:func:`standard_normal` with every component resampled until `|z_i| <= threshold` (BigGAN's truncation trick).
+
+    The first draw is `standard_normal(n, dim, seed)`'s, so the components already inside the threshold
+    are the same z; only those outside it are redrawn. Used by `BigGAN.generate(truncation=...)` and
+    :func:`keras_gans.latent.truncated_latent`.
+
+    >>> float(abs(truncated_normal(1000, 100, 0.5, seed=0)).max()) <= 0.5
+    True
+    """
+    threshold = checks.number(threshold, "truncation threshold", low=0.0, low_open=True,
+                              fix="It bounds |z_i|: BigGAN samples with thresholds from about 0.04 to 2.")
+    n = checks.non_negative_int(n, "n (the number of images)")
+    dim = checks.positive_int(dim, "latent_dim")
+    rng = np.random.default_rng(checks.seed(seed))
+    z = rng.standard_normal((n, dim))
+    bad = np.abs(z) > threshold
+    while bad.any():
+        z[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > threshold
+    return z.astype("float32")

@@ -26,6 +26,8 @@ TINY = {
     "cogan": (dict(latent_dim=8, batch_size=2), "CoGAN", (2, 28, 28, 1)),
     "srgan": (dict(batch_size=2, filters=4, residual_blocks=1), "SRGAN", (2, 8, 8, 3)),
     "discogan": (dict(batch_size=2, filters=4, image_size=16), "DiscoGAN", (2, 16, 16, 3)),
+    "sagan": (dict(latent_dim=8, batch_size=4, width=4, image_size=16), "SAGAN", (4, 16, 16, 1)),
+    "biggan": (dict(latent_dim=9, batch_size=4, width=4, embedding_dim=4), "BigGAN", (4, 28, 28, 1)),
 }
 
 
@@ -208,3 +210,12 @@ def test_precision_flag_builds_the_model_in_that_policy_and_leaves_the_global_po
     assert model.generate(2, seed=0).dtype == "float32"
     with pytest.raises(ValueError, match="--precision must be one of float32, bfloat16, float16"):
         recipe.args(precision="half")
+
+
+# ---------------------------------------------------------------------------- self-attention GANs
+def test_sagan_and_biggan_take_their_flags():
+    sagan, _, _ = build("sagan", latent_dim=8, width=4, image_size=16, attention="off")
+    assert (sagan.width, sagan.attention, sagan.image_shape, sagan.gan_loss.name) == (4, False, (16, 16, 1), "hinge")
+    biggan, ds, _ = build("biggan", latent_dim=9, width=4, embedding_dim=4, orthogonal_reg=0.0, ema_decay=0.9)
+    assert (biggan.width, biggan.embedding_dim, biggan.orthogonal_reg, biggan.ema_decay) == (4, 4, 0.0, 0.9)
+    assert biggan.num_classes == 10 and ds.element_spec[1].dtype.is_integer

@@ -30,6 +30,8 @@ OWN_FLAGS = {
     "cogan": ["latent_dim", "image_size"],
     "discogan": ["image_size", "filters", "depth", "lambda_reconstruction", "reconstruction"],
     "srgan": ["scale", "filters", "residual_blocks", "content", "adversarial_weight", "phase", "init"],
+    "sagan": ["latent_dim", "image_size", "width", "attention"],
+    "biggan": ["latent_dim", "image_size", "width", "embedding_dim", "orthogonal_reg", "attention", "ema_decay"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
@@ -46,8 +48,8 @@ def test_the_registry_lists_every_name_of_keras_gans_train():
         assert isinstance(recipe, recipes.Recipe) and recipe.name == name and recipe.summary
         assert recipe.__doc__ and recipe.make.__func__ is not recipes.Recipe.make
     assert recipes.get("WGAN-GP") is recipes.get("wgan_gp")
-    with pytest.raises(KeyError, match="Unknown model 'biggan'. Choose one of gan, dcgan, .*cogan"):
-        recipes.get("biggan")
+    with pytest.raises(KeyError, match="Unknown model 'no_such_gan'. Choose one of gan, dcgan, .*cogan"):
+        recipes.get("no_such_gan")
 
 
 def test_each_recipe_declares_its_flags():
@@ -136,10 +138,10 @@ def test_model_names_are_case_insensitive_and_unknown_ones_list_the_choices(caps
     assert parse("WGAN-GP", "--out", "x").model == "wgan_gp"
     assert parse("wgan-gp", "--n-critic", "2", "--out", "x").n_critic == 2
     with pytest.raises(SystemExit) as exit_info:
-        parse("biggan", "--out", "x")
+        parse("no_such_gan", "--out", "x")
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert "keras-gans train: error: argument MODEL: Unknown model 'biggan'. Choose one of gan, dcgan, wgan" in err
+    assert "keras-gans train: error: argument MODEL: Unknown model 'no_such_gan'. Choose one of gan, dcgan, wgan" in err
     with pytest.raises(SystemExit):
         parse()
     assert "the following arguments are required: MODEL" in capsys.readouterr().err
