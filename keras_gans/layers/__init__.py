@@ -13,4 +13,4 @@ from keras_gans.layers.progan_layers import (
     PixelNormalization,
 )
 from keras_gans.layers.spectral import maybe_spectral
-from keras_gans.layers.stylegan_layers import ModulatedConv2D, NoiseInjection
+from keras_gans.layers.stylegan_layers import ConstantInput, ModulatedConv2D, NoiseInjection, SelectStyle
