@@ -12,6 +12,8 @@ from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.cogan import CoGAN
 from keras_gans.models.vae import VAE
+from keras_gans.models.stylegan2 import StyleGAN2
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "DCGANWithTricks", "WGAN", "WGANGP", "CGAN",
            "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MultiNetworkGAN"]
+__all__ += ["StyleGAN2"]
