@@ -24,6 +24,7 @@ TINY = {
     "cyclegan": (dict(batch_size=2, filters=4, image_size=16), "CycleGAN", (2, 16, 16, 3)),
     "pix2pix": (dict(batch_size=2, filters=4, image_size=16), "Pix2Pix", (2, 16, 16, 3)),
     "cogan": (dict(latent_dim=8, batch_size=2), "CoGAN", (2, 28, 28, 1)),
+    "stylegan2": (dict(latent_dim=8, style_dim=8, batch_size=4, image_size=8), "StyleGAN2", (4, 8, 8, 1)),
 }
 
 

@@ -28,6 +28,7 @@ OWN_FLAGS = {
     "cyclegan": ["image_size", "filters", "d_downsampling", "lambda_cycle_b"],
     "pix2pix": ["image_size", "filters", "d_downsampling", "lambda_l1", "ema_decay"],
     "cogan": ["latent_dim", "image_size"],
+    "stylegan2": ["latent_dim", "image_size", "style_dim", "r1_gamma", "mixing_prob", "augment", "ema_decay"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
