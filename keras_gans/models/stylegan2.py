@@ -12,7 +12,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as gan_losses
-from keras_gans.layers.augment import DiffAugment
+from keras_gans.layers.augment import DiffAugment, parse_policy
 from keras_gans.models.common import run_network
 from keras_gans.models.gan import GAN
 from keras_gans.networks import stylegan_nets
@@ -90,8 +90,8 @@ class StyleGAN2(GAN):
                                        expected="in (0, 1), e.g. 0.999")
         self.w_avg_decay = checks.number(w_avg_decay, "w_avg_decay", low=0.0, high=1.0, high_open=True,
                                          expected="in [0, 1), e.g. 0.995")
-        self.augmenter = None if augment is None else DiffAugment(augment, seed=seed, name="diff_augment")
-        self.augment = None if augment is None else self.augmenter.policy
+        if augment is not None:
+            parse_policy(augment)      # refused before anything is built
         kwargs.pop("update", None)    # StyleGAN2's own step; the base class' update rule does not apply
         net = dict(filters=stylegan_nets._filters(image_shape[0], filters, max_filters, filter_base))
         generator = stylegan_nets.stylegan2_generator(latent_dim, image_shape, style_dim, mapping_layers, **net)
@@ -100,6 +100,9 @@ class StyleGAN2(GAN):
         self.style_dim, self.mapping_layers, self.group_size = style_dim, mapping_layers, int(group_size)
         self.filters, self.max_filters, self.filter_base = net["filters"], int(max_filters), int(filter_base)
         self.num_styles = stylegan_nets.num_styles(image_shape[0])
+        # created after keras.Model.__init__, so that it is tracked (its SeedGenerator state is saved and restored)
+        self.augmenter = None if augment is None else DiffAugment(augment, seed=seed, name="diff_augment")
+        self.augment = None if augment is None else self.augmenter.policy
         #: The moving average of the generator's weights, its output clipped to [-1, 1]: what sampling uses.
         average = ema_copy(generator)
         self.ema_generator = keras.Model(average.inputs, keras.layers.Activation("hard_tanh", name="clip")(

@@ -150,3 +150,9 @@ def test_bad_inputs_are_refused_with_the_fix():
     gan.compile()
     with pytest.raises(ValueError, match="16, 16|8, 8"):
         gan.fit(np.zeros((4, 16, 16, 1), "float32"), epochs=1, verbose=0)
+
+
+def test_the_augmentation_layer_is_tracked_and_saved(trained):
+    gan, _ = trained
+    assert gan.augmenter in gan._flatten_layers(include_self=False, recursive=False)
+    assert any(v is gan.augmenter.seed_generator.state for v in gan.variables)
