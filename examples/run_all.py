@@ -20,7 +20,7 @@ EXAMPLES = ("ch02_vae", "ch03_mlp_gan", "ch04_dcgan", "ch05_losses", "ch06_proga
             "ch09_cyclegan", "ch09_pix2pix", "ch09_cogan", "ch10_adversarial", "ch11_augmentation",
             "style_transfer", "latent_tools",
             "sagan", "biggan")
-EXAMPLES += ("srgan", "discogan")
+EXAMPLES += ("srgan", "discogan", "stylegan2")
 
 
 def main(argv=None):

@@ -16,3 +16,4 @@ from keras_gans.layers.spectral import maybe_spectral
 from keras_gans.layers.stylegan_layers import ModulatedConv2D, NoiseInjection
 from keras_gans.layers.pixel_shuffle import PixelShuffle
 from keras_gans.layers.regularizers import BigGANOrthogonalRegularizer
+from keras_gans.layers.stylegan_layers import ConstantInput, ModulatedConv2D, NoiseInjection, SelectStyle

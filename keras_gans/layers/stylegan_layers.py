@@ -4,6 +4,8 @@
   (modulation) and renormalised to unit output variance (demodulation), replacing AdaIN.
 - :class:`NoiseInjection`: per-pixel Gaussian noise added to a feature map, scaled by a learned
   per-channel strength that starts at 0.
+- :class:`ConstantInput`: the learned 4×4 tensor the synthesis network starts from, repeated over the batch.
+- :class:`SelectStyle`: one layer's w from the per-layer styles (style mixing feeds layers different w's).
 
 The mapping network z → w is :func:`keras_gans.networks.mapping_network`.
 """
@@ -15,6 +17,8 @@ from keras import ops
 from keras_gans.utils.random import replica_random
 
 _PACKAGE = "keras_gans"
+#: What :class:`NoiseInjection` adds outside training.
+INFERENCE_NOISE = ("random", "const", "none")
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -83,18 +87,20 @@ class ModulatedConv2D(keras.layers.Layer):
 
     def styles(self, w):
         """s = A(w): the per-example, per-input-channel scales (batch, C_in)."""
-        return ops.matmul(ops.cast(w, "float32"), self.affine_kernel * self.affine_scale) + self.affine_bias
+        # every operand float32 (under a mixed policy Keras hands the variables over in the compute dtype)
+        kernel = ops.cast(self.affine_kernel, "float32") * self.affine_scale
+        return ops.matmul(ops.cast(w, "float32"), kernel) + ops.cast(self.affine_bias, "float32")
 
     def call(self, inputs):
         x, w = inputs
         s = self.styles(w)                                                   # (n, C_in), float32
-        kernel = ops.cast(self.effective_kernel, "float32")
+        kernel = ops.cast(self.kernel, "float32") * self.kernel_scale
         y = ops.conv(ops.cast(x, "float32") * s[:, None, None, :], kernel, strides=1, padding="same")
         if self.demodulate:
             energy = ops.matmul(ops.square(s), ops.sum(ops.square(kernel), axis=(0, 1)))   # (n, C_out)
             y = y * ops.rsqrt(energy + self.epsilon)[:, None, None, :]
         if self.bias is not None:
-            y = y + self.bias
+            y = y + ops.cast(self.bias, "float32")
         return ops.cast(y, x.dtype)
 
     def compute_output_shape(self, input_shape):
@@ -117,8 +123,15 @@ class NoiseInjection(keras.layers.Layer):
     and inference alike, as StyleGAN does), or on `[x, noise]` to pass the noise in (fixed noise for
     reproducible pictures, or zeros to switch it off).
 
+    Outside training (`training` not True) the noise follows `inference_noise`: `"random"` (the
+    default: fresh noise, as in training), `"const"` (one fixed N(0, 1) map per layer, drawn when the
+    layer is built and saved with its weights — StyleGAN2-ADA's `noise_mode="const"`, so sampling and
+    an exported generator are deterministic) or `"none"` (no noise). Noise passed in as `[x, noise]`
+    is always used as given.
+
     Args:
         seed: seed of the noise (an int or None).
+        inference_noise: `"random"`, `"const"` or `"none"` (see above).
 
     >>> import numpy as np
     >>> x = np.random.rand(2, 4, 4, 8).astype("float32")
@@ -126,9 +139,12 @@ class NoiseInjection(keras.layers.Layer):
     True
     """
 
-    def __init__(self, seed=None, **kwargs):
+    def __init__(self, seed=None, inference_noise="random", **kwargs):
         super().__init__(**kwargs)
+        if inference_noise not in INFERENCE_NOISE:
+            raise ValueError(f"inference_noise must be one of {INFERENCE_NOISE}; got {inference_noise!r}.")
         self.seed = seed
+        self.inference_noise = inference_noise
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):
@@ -137,11 +153,22 @@ class NoiseInjection(keras.layers.Layer):
         if len(x_shape) != 4 or x_shape[-1] is None:
             raise ValueError(f"NoiseInjection expects (batch, height, width, channels) inputs; got {x_shape}.")
         self.strength = self.add_weight(name="strength", shape=(int(x_shape[-1]),), initializer="zeros")
+        self.const_noise = None
+        if self.inference_noise == "const":
+            if x_shape[1] is None or x_shape[2] is None:
+                raise ValueError(f"NoiseInjection(inference_noise='const') needs a known height and width; got {x_shape}.")
+            self.const_noise = self.add_weight(name="const_noise", shape=(1, int(x_shape[1]), int(x_shape[2]), 1),
+                                               initializer=keras.initializers.RandomNormal(0.0, 1.0, seed=self.seed),
+                                               trainable=False)
         super().build(input_shape)
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
         if isinstance(inputs, (list, tuple)):
             x, noise = inputs
+        elif not training and self.inference_noise == "none":
+            return inputs
+        elif not training and self.inference_noise == "const":
+            x, noise = inputs, self.const_noise
         else:
             x = inputs
             shape = ops.shape(x)
@@ -155,5 +182,71 @@ class NoiseInjection(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(seed=self.seed)
+        config.update(seed=self.seed, inference_noise=self.inference_noise)
+        return config
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class ConstantInput(keras.layers.Layer):
+    """The learned constant a StyleGAN synthesis network starts from (Karras et al. 2019, §2).
+
+    Holds one trainable tensor of `shape` (4×4×C in StyleGAN), initialised from N(0, 1), and returns
+    it repeated over the batch of its input — any tensor whose first axis is the batch (the styles w),
+    whose values are not used.
+
+    Args:
+        shape: the constant's shape without the batch axis, e.g. `(4, 4, 64)`.
+
+    >>> import numpy as np
+    >>> ConstantInput((4, 4, 8))(np.zeros((3, 5, 16), "float32")).shape
+    TensorShape([3, 4, 4, 8])
+    """
+
+    def __init__(self, shape, **kwargs):
+        super().__init__(**kwargs)
+        shape = tuple(int(d) for d in shape)
+        if not shape or min(shape) < 1:
+            raise ValueError(f"ConstantInput needs a shape of positive sizes such as (4, 4, 64); got {shape}.")
+        self.shape = shape
+
+    def build(self, input_shape):
+        self.constant = self.add_weight(name="constant", shape=(1,) + self.shape,
+                                        initializer=keras.initializers.RandomNormal(0.0, 1.0))
+        super().build(input_shape)
+
+    def call(self, inputs):
+        batch = ops.shape(inputs)[0]
+        return ops.tile(ops.cast(self.constant, self.compute_dtype), (batch,) + (1,) * len(self.shape))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + self.shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(shape=list(self.shape))
+        return config
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class SelectStyle(keras.layers.Layer):
+    """`ws[:, index]`: the w of one layer, from the (batch, num_styles, style_dim) input of a synthesis network.
+
+    >>> import numpy as np
+    >>> SelectStyle(2)(np.arange(12, dtype="float32").reshape(1, 4, 3)).numpy().tolist()
+    [[6.0, 7.0, 8.0]]
+    """
+
+    def __init__(self, index, **kwargs):
+        super().__init__(**kwargs)
+        self.index = int(index)
+
+    def call(self, ws):
+        return ws[:, self.index]
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(index=self.index)
         return config

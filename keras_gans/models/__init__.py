@@ -12,6 +12,7 @@ from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.cogan import CoGAN
 from keras_gans.models.vae import VAE
+from keras_gans.models.stylegan2 import StyleGAN2
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "DCGANWithTricks", "WGAN", "WGANGP", "CGAN",
            "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MultiNetworkGAN"]
@@ -24,3 +25,4 @@ from keras_gans.models.sagan import SAGAN  # noqa: E402
 from keras_gans.models.biggan import BigGAN  # noqa: E402
 
 __all__ += ["SAGAN", "BigGAN"]
+__all__ += ["StyleGAN2"]

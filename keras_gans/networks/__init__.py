@@ -21,6 +21,7 @@ from keras_gans.networks.resnet_gen import resnet_generator  # noqa: E402
 from keras_gans.networks.unet import pix2pix_generator, unet_generator  # noqa: E402
 from keras_gans.networks.spectral import with_spectral_norm  # noqa: E402
 from keras_gans.networks.stylegan_nets import mapping_network  # noqa: E402
+from keras_gans.networks.stylegan_nets import stylegan2_discriminator, stylegan2_generator, synthesis_network  # noqa: E402,E501
 from keras_gans.networks.progan_nets import (
     layers_by_name,
     progan_discriminator,
@@ -57,6 +58,9 @@ __all__ = [
     "sagan_generator",
     "biggan_discriminator",
     "biggan_generator",
+    "stylegan2_discriminator",
+    "stylegan2_generator",
+    "synthesis_network",
 ]
 from keras_gans.networks.srgan_nets import srgan_discriminator, srresnet_generator  # noqa: E402
 from keras_gans.networks.discogan_nets import discogan_discriminator, encoder_decoder_generator  # noqa: E402

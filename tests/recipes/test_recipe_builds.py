@@ -28,6 +28,7 @@ TINY = {
     "discogan": (dict(batch_size=2, filters=4, image_size=16), "DiscoGAN", (2, 16, 16, 3)),
     "sagan": (dict(latent_dim=8, batch_size=4, width=4, image_size=16), "SAGAN", (4, 16, 16, 1)),
     "biggan": (dict(latent_dim=9, batch_size=4, width=4, embedding_dim=4), "BigGAN", (4, 28, 28, 1)),
+    "stylegan2": (dict(latent_dim=8, style_dim=8, batch_size=4, image_size=8), "StyleGAN2", (4, 8, 8, 1)),
 }
 
 
