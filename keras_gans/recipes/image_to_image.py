@@ -189,7 +189,7 @@ class DiscoGANRecipe(Recipe):
     """
 
     name = "discogan"
-    summary = "unpaired translation with reconstruction losses, no identity loss (Kim et al. 2017)"
+    summary = "unpaired translation, reconstruction losses, no identity"
     defaults = {"dataset": "mnist2mnistm-unpaired"}
     flags = (IMAGE_SIZE, FILTERS, DEPTH, LAMBDA_RECONSTRUCTION, RECONSTRUCTION)
 

@@ -28,7 +28,7 @@ class StyleGAN2Recipe(ImageModelRecipe):
     mixing, lazy R1, optional DiffAugment, EMA generator; images resized to --image-size (32 by default)."""
 
     name = "stylegan2"
-    summary = "StyleGAN2, small: style mixing, lazy R1, DiffAugment option (32 px)"
+    summary = "StyleGAN2, small: style mixing, lazy R1 (32 px)"
     defaults = {"batch_size": 32}
     flags = (LATENT_DIM, IMAGE_SIZE, STYLE_DIM, R1_GAMMA, MIXING_PROB, AUGMENT, EMA_DECAY)
     model_class = "StyleGAN2"

@@ -63,7 +63,7 @@ class SRGANRecipe(Recipe):
     """
 
     name = "srgan"
-    summary = "super-resolution GAN: SRResNet generator, content + adversarial loss (Ledig et al. 2017)"
+    summary = "super-resolution: SRResNet, content + adversarial loss"
     defaults = {"dataset": "mnist-m", "batch_size": 16}
     flags = (SCALE, FILTERS, RESIDUAL_BLOCKS, CONTENT, ADVERSARIAL_WEIGHT, PHASE, INIT)
 
