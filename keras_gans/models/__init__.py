@@ -15,3 +15,8 @@ from keras_gans.models.vae import VAE
 
 __all__ = ["CycleGAN", "ImageHistoryPool", "Pix2Pix", "CoGAN", "GAN", "DCGAN", "DCGANWithTricks", "WGAN", "WGANGP", "CGAN",
            "SGAN", "ProGAN", "ProGANSchedule", "StyleTransfer", "VAE", "MultiNetworkGAN"]
+# Issue 24: the auxiliary-classifier GAN and InfoGAN.
+from keras_gans.models.acgan import ACGAN  # noqa: E402
+from keras_gans.models.infogan import InfoGAN  # noqa: E402
+
+__all__ += ["ACGAN", "InfoGAN"]

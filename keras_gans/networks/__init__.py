@@ -52,3 +52,12 @@ __all__ = [
     "mapping_network",
     "with_spectral_norm",
 ]
+# AC-GAN and InfoGAN (issue 24): discriminators with a class head / a Q head on one body.
+from keras_gans.networks.auxiliary_nets import (  # noqa: E402
+    acgan_discriminator,
+    acgan_generator,
+    infogan_discriminator,
+    infogan_generator,
+)
+
+__all__ += ["acgan_discriminator", "acgan_generator", "infogan_discriminator", "infogan_generator"]
