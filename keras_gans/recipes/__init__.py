@@ -24,3 +24,4 @@ from keras_gans.recipes.registry import RECIPES, canonical, get, names, register
 from keras_gans.recipes import unconditional, conditional, progan, image_to_image  # noqa: E402,F401  isort: skip
 
 __all__ = ["COMMON_FLAGS", "Flag", "RECIPES", "Recipe", "canonical", "get", "names", "register"]
+from keras_gans.recipes import auxiliary  # noqa: E402,F401  acgan, infogan (issue 24)

@@ -24,6 +24,8 @@ TINY = {
     "cyclegan": (dict(batch_size=2, filters=4, image_size=16), "CycleGAN", (2, 16, 16, 3)),
     "pix2pix": (dict(batch_size=2, filters=4, image_size=16), "Pix2Pix", (2, 16, 16, 3)),
     "cogan": (dict(latent_dim=8, batch_size=2), "CoGAN", (2, 28, 28, 1)),
+    "acgan": (dict(latent_dim=8, batch_size=4), "ACGAN", (4, 28, 28, 1)),
+    "infogan": (dict(latent_dim=8, batch_size=4), "InfoGAN", (4, 28, 28, 1)),
 }
 
 
@@ -206,3 +208,13 @@ def test_precision_flag_builds_the_model_in_that_policy_and_leaves_the_global_po
     assert model.generate(2, seed=0).dtype == "float32"
     with pytest.raises(ValueError, match="--precision must be one of float32, bfloat16, float16"):
         recipe.args(precision="half")
+
+
+# ---------------------------------------------------------------------------- auxiliary heads (issue 24)
+def test_acgan_and_infogan_recipes_pass_their_flags():
+    model, ds, _ = build("acgan", latent_dim=8, batch_size=4, conditioning="one_hot")
+    assert model.conditioning == "one_hot" and model.num_classes == 10
+    assert ds.element_spec[1].dtype.is_integer                       # (images, labels) batches
+    model, ds, _ = build("infogan", batch_size=4, continuous_weight=0.5)
+    assert (model.latent_dim, model.categories, model.continuous_codes) == (62, 10, 2)
+    assert model.continuous_weight == 0.5 and not isinstance(ds.element_spec, tuple)   # images alone

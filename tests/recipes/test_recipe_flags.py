@@ -28,6 +28,8 @@ OWN_FLAGS = {
     "cyclegan": ["image_size", "filters", "d_downsampling", "lambda_cycle_b"],
     "pix2pix": ["image_size", "filters", "d_downsampling", "lambda_l1", "ema_decay"],
     "cogan": ["latent_dim", "image_size"],
+    "acgan": ["latent_dim", "image_size", "conditioning"],
+    "infogan": ["latent_dim", "image_size", "continuous_weight"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
