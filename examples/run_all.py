@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = ("ch02_vae", "ch03_mlp_gan", "ch04_dcgan", "ch05_losses", "ch06_progan", "ch07_sgan", "ch08_cgan",
             "ch09_cyclegan", "ch09_pix2pix", "ch09_cogan", "ch10_adversarial", "ch11_augmentation",
             "style_transfer", "latent_tools",
-            "sagan", "biggan")
+            "sagan", "biggan", "acgan", "infogan")
 EXAMPLES += ("srgan", "discogan", "stylegan2")
 
 

@@ -69,3 +69,12 @@ __all__ = [
     "total_variation_loss",
     "mse_loss",
 ]
+# AC-GAN's class loss and InfoGAN's mutual-information loss (issue 24).
+from keras_gans.losses.information import (  # noqa: E402
+    categorical_code_loss,
+    class_loss,
+    continuous_code_loss,
+    mutual_information_loss,
+)
+
+__all__ += ["class_loss", "categorical_code_loss", "continuous_code_loss", "mutual_information_loss"]

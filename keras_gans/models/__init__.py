@@ -26,3 +26,8 @@ from keras_gans.models.biggan import BigGAN  # noqa: E402
 
 __all__ += ["SAGAN", "BigGAN"]
 __all__ += ["StyleGAN2"]
+# Issue 24: the auxiliary-classifier GAN and InfoGAN.
+from keras_gans.models.acgan import ACGAN  # noqa: E402
+from keras_gans.models.infogan import InfoGAN  # noqa: E402
+
+__all__ += ["ACGAN", "InfoGAN"]

@@ -66,3 +66,12 @@ from keras_gans.networks.srgan_nets import srgan_discriminator, srresnet_generat
 from keras_gans.networks.discogan_nets import discogan_discriminator, encoder_decoder_generator  # noqa: E402
 
 __all__ += ["srgan_discriminator", "srresnet_generator", "discogan_discriminator", "encoder_decoder_generator"]
+# AC-GAN and InfoGAN (issue 24): discriminators with a class head / a Q head on one body.
+from keras_gans.networks.auxiliary_nets import (  # noqa: E402
+    acgan_discriminator,
+    acgan_generator,
+    infogan_discriminator,
+    infogan_generator,
+)
+
+__all__ += ["acgan_discriminator", "acgan_generator", "infogan_discriminator", "infogan_generator"]

@@ -6,7 +6,8 @@ the recipe NAME, and Python code gets the same model, data and settings:
 
 >>> import keras_gans as kg
 >>> kg.recipes.names()
-['gan', 'dcgan', 'wgan', 'wgan_gp', 'cgan', 'sgan', 'progan', 'cyclegan', 'pix2pix', 'cogan', 'discogan', 'srgan', 'sagan', 'biggan', 'stylegan2']
+['gan', 'dcgan', 'wgan', 'wgan_gp', 'cgan', 'sgan', 'progan', 'cyclegan', 'pix2pix', 'cogan', 'discogan', 'srgan', 'sagan', 'biggan', 'stylegan2',
+ 'acgan', 'infogan']
 >>> recipe = kg.recipes.get("cyclegan")
 >>> args = recipe.args(epochs=1, batch_size=8, filters=8, steps_per_epoch=2)
 >>> model, ds, callbacks = recipe.build(args)        # compiled, with the paper's learning-rate decay
@@ -16,7 +17,7 @@ the recipe NAME, and Python code gets the same model, data and settings:
 Modules: `base` (Flag, Recipe, ImageModelRecipe, value checks), `registry` (register, get, names), and the recipes
 themselves: `unconditional` (gan, dcgan, wgan, wgan_gp), `conditional` (cgan, sgan), `progan`,
 `image_to_image` (cyclegan, pix2pix, cogan, discogan), `super_resolution` (srgan), `attention` (sagan, biggan),
-`stylegan2`. None imports TensorFlow until `build`.
+`stylegan2`, `auxiliary` (acgan, infogan). None imports TensorFlow until `build`.
 """
 from keras_gans.recipes.base import COMMON_FLAGS, Flag, Recipe
 from keras_gans.recipes.registry import RECIPES, canonical, get, names, register
@@ -26,5 +27,6 @@ from keras_gans.recipes import unconditional, conditional, progan, image_to_imag
 from keras_gans.recipes import super_resolution  # noqa: E402,F401  isort: skip
 from keras_gans.recipes import attention  # noqa: E402,F401  isort: skip
 from keras_gans.recipes import stylegan2  # noqa: E402,F401  isort: skip
+from keras_gans.recipes import auxiliary  # noqa: E402,F401  isort: skip
 
 __all__ = ["COMMON_FLAGS", "Flag", "RECIPES", "Recipe", "canonical", "get", "names", "register"]

@@ -29,6 +29,8 @@ TINY = {
     "sagan": (dict(latent_dim=8, batch_size=4, width=4, image_size=16), "SAGAN", (4, 16, 16, 1)),
     "biggan": (dict(latent_dim=9, batch_size=4, width=4, embedding_dim=4), "BigGAN", (4, 28, 28, 1)),
     "stylegan2": (dict(latent_dim=8, style_dim=8, batch_size=4, image_size=8), "StyleGAN2", (4, 8, 8, 1)),
+    "acgan": (dict(latent_dim=8, batch_size=4), "ACGAN", (4, 28, 28, 1)),
+    "infogan": (dict(latent_dim=8, batch_size=4), "InfoGAN", (4, 28, 28, 1)),
 }
 
 
@@ -220,3 +222,13 @@ def test_sagan_and_biggan_take_their_flags():
     biggan, ds, _ = build("biggan", latent_dim=9, width=4, embedding_dim=4, orthogonal_reg=0.0, ema_decay=0.9)
     assert (biggan.width, biggan.embedding_dim, biggan.orthogonal_reg, biggan.ema_decay) == (4, 4, 0.0, 0.9)
     assert biggan.num_classes == 10 and ds.element_spec[1].dtype.is_integer
+
+
+# ---------------------------------------------------------------------------- auxiliary heads (issue 24)
+def test_acgan_and_infogan_recipes_pass_their_flags():
+    model, ds, _ = build("acgan", latent_dim=8, batch_size=4, conditioning="one_hot")
+    assert model.conditioning == "one_hot" and model.num_classes == 10
+    assert ds.element_spec[1].dtype.is_integer                       # (images, labels) batches
+    model, ds, _ = build("infogan", batch_size=4, continuous_weight=0.5)
+    assert (model.latent_dim, model.categories, model.continuous_codes) == (62, 10, 2)
+    assert model.continuous_weight == 0.5 and not isinstance(ds.element_spec, tuple)   # images alone

@@ -33,6 +33,8 @@ OWN_FLAGS = {
     "sagan": ["latent_dim", "image_size", "width", "attention"],
     "biggan": ["latent_dim", "image_size", "width", "embedding_dim", "orthogonal_reg", "attention", "ema_decay"],
     "stylegan2": ["latent_dim", "image_size", "style_dim", "r1_gamma", "mixing_prob", "augment", "ema_decay"],
+    "acgan": ["latent_dim", "image_size", "conditioning"],
+    "infogan": ["latent_dim", "image_size", "continuous_weight"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
