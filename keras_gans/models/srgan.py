@@ -2,9 +2,10 @@
 Network", CVPR 2017) and its MSE-trained generator, SRResNet.
 
 The networks are in :mod:`keras_gans.networks.srgan_nets`, the sub-pixel layer in
-:mod:`keras_gans.layers.pixel_shuffle`, VGG19 in :mod:`keras_gans.networks.vgg`; pairs of
-(low-res, high-res) images come from :func:`keras_gans.data.super_resolution_dataset` and PSNR against
-the bicubic baseline from :func:`keras_gans.metrics.evaluate_super_resolution`.
+:mod:`keras_gans.layers.pixel_shuffle`, VGG19 in :mod:`keras_gans.networks.vgg`. The model trains on
+batches of (low-res, high-res) pairs (`kg.data.super_resolution_dataset` makes them from mnist-5k,
+MNIST-M or the shipped photos) and is scored against the bicubic baseline by
+`kg.metrics.evaluate_super_resolution`.
 """
 import keras
 import tensorflow as tf
