@@ -80,7 +80,8 @@ def test_only_the_command_is_taken_for_the_command(monkeypatch, argv0, orig_argv
 def test_cli_train_resume_sample_export(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
     args = ["train", "dcgan", "--dataset", "mnist-5k", "--epochs", "3", "--batch-size", "16",
-            "--steps-per-epoch", "2", "--out", str(out), "--verbose", "0", "--latent-dim", "8"]
+            "--steps-per-epoch", "2", "--out", str(out), "--verbose", "0", "--latent-dim", "8",
+            "--precision", "bfloat16"]
     original = kg.callbacks.SampleGrid.on_epoch_end
 
     def crash_in_epoch_2(self, epoch, logs=None):
@@ -97,8 +98,10 @@ def test_cli_train_resume_sample_export(tmp_path, monkeypatch, capsys):
     epochs = [row["epoch"] for row in csv.DictReader(open(out / "history.csv"))]
     assert epochs == ["0", "1", "2"], epochs  # epoch 0 and 1 were not trained again
     assert (out / "model.keras").exists() and (out / "samples.png").exists()
-    assert json.load(open(out / "command.json"))["model"] == "dcgan"
+    command = json.load(open(out / "command.json"))
+    assert (command["model"], command["precision"]) == ("dcgan", "bfloat16")
     model = keras.saving.load_model(out / "model.keras")
+    assert model.dtype_policy.name == "mixed_bfloat16"
     assert int(model.g_optimizer.iterations) == 6
 
     grid = tmp_path / "grid.png"
