@@ -18,10 +18,11 @@ demo: $(STAMP)
 	$(BIN)/keras-gans train dcgan --dataset mnist-5k --epochs 10 --batch-size 64 --out runs/demo --overwrite
 	@echo "Samples: runs/demo/samples.png  Loss curves: runs/demo/samples/losses.png"
 
-## test: install, then check the import layers (setup.cfg) and run the fast test suite
+## test: install, then check the import layers (setup.cfg) and run the fast test suite on 2 processes
+## (pytest-xdist: 345 s instead of 660 s on the 2-core CI machine; every test runs in its own tmp_path)
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n 2 -m "not slow"
 
 ## test-slow: the training-quality tests (minutes each)
 test-slow: $(STAMP)
