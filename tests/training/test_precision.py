@@ -86,8 +86,59 @@ def _vae(policy):
     return model, _ds(_images()), lambda m: m.generate(2, seed=0)
 
 
+# the models of issue 24
+def _labelled(n=8, classes=4):
+    return _ds(_images(n, 16), (np.arange(n) % classes).astype("int32"))
+
+
+def _sagan(policy):
+    model = kg.models.SAGAN(image_shape=(16, 16, 1), latent_dim=8, width=4, seed=0, dtype_policy=policy)
+    return model, _ds(_images(size=16)), lambda m: m.generate(2, seed=0)
+
+
+def _biggan(policy):
+    model = kg.models.BigGAN(image_shape=(16, 16, 1), latent_dim=9, num_classes=4, width=4, embedding_dim=4, seed=0,
+                             dtype_policy=policy)
+    return model, _labelled(), lambda m: m.generate(4, seed=0, labels=[0, 1, 2, 3])
+
+
+def _acgan(policy):
+    model = kg.models.ACGAN(image_shape=(16, 16, 1), latent_dim=8, num_classes=4, filters=4, seed=0,
+                            dtype_policy=policy)
+    return model, _labelled(), lambda m: m.generate(4, seed=0, labels=[0, 1, 2, 3])
+
+
+def _infogan(policy):
+    d = kg.networks.infogan_discriminator((16, 16, 1), filters=4, hidden_units=16, q_units=8)
+    model = kg.models.InfoGAN(image_shape=(16, 16, 1), latent_dim=8, filters=4, hidden_units=16, discriminator=d,
+                              seed=0, dtype_policy=policy)
+    return model, _ds(_images(size=16)), lambda m: m.generate(2, seed=0)
+
+
+def _stylegan2(policy):
+    model = kg.models.StyleGAN2(image_shape=(8, 8, 1), latent_dim=8, style_dim=8, mapping_layers=2,
+                                filters={4: 8, 8: 4}, group_size=2, seed=0, dtype_policy=policy)
+    return model, _ds(_images()), lambda m: m.generate(2, seed=0)
+
+
+def _srgan(policy):
+    model = kg.models.SRGAN(lowres_shape=(8, 8, 3), scale=4, filters=4, num_residual_blocks=1, discriminator_filters=4,
+                            discriminator_downsampling=2, dense_units=8, seed=0, dtype_policy=policy)
+    high = _images(size=32, channels=3)
+    low = tf.image.resize(high, (8, 8), method="bicubic").numpy().clip(-1, 1)
+    return model, _ds(low, high), lambda m: m.upscale(low[:2])
+
+
+def _discogan(policy):
+    model = kg.models.DiscoGAN(image_shape=(16, 16, 3), filters=4, depth=2, seed=0, dtype_policy=policy)
+    a = _images(size=16, channels=3)
+    return model, _ds(a, -a), lambda m: m.translate(a[:2], "a2b")
+
+
 MODELS = {"gan": _gan, "dcgan": _dcgan, "wgan": _wgan, "wgan_gp": _wgan_gp, "cgan": _cgan, "sgan": _sgan,
-          "cyclegan": _cyclegan, "pix2pix": _pix2pix, "cogan": _cogan, "progan": _progan, "vae": _vae}
+          "cyclegan": _cyclegan, "pix2pix": _pix2pix, "cogan": _cogan, "progan": _progan, "vae": _vae,
+          "sagan": _sagan, "biggan": _biggan, "acgan": _acgan, "infogan": _infogan, "stylegan2": _stylegan2,
+          "srgan": _srgan, "discogan": _discogan}
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
