@@ -269,8 +269,9 @@ def _train(args, gan, ds, extra_callbacks, kg, keras):
         kg.callbacks.SampleGrid(os.path.join(args.out, "samples"), every=args.every, seed=args.seed),
         *extra_callbacks,
     ]
+    # shuffle=False: the recipes' datasets shuffle themselves (Keras would warn that it ignores shuffle=True)
     history = gan.fit(ds, epochs=args.epochs, steps_per_epoch=getattr(args, "steps_per_epoch", None),
-                      callbacks=callbacks, verbose=args.verbose)
+                      callbacks=callbacks, verbose=args.verbose, shuffle=False)
     if any(v != v for v in history.history.get("g_loss", [])):  # NaN
         raise ValueError("Training diverged (NaN loss); nothing was saved. Lower the learning rate or change the seed.")
     model_path = os.path.join(args.out, "model.keras")
