@@ -3,7 +3,7 @@
 
 :class:`ClassConditionalMixin` goes before :class:`~keras_gans.models.gan.GAN` in a model's bases; the
 model sets `num_classes` and a generator taking `[z, labels]`. Its messages name the model's class.
-(:class:`~keras_gans.models.CGAN` has the same behaviour in its own methods; it predates this mixin.)
+(CGAN, BigGAN and ACGAN use it.)
 """
 import numpy as np
 import keras
