@@ -74,7 +74,9 @@ def biggan_generator(latent_dim=120, num_classes=10, image_shape=(28, 28, 1), wi
         image_shape: (H, W, C), H and W multiples of 4.
         width: channels of the last block (the input layer has 4×, block₁ 2×).
         embedding_dim: size of the shared class embedding (no SN and no orthogonal regulariser on it, as in
-            BigGAN's code).
+            BigGAN's code). It starts at unit scale, N(0, 1) like the chunks of z it is concatenated with (as
+            CGAN's label embeddings do), not at Keras' default U(−0.05, 0.05): the spectrally normalised CBN maps
+            cannot amplify it, so from there the label moved the images 3–6% as much as z did and hardly trained.
         attention, spectral_norm: as :func:`~keras_gans.networks.sagan_generator`.
         orthogonal_reg: β of :class:`~keras_gans.layers.BigGANOrthogonalRegularizer` on the input layer and
             every convolution (0: none). The CBN gain/bias maps are not regularised.
@@ -88,7 +90,9 @@ def biggan_generator(latent_dim=120, num_classes=10, image_shape=(28, 28, 1), wi
     z = latent_input(latent_dim)
     labels = keras.Input((), dtype="int32", name="labels")
     chunks = ops.split(z, [sizes[0], sizes[0] + sizes[1]], axis=-1)             # hierarchical z
-    shared = layers.Embedding(num_classes, embedding_dim, name="shared_embedding")(labels)
+    # N(0, 1), the scale of z's chunks (see `embedding_dim` above)
+    shared = layers.Embedding(num_classes, embedding_dim, name="shared_embedding",
+                              embeddings_initializer=keras.initializers.RandomNormal(stddev=1.0))(labels)
     x = maybe_spectral(layers.Dense((h // 4) * (w // 4) * 4 * width, name="project", kernel_regularizer=regularizer),
                        spectral_norm)(chunks[0])
     x = layers.Reshape((h // 4, w // 4, 4 * width))(x)
