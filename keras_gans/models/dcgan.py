@@ -92,8 +92,9 @@ class DCGANWithTricks(TricksMixin, DCGAN):
     """:class:`DCGAN` with the training tricks of :mod:`keras_gans.tricks`.
 
     The algorithm is DCGAN's (GANs in Action ch. 4 and §5.5), with `d_steps` D updates per G
-    update, D's targets and inputs passed through the label and instance-noise tricks, and the
-    EMA generator updated after each G step.
+    update, D's targets and inputs passed through the label, instance-noise and DiffAugment
+    tricks, and the EMA generator updated after each G step. `update="simultaneous"` (with
+    `d_steps=1`) takes both updates on one batch of fakes, as :class:`GAN` does.
 
     >>> import keras_gans as kg
     >>> gan = kg.tricks.DCGANWithTricks(label_smoothing=0.1, d_steps=2)
@@ -101,8 +102,16 @@ class DCGANWithTricks(TricksMixin, DCGAN):
     >>> gan.fit(kg.data.load("mnist-5k", batch_size=128), epochs=1, verbose=0)   # 2 D steps of 64
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.update == "simultaneous" and self.d_steps > 1:
+            raise ValueError(f"update='simultaneous' takes one D step per G step; got d_steps={self.d_steps}. "
+                             "Use update='alternating' for several D steps.")
+
     def train_step(self, data):
         real = self.unpack_images(data)
+        if self.update == "simultaneous":
+            return self.simultaneous_step(real)
         # 1. d_steps discriminator updates, each on its own slice of the real batch.
         for (real_chunk,) in self.critic_batches(real):
             m = ops.shape(real_chunk)[0]
@@ -114,6 +123,22 @@ class DCGANWithTricks(TricksMixin, DCGAN):
             self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
         # 2. One generator update through D (no label tricks on G's targets).
         g_loss = self.update_generator(m, real_logits)
+        self.update_ema()
+        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
+        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
+
+    def simultaneous_step(self, real):
+        """`update="simultaneous"`: one batch of fakes and one pass through D give both losses; both
+        networks step on them, then the EMA generator follows."""
+        m = ops.shape(real)[0]
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generator(self.sample_latent(m), training=True)
+            real_logits = self.discriminator(self.d_input(real), training=True)
+            fake_logits = self.discriminator(self.d_input(fake), training=True)
+            d_loss = self.discriminator_loss(real_logits, fake_logits)
+            g_loss = self.gan_loss.generator(fake_logits, real_logits)
+        self.apply_update(self.d_optimizer, d_tape, d_loss, self.d_weights)
+        self.apply_update(self.g_optimizer, g_tape, g_loss, self.g_weights)
         self.update_ema()
         acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
         return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)

@@ -105,6 +105,8 @@ COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED, PRECISION)
 LATENT_DIM = Flag("latent_dim", 100, "size of z", type=positive_int)
 IMAGE_SIZE = Flag("image_size", None, "resize images to this square size (default: the dataset's own size)",
                   type=positive_int)
+AUGMENT = Flag("augment", None, "DiffAugment policy for every image D sees, real and fake, e.g. translation,cutout "
+               "(default: none)")
 EMA_DECAY = Flag("ema_decay", None, "keep an exponential moving average of the generator's weights with this "
                  "decay (e.g. 0.99); samples, the saved model's generate and presets use it (default: none)",
                  type=decay)

@@ -6,7 +6,7 @@
 >>> model.image_shape, ds.element_spec.shape        # mnist-5k digits resized to 32×32
 ((32, 32, 1), TensorShape([32, 32, 32, 1]))
 """
-from keras_gans.recipes.base import Flag, ImageModelRecipe, decay, non_negative_float, positive_int, resolution
+from keras_gans.recipes.base import AUGMENT, Flag, ImageModelRecipe, decay, non_negative_float, positive_int, resolution
 from keras_gans.recipes.registry import register
 
 LATENT_DIM = Flag("latent_dim", 64, "size of z", type=positive_int)
@@ -16,8 +16,6 @@ R1_GAMMA = Flag("r1_gamma", 0.01, "γ of the lazy R1 penalty on real images (Sty
                 type=non_negative_float)
 MIXING_PROB = Flag("mixing_prob", 0.9, "probability of style mixing regularisation per batch",
                    type=non_negative_float)
-AUGMENT = Flag("augment", None, "DiffAugment policy for every image D sees, e.g. color,translation,cutout "
-               "(default: none)")
 EMA_DECAY = Flag("ema_decay", 0.999, "decay of the generator's weight average, which samples and presets use",
                  type=decay)
 

@@ -6,7 +6,7 @@
 >>> ds.element_spec.shape                  # one batch feeds all n_critic critic updates
 TensorShape([32, 28, 28, 1])
 """
-from keras_gans.recipes.base import EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, positive_int
+from keras_gans.recipes.base import AUGMENT, EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, positive_int
 from keras_gans.recipes.registry import register
 
 UPDATE = Flag("update", "alternating", "D/G update rule", choices=("alternating", "simultaneous"))
@@ -38,9 +38,18 @@ class DCGANRecipe(ImageModelRecipe):
 
     name = "dcgan"
     summary = "deep convolutional GAN (ch. 4)"
-    flags = (LATENT_DIM, IMAGE_SIZE, UPDATE, D_BATCH)
-    model_class = "DCGAN"
+    flags = (LATENT_DIM, IMAGE_SIZE, UPDATE, D_BATCH, EMA_DECAY, AUGMENT)
     model_options = ("update", "d_batch")
+    trick_options = ("ema_decay", "augment")
+
+    def make_model(self, args, image_shape, ds):
+        """`DCGAN`, or `DCGANWithTricks` when --ema-decay or --augment asks for one of its tricks."""
+        from keras_gans import models
+
+        tricks = {name: getattr(args, name) for name in self.trick_options if getattr(args, name) is not None}
+        cls = models.DCGANWithTricks if tricks else models.DCGAN
+        return cls(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed, **self.options(args, ds),
+                   **tricks)
 
 
 @register

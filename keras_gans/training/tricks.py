@@ -18,6 +18,10 @@ option                   what it does
                          `train_step` receives one batch of k·m images and gives m of them
                          to each D step, so every D step sees fresh real data
                          (load the data with `batch_size = k * m`).
+`augment="policy"`       DiffAugment (Zhao et al. 2020): every image D sees, real and fake,
+                         in D's and G's steps, goes through the same kinds of random
+                         differentiable transforms (e.g. `"translation,cutout"`), so D
+                         cannot memorise a small training set (:mod:`keras_gans.layers.augment`).
 `ema_decay=β`            keeps `ema_generator`, an exponential moving average of G's
                          weights (w̄ ← β·w̄ + (1 − β)·w after every G step), and samples /
                          exports from it (Yazıcı et al. 2019; Karras et al. 2018).
@@ -43,6 +47,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.layers.augment import DiffAugment, parse_policy
 from keras_gans.training.ema import check_decay, ema_copy, ema_update
 from keras_gans.utils import checks
 
@@ -55,6 +60,7 @@ TRICK_DEFAULTS = {
     "instance_noise_steps": None,
     "d_steps": 1,
     "ema_decay": None,
+    "augment": None,
 }
 
 
@@ -96,7 +102,7 @@ def instance_noise_stddev(step, initial, decay_steps=None):
 
 
 def validate_tricks(label_smoothing=0.0, label_noise=0.0, label_flip=0.0, instance_noise=0.0,
-                    instance_noise_steps=None, d_steps=1, ema_decay=None):
+                    instance_noise_steps=None, d_steps=1, ema_decay=None, augment=None):
     """Checks the trick options; raises `ValueError` naming the bad one and its valid range."""
     for name, value in (("label_smoothing", label_smoothing), ("label_noise", label_noise)):
         checks.number(value, name, low=0.0, high=1.0, high_open=True, expected="in [0, 1)",
@@ -108,6 +114,10 @@ def validate_tricks(label_smoothing=0.0, label_noise=0.0, label_flip=0.0, instan
     checks.optional(checks.positive_int, instance_noise_steps, "instance_noise_steps", fix="Or None for no decay.")
     checks.positive_int(d_steps, "d_steps (n_critic)")
     check_decay(ema_decay, "ema_decay", 0.999)
+    if augment is not None:
+        if not parse_policy(augment):
+            raise ValueError(f"augment names no DiffAugment operation: {augment!r}. Use e.g. 'translation,cutout', "
+                             "or None for no augmentation.")
 
 
 def check_trick_options(options):
@@ -131,9 +141,9 @@ class TricksMixin:
     fixed_options = ()
 
     def __init__(self, *args, label_smoothing=0.0, label_noise=0.0, label_flip=0.0, instance_noise=0.0,
-                 instance_noise_steps=None, d_steps=1, ema_decay=None, **kwargs):
+                 instance_noise_steps=None, d_steps=1, ema_decay=None, augment=None, **kwargs):
         validate_tricks(label_smoothing, label_noise, label_flip, instance_noise, instance_noise_steps,
-                        d_steps, ema_decay)
+                        d_steps, ema_decay, augment)
         super().__init__(*args, **kwargs)
         self.label_smoothing = float(label_smoothing)
         self.label_noise = float(label_noise)
@@ -146,6 +156,10 @@ class TricksMixin:
         self.ema_generator = None
         if self.ema_decay is not None:
             self.ema_generator = ema_copy(self.generator)
+        # An attribute of the model, so its SeedGenerator state is saved and restored with it.
+        self.augmenter = None if augment is None else DiffAugment(
+            augment, seed=None if self.seed is None else self.seed + 104729, name="diff_augment")
+        self.augment = None if augment is None else self.augmenter.policy
 
     @property
     def uses_label_tricks(self):
@@ -178,7 +192,9 @@ class TricksMixin:
         return instance_noise_stddev(self.g_optimizer.iterations, self.instance_noise, self.instance_noise_steps)
 
     def d_input(self, images):
-        """`images` plus the decaying instance noise (unchanged when the trick is off)."""
+        """What D sees of `images`: through DiffAugment (`augment`), plus the decaying instance noise."""
+        if self.augmenter is not None:
+            images = self.augmenter(images)
         if not self.instance_noise:
             return images
         noise = keras.random.normal(ops.shape(images), seed=self.trick_seed_generator)

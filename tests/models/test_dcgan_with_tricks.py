@@ -50,3 +50,34 @@ def test_d_steps_needs_batches_of_d_steps_times_m():
     with pytest.raises(ValueError, match=r"d_steps=4 .* batch_size = 4 × \(images per D step\)"):
         gan.fit(tf.data.Dataset.from_tensor_slices(np.zeros((6,) + SHAPE, "float32")).batch(3, drop_remainder=True),
                 epochs=1, verbose=0)
+
+
+def test_simultaneous_update_with_diffaugment_and_ema():
+    gan = tiny_dcgan_with_tricks(update="simultaneous", augment="translation,cutout", ema_decay=0.5)
+    gan.compile()
+    x = np.random.default_rng(0).uniform(-1, 1, (8,) + SHAPE).astype("float32")
+    before = [w.copy() for w in gan.generator.get_weights()]
+    history = gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(4), epochs=1, verbose=0)
+    # one D and one G step per batch, on the same fakes; the EMA generator follows each step
+    assert int(gan.d_optimizer.iterations) == 2 and int(gan.g_optimizer.iterations) == 2
+    assert np.isfinite(history.history["d_loss"][-1]) and np.isfinite(history.history["g_loss"][-1])
+    ema = gan.ema_generator.get_weights()
+    moved = [not np.allclose(e, b) for e, b in zip(ema, before)]
+    assert any(moved) and any(np.abs(e - w).max() > 0 for e, w in zip(ema, gan.generator.get_weights()))
+    # D sees augmented images: the same real batch gives other logits through d_input
+    real = tf.constant(x[:4])
+    assert np.abs(np_(gan.d_input(real)) - x[:4]).max() > 0
+    with pytest.raises(ValueError, match="update='simultaneous' takes one D step per G step; got d_steps=2"):
+        tiny_dcgan_with_tricks(update="simultaneous", d_steps=2)
+    with pytest.raises(ValueError, match="Unknown DiffAugment operation"):
+        tiny_dcgan_with_tricks(augment="flip")
+
+
+def test_augment_survives_a_keras_round_trip(tmp_path):
+    gan = tiny_dcgan_with_tricks(augment="translation")
+    gan.compile()
+    path = str(tmp_path / "aug.keras")
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.augment == "translation" and loaded.get_config()["augment"] == "translation"
+    assert gan.get_config()["augment"] == "translation"

@@ -69,6 +69,16 @@ def test_gan_and_dcgan_take_the_update_rule_and_the_d_batch():
     assert build("gan", latent_dim=8)[0].d_batch == "separate"       # the command line's default
 
 
+def test_dcgan_ema_decay_and_augment_build_dcgan_with_tricks():
+    model, _, _ = build("dcgan", latent_dim=8, update="simultaneous", ema_decay=0.99, augment="translation,cutout")
+    assert type(model) is kg.models.DCGANWithTricks
+    assert (model.update, model.ema_decay, model.augment) == ("simultaneous", 0.99, "translation,cutout")
+    assert model.sampling_generator is model.ema_generator
+    assert type(build("dcgan", latent_dim=8)[0]) is kg.models.DCGAN         # no trick asked: the plain model
+    with pytest.raises(ValueError, match="Unknown DiffAugment operation"):
+        build("dcgan", latent_dim=8, augment="rotate")
+
+
 def test_wgan_batches_hold_n_critic_times_the_batch_size():
     model, ds, _ = build("wgan_gp", batch_size=16, latent_dim=32)
     assert type(model) is kg.models.WGANGP and model.n_critic == 5 and ds.element_spec.shape[0] == 5 * 16

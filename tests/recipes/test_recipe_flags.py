@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 #: Each recipe's own flags (besides the common ones), in the order of its --help.
 OWN_FLAGS = {
     "gan": ["latent_dim", "image_size", "update", "d_batch"],
-    "dcgan": ["latent_dim", "image_size", "update", "d_batch"],
+    "dcgan": ["latent_dim", "image_size", "update", "d_batch", "ema_decay", "augment"],
     "wgan": ["latent_dim", "image_size", "n_critic", "ema_decay"],
     "wgan_gp": ["latent_dim", "image_size", "n_critic", "ema_decay"],
     "cgan": ["latent_dim", "image_size", "conditioning", "ema_decay"],
