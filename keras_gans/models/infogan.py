@@ -27,6 +27,10 @@ class InfoGAN(GAN):
        fakes (D's optimizer updates D's body, its head and Q's head);
     2. G: new fakes, pushed towards "real" and towards codes that Q reads back.
 
+    D sees the real and the fake images in one call (`d_batch="joint"`, the default) in both steps, so its
+    batch norm gives both the same statistics; see :meth:`discriminate` for why two calls
+    (`d_batch="separate"`) leave this D nearly blind.
+
     The information loss is λ_cat·CE(category) + λ_cont·½·‖c_cont − μ_Q(x)‖²/n (a Gaussian with σ = 1; see
     :func:`keras_gans.losses.mutual_information_loss`), added to D's loss (for Q) and to G's.
 
@@ -45,7 +49,8 @@ class InfoGAN(GAN):
             64 and 1024 as the paper).
         generator, discriminator: optional networks: `[z, category, continuous]` → images, and images →
             `[real/fake logit, category logits, continuous means]`.
-        **kwargs: `seed`, `dtype_policy` and Keras model arguments.
+        **kwargs: `seed`, `dtype_policy`, `d_batch` (`"joint"`, the default, or `"separate"`; see
+            :meth:`discriminate`) and Keras model arguments.
 
     Defaults: Adam(2e-4, β1 = 0.5) for D and Q, Adam(1e-3, β1 = 0.5) for G (the paper's); non-saturating loss.
 
@@ -66,10 +71,10 @@ class InfoGAN(GAN):
     def __init__(self, image_shape=(28, 28, 1), latent_dim=62, categories=10, continuous_codes=2,
                  categorical_weight=1.0, continuous_weight=0.1, filters=64, hidden_units=1024, generator=None,
                  discriminator=None, **kwargs):
-        for option, only in (("update", "alternating"), ("d_batch", "separate")):
-            if kwargs.get(option, only) != only:
-                raise ValueError(f"InfoGAN takes {option}={only!r} only (its D has a Q head); "
-                                 f"got {kwargs[option]!r}.")
+        if kwargs.get("update", "alternating") != "alternating":
+            raise ValueError(f"InfoGAN takes update='alternating' only (its D has a Q head); "
+                             f"got {kwargs['update']!r}.")
+        kwargs.setdefault("d_batch", "joint")
         image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim, example=62)
         categories = checks.integer(categories, "categories", low=2, fix="MNIST's digit code has 10.")
         continuous_codes = checks.positive_int(continuous_codes, "continuous_codes")
@@ -118,17 +123,21 @@ class InfoGAN(GAN):
         category, continuous = self.sample_codes(n)
         fake = self.generator([self.sample_latent(n), category, continuous], training=True)
         with tf.GradientTape() as tape:
-            real_logits, _, _ = self.discriminator(real, training=True)
-            fake_logits, category_logits, continuous_mean = self.discriminator(fake, training=True)
+            (real_logits, _, _), (fake_logits, category_logits, continuous_mean) = self.discriminate(real, fake)
             q_loss = self.information_loss(category, continuous, category_logits, continuous_mean)
             d_loss = self.gan_loss.discriminator(real_logits, fake_logits) + q_loss
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
-        # 2. Generator: new fakes, to be called real and to carry codes that Q can read back.
+        # 2. Generator: new fakes, to be called real and to carry codes that Q can read back. With
+        #    d_batch="joint" D sees them beside the real batch again, as in step 1: its batch norm
+        #    then normalises them with the statistics it learned to judge under.
         g_category, g_continuous = self.sample_codes(n)
         with tf.GradientTape() as tape:
             fake = self.generator([self.sample_latent(n), g_category, g_continuous], training=True)
-            g_logits, g_category_logits, g_continuous_mean = self.discriminator(fake, training=True)
+            if self.d_batch == "separate":
+                g_logits, g_category_logits, g_continuous_mean = self.discriminator(fake, training=True)
+            else:
+                _, (g_logits, g_category_logits, g_continuous_mean) = self.discriminate(real, fake)
             info_loss = self.information_loss(g_category, g_continuous, g_category_logits, g_continuous_mean)
             g_loss = self.gan_loss.generator(g_logits, ops.stop_gradient(real_logits)) + info_loss
         self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
@@ -138,6 +147,24 @@ class InfoGAN(GAN):
         return self.track(d_loss=d_loss, g_loss=g_loss, info_loss=info_loss,
                           category_acc=ops.mean(ops.cast(ops.equal(predicted, g_category), "float32")),
                           d_acc_real=acc_real, d_acc_fake=acc_fake)
+
+    def discriminate(self, real, fake, training=True):
+        """D's three outputs `[logit, category logits, continuous means]` on the real and on the fake batch.
+
+        `d_batch="joint"` (InfoGAN's default): one call on the real and fake images together, so the batch
+        norm of D's body (and of Q's head) normalises both with the same statistics. `"separate"`: one call
+        each; then every batch is normalised by its own statistics, and the batch norm after D's 1024-unit
+        layer, one linear layer below the logit, centres each feature within each batch: whatever every
+        fake in a batch shares (gray noise at the start of training, a mark on every image) no longer
+        reaches the logit. Measured on mnist-5k (batch 64, seed 0): after 140 steps "separate" still drew
+        gray noise, which Q and G had already used to carry the code (info_loss 0.055), while "joint" drew
+        strokes on black. The paper's code makes two calls; "joint" departs from it on purpose.
+        """
+        if self.d_batch == "separate":
+            return self.discriminator(real, training=training), self.discriminator(fake, training=training)
+        n = ops.shape(real)[0]
+        outputs = self.discriminator(ops.concatenate([real, ops.cast(fake, real.dtype)], axis=0), training=training)
+        return [o[:n] for o in outputs], [o[n:] for o in outputs]
 
     def call(self, inputs, training=False):
         """The generator's images for `[z, category, continuous]`."""
