@@ -1,5 +1,6 @@
-"""Keras callbacks for GAN training: sample grids, GIFs and loss plots."""
+"""Keras callbacks for GAN training: sample grids, GIFs and loss plots, FID during training, backups."""
 from keras_gans.callbacks.backup import ExactBackupAndRestore
+from keras_gans.callbacks.csv_logger import StableCSVLogger
 from keras_gans.callbacks.fid import FIDCallback
 from keras_gans.callbacks.guards import DivergenceError, DivergenceGuard, DivergenceWarning
 from keras_gans.callbacks.progan import FadeInScheduler
@@ -7,4 +8,4 @@ from keras_gans.callbacks.sample_grid import SampleGrid, plot_history
 from keras_gans.callbacks.snapshot import ImageSnapshot
 from keras_gans.callbacks.translation import TranslationGrid
 
-__all__ = ["DivergenceError", "DivergenceGuard", "DivergenceWarning", "ExactBackupAndRestore", "FIDCallback", "FadeInScheduler", "ImageSnapshot", "SampleGrid", "TranslationGrid", "plot_history"]
+__all__ = ["DivergenceError", "DivergenceGuard", "DivergenceWarning", "ExactBackupAndRestore", "FIDCallback", "FadeInScheduler", "ImageSnapshot", "SampleGrid", "StableCSVLogger", "TranslationGrid", "plot_history"]

@@ -4,8 +4,12 @@ import os
 import keras
 import numpy as np
 
+from keras_gans.callbacks.fid import LOG_NAMES
 from keras_gans.utils.images import make_grid, save_image
 from keras_gans.utils.io import atomic_path
+
+#: The scores FIDCallback logs (fid, kid, inception_score): not losses, and not on every epoch.
+SCORES = frozenset(LOG_NAMES.values())
 
 
 def plot_history(history, path, title="Training losses"):
@@ -108,7 +112,8 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(float(value))
+            if key not in SCORES:  # losses.png plots the losses (FIDCallback's scores come on some epochs only)
+                self.history.setdefault(key, []).append(float(value))
         if (epoch + 1) % self.every:
             return
         grid = self.grid()

@@ -3,7 +3,9 @@
 MODEL names a recipe (:mod:`keras_gans.recipes`): its flags are the only ones `keras-gans train
 MODEL` takes, and it builds the model and the data. This module adds the flags of the run itself
 (--out, --every, --verbose, --save-freq, --deterministic, --strategy) and the callbacks every run
-gets: DivergenceGuard, ExactBackupAndRestore, TerminateOnNaN, CSVLogger and SampleGrid.
+gets: DivergenceGuard, ExactBackupAndRestore, TerminateOnNaN, a CSV logger (history.csv) and SampleGrid;
+with --fid-every N (recipes that draw images from noise), the quick FID of every N-th epoch is the
+`fid` column of history.csv (`keras-gans zoo publish` plots it on the card).
 
 --out is the run's folder, and rerunning the same command with the same --out is safe:
 
@@ -259,15 +261,21 @@ def _train(args, gan, ds, extra_callbacks, kg, keras):
     os.makedirs(args.out, exist_ok=True)
     with atomic_path(os.path.join(args.out, "command.json")) as tmp, open(tmp, "w") as f:
         json.dump({k: v for k, v in vars(args).items() if not k.startswith("_")}, f, indent=1)
+    # --fid-every: the FIDCallback puts "fid" into the epoch's logs, so it comes before the CSV logger (and before
+    # the backup: a run killed while it scores redoes that epoch rather than lose its row of history.csv)
+    scores = [c for c in extra_callbacks if isinstance(c, kg.callbacks.FIDCallback)]
     callbacks = [
         kg.callbacks.DivergenceGuard(),
+        *scores,
         # kept after the run (delete_checkpoint=False): more --epochs later continues from the last state
         kg.callbacks.ExactBackupAndRestore(os.path.join(args.out, "backup"), save_freq=getattr(args, "save_freq", "epoch"),
                                            dataset=ds, delete_checkpoint=False),
         keras.callbacks.TerminateOnNaN(),
-        keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"), append=True),
+        # a "fid" column from the first row even when --fid-every skips epoch 1 (NA where it did not score)
+        kg.callbacks.StableCSVLogger(os.path.join(args.out, "history.csv"), append=True,
+                                     columns=["fid"] if scores else []),
         kg.callbacks.SampleGrid(os.path.join(args.out, "samples"), every=args.every, seed=args.seed),
-        *extra_callbacks,
+        *[c for c in extra_callbacks if c not in scores],
     ]
     # shuffle=False: the recipes' datasets shuffle themselves (Keras would warn that it ignores shuffle=True)
     history = gan.fit(ds, epochs=args.epochs, steps_per_epoch=getattr(args, "steps_per_epoch", None),

@@ -89,6 +89,10 @@ def _info(args):
         print(f"{key:22s} {m.get(key)}")
     for name, entry in m.get("metrics", {}).items():
         print(f"{'metric ' + name:22s} {entry['value']:.4g}  ({entry['protocol']})")
+    curve = m.get("fid_curve")
+    if curve:
+        print(f"{'fid_curve':22s} {len(curve)} points: {curve[0][1]:.4g} at step {curve[0][0]} -> "
+              f"{curve[-1][1]:.4g} at step {curve[-1][0]}  ({m.get('fid_curve_label')}; --json lists them)")
     return 0
 
 
@@ -144,15 +148,55 @@ def _publish(args):
     if args.eval and args.weights_dtype == "float16":
         _round_to_float16(gan)  # score what the preset ships, not the float32 weights it came from
     metrics = _evaluate(gan, model, args) if args.eval else None
+    fid = _fid_curve_from_run(run_dir, steps, epochs) if args.part in ("generator", "gan") else {}
     path = publish(model, args.directory.rstrip("/"), name=args.name, dataset=args.dataset,
                    training_command=command, metrics=metrics, description=args.description, contents=contents,
                    seed=getattr(gan, "seed", None), steps=steps, epochs=epochs, training_time=args.training_time,
                    weights_dtype=args.weights_dtype, notes=args.notes, overwrite=args.overwrite, task=task,
-                   model_name=type(gan).__name__)
+                   model_name=type(gan).__name__, **fid)
     for key, entry in (metrics or {}).items():
         print(f"{key}: {entry['value']:.4g}")
+    if fid:
+        from keras_gans.zoo.preset import FID_PLOT_FILE
+
+        print(f"{fid['fid_label']}: {len(fid['fid_curve'])} points, plotted in {FID_PLOT_FILE}")
     print(f"Published {path}")
     return 0
+
+
+def _fid_curve_from_run(run_dir, steps, epochs):
+    """`publish`'s fid_curve, fid_protocol and fid_label from the `fid` column of the run's history.csv
+    (`keras-gans train --fid-every N`), or {} when it has none.
+
+    x is optimizer steps: (epoch + 1) × steps per epoch, the steps per epoch being the model's steps over
+    the run's epochs (or --steps-per-epoch of command.json when the steps are unknown).
+    """
+    import os
+
+    from keras_gans.recipes.base import FID_SAMPLES
+    from keras_gans.zoo.publish import fid_curve_from_history
+
+    history = os.path.join(run_dir, "history.csv")
+    if not os.path.exists(history):
+        return {}
+    run = _run_args(run_dir)
+    per_epoch = steps / epochs if steps and epochs else run.get("steps_per_epoch")
+    if not per_epoch:
+        if fid_curve_from_history(history, 1):
+            print("history.csv has a fid column, but the run's steps per epoch are unknown: no FID plot.")
+        return {}
+    curve = fid_curve_from_history(history, per_epoch)
+    if not curve:
+        return {}
+    every = run.get("fid_every")
+    if not every:
+        return {"fid_curve": curve, "fid_label": "FID",
+                "fid_protocol": "the fid column of the run's history.csv (how it was measured is not recorded)"}
+    return {"fid_curve": curve, "fid_label": f"quick FID-MNIST ({FID_SAMPLES:,} samples)",
+            "fid_protocol": f"`keras-gans train --fid-every {every}` (keras_gans.callbacks.FIDCallback): FID-MNIST, "
+                            f"{FID_SAMPLES:,} generated images (seed 0) against the held-out test split of "
+                            f"{run.get('dataset')}, every {every} epoch(s); fewer samples than `keras-gans zoo publish "
+                            "--eval` takes (4,500 by default) bias FID upwards: compare the curve with itself"}
 
 
 def _command_from_run(run_dir):

@@ -101,6 +101,16 @@ PRECISION = Flag("precision", "float32", "arithmetic of the networks: bfloat16 (
                  "stay float32", choices=("float32", "bfloat16", "float16"))
 COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED, PRECISION)
 
+#: Generated images per --fid-every evaluation: the quick FID. The zoo cards' FID (`keras-gans zoo publish --eval`)
+#: uses 4,500; FID is biased upwards at fewer samples, so the quick numbers are higher than the cards'.
+FID_SAMPLES = 1000
+#: The common flag of the recipes whose model draws images from noise (:attr:`Recipe.draws_from_noise`).
+FID_EVERY = Flag("fid_every", None, "every N epochs, log the quick FID-MNIST (1,000 samples against --dataset's "
+                 "held-out test split; higher than the cards' 4,500-sample FID) as the 'fid' column of "
+                 "history.csv (default: none)", type=positive_int)
+#: The common flags of those recipes, after :data:`COMMON_FLAGS`.
+GENERATOR_FLAGS = (FID_EVERY,)
+
 #: Flags that several recipes share (each recipe lists the ones it reads).
 LATENT_DIM = Flag("latent_dim", 100, "size of z", type=positive_int)
 IMAGE_SIZE = Flag("image_size", None, "resize images to this square size (default: the dataset's own size)",
@@ -118,7 +128,9 @@ class Recipe:
 
     Subclasses set `name`, `summary` (one line for `keras-gans train --help`), `flags` (their
     own :class:`Flag` s, besides :data:`COMMON_FLAGS`), optionally `defaults` (their own defaults
-    of common flags) and `omit` (common flags that do not apply), and implement :meth:`make` (which :meth:`build` runs).
+    of common flags), `omit` (common flags that do not apply) and `draws_from_noise` (True when the
+    model draws images from noise, `generate(n, seed=)`: the recipe then also takes :data:`GENERATOR_FLAGS`,
+    --fid-every), and implement :meth:`make` (which :meth:`build` runs).
     The class docstring is the description of `keras-gans train NAME --help`.
     """
 
@@ -127,10 +139,17 @@ class Recipe:
     flags = ()
     defaults = {}
     omit = ()
+    draws_from_noise = False
+
+    def common_flags(self):
+        """The common flags this recipe reads: :data:`COMMON_FLAGS`, then :data:`GENERATOR_FLAGS` if
+        `draws_from_noise`, less `omit`."""
+        common = COMMON_FLAGS + (GENERATOR_FLAGS if self.draws_from_noise else ())
+        return [f for f in common if f.name not in self.omit]
 
     def all_flags(self):
         """`(flag, default)` for every flag this recipe reads: the common ones first, then its own."""
-        common = [(f, self.defaults.get(f.name, f.default)) for f in COMMON_FLAGS if f.name not in self.omit]
+        common = [(f, self.defaults.get(f.name, f.default)) for f in self.common_flags()]
         return common + [(f, f.default) for f in self.flags]
 
     def flag_names(self):
@@ -140,8 +159,9 @@ class Recipe:
         """Adds the recipe's flags to an argparse parser: the data and run length, then the model's own."""
         run = parser.add_argument_group("data and run length")
         own = parser.add_argument_group(f"{self.name} options") if self.flags else None
+        common = self.common_flags()
         for flag, default in self.all_flags():
-            flag.add_to(run if flag in COMMON_FLAGS else own, default)
+            flag.add_to(run if flag in common else own, default)
 
     def args(self, **values):
         """An `argparse.Namespace` of every flag at its default, with `values` (checked as on the command line).
@@ -163,11 +183,36 @@ class Recipe:
 
         Runs :meth:`make` in the precision of `--precision`: every model and network it makes takes
         that `keras.mixed_precision` policy (see :mod:`keras_gans.training.precision`).
+
+        With --fid-every N (recipes that draw images from noise), the callbacks end with the
+        :class:`~keras_gans.callbacks.FIDCallback` of :meth:`fid_callback`.
         """
         from keras_gans.training import precision
 
+        fid = self.fid_callback(args) if getattr(args, "fid_every", None) else None  # a bad --dataset fails first
         with precision.global_policy(precision.precision_policy(getattr(args, "precision", "float32"))):
-            return self.make(args)
+            model, ds, callbacks = self.make(args)
+        return model, ds, list(callbacks) + ([fid] if fid is not None else [])
+
+    def fid_callback(self, args):
+        """The :class:`~keras_gans.callbacks.FIDCallback` of `--fid-every N`: the quick FID-MNIST every N
+        epochs, :data:`FID_SAMPLES` generated images (seed 0) against the held-out test split of --dataset,
+        logged as `"fid"` (in `fit`'s history and `keras-gans train`'s history.csv).
+
+        `ValueError` if --dataset has no held-out test split in memory (a folder, `tfds:...`, full `mnist`).
+        """
+        from keras_gans.callbacks import FIDCallback
+        from keras_gans.metrics import reference_images
+
+        try:
+            reference_images(args.dataset, "test")
+        except (KeyError, ValueError) as e:
+            raise ValueError(f"--fid-every scores the samples against the held-out test split of --dataset, and "
+                             f"{args.dataset!r} has none in memory ({e.args[0] if e.args else e}). Use a built-in "
+                             "dataset such as mnist-5k, or leave out --fid-every (in Python, give "
+                             "keras_gans.callbacks.FIDCallback real images of your own).") from None
+        return FIDCallback(args.dataset, every=args.fid_every, n_samples=FID_SAMPLES, extractor="mnist", seed=0,
+                           verbose=0)  # the progress bar shows the value
 
     def make(self, args):
         """What :meth:`build` returns, made from `args`; each recipe implements it."""
@@ -196,6 +241,7 @@ class ImageModelRecipe(Recipe):
     model_class = None
     model_options = ()
     with_labels = False
+    draws_from_noise = True
 
     def images_per_batch(self, args):
         """Images a batch holds (`--batch-size`; WGAN's n_critic slices take more)."""

@@ -39,6 +39,7 @@ class SGANRecipe(ImageModelRecipe):
     summary = "semi-supervised GAN: a classifier from 100 labels (ch. 7)"
     flags = (LATENT_DIM, NUM_LABELED)
     model_class = "SGAN"
+    draws_from_noise = False  # what it trains and publishes is the classifier: no --fid-every
 
     def dataset(self, args):
         from keras_gans.data import semi_supervised_dataset

@@ -47,6 +47,7 @@ class ProGANRecipe(Recipe):
     name = "progan"
     summary = "progressive growing, 4x4 up to --target-resolution (ch. 6)"
     omit = ("steps_per_epoch",)
+    draws_from_noise = True
     flags = (TARGET_RESOLUTION, IMAGE_SIZE, LATENT_DIM)
 
     def make(self, args):

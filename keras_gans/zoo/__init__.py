@@ -23,7 +23,7 @@ from keras_gans.zoo import handles
 from keras_gans.zoo.download import cache_dir, fetch, sha256_file
 from keras_gans.zoo.hub import HUB_MODULES, HubGenerator, HubModuleSpec, load_hub
 from keras_gans.zoo.preset import ZooLoader, info, list_presets, load, resolve, verify
-from keras_gans.zoo.publish import model_card, publish
+from keras_gans.zoo.publish import fid_curve_from_history, model_card, publish
 from keras_gans.zoo.registry import builtin_presets, register_remote, remote_presets, unregister_remote, zoo_dirs
 from keras_gans.zoo.serving import export_preset
 
@@ -76,7 +76,7 @@ list = list_presets  # noqa: A001  (kg.zoo.list(), as the issue and keras-hub sp
 
 __all__ = [
     "HUB_MODULES", "HubGenerator", "ZooLoader", "handles", "HubModuleSpec", "builtin_presets", "cache_dir", "export", "export_preset",
-    "fetch", "info", "list", "list_presets", "load", "load_hub", "model_card", "publish", "register_remote",
+    "fetch", "fid_curve_from_history", "info", "list", "list_presets", "load", "load_hub", "model_card", "publish", "register_remote",
     "remote_presets", "resolve", "sample", "sha256_file", "unregister_remote", "verify", "zoo_dirs",
 ]
 del _builtins

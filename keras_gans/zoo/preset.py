@@ -8,6 +8,7 @@ A preset is a folder in the keras-hub layout:
                         their evaluation protocol, input/output contract, sha256 of every other file
     README.md           the model card, written from metadata.json
     samples.png         a grid of samples (seed 0) for generators
+    fid_vs_steps.png    the quick FID against optimizer steps during training, when the run logged one
 
 What `load` checks before building anything (:func:`verify`):
 
@@ -34,6 +35,7 @@ WEIGHTS_FILE = "model.weights.h5"
 METADATA_FILE = "metadata.json"
 README_FILE = "README.md"
 SAMPLES_FILE = "samples.png"
+FID_PLOT_FILE = "fid_vs_steps.png"
 CONTENTS = ("gan", "generator", "model")
 TASKS = ("noise_to_image", "image_to_image", "image_to_label")
 REQUIRED_KEYS = ("name", "model", "contents", "task", "files", "inputs", "resolution", "parameter_count", "metrics")

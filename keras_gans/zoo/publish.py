@@ -1,4 +1,4 @@
-"""Writing a preset folder: :func:`publish` (config, weights, metadata, samples) and its :func:`model_card`.
+"""Writing a preset folder: :func:`publish` (config, weights, metadata, samples, FID curve) and its :func:`model_card`.
 
 The folder layout and the file names are those of :mod:`keras_gans.zoo.preset`, which reads
 presets back (`kg.zoo.load`). A preset is written beside its final place and renamed, so a failed
@@ -13,6 +13,7 @@ import numpy as np
 from keras_gans.zoo.preset import (
     CONFIG_FILE,
     CONTENTS,
+    FID_PLOT_FILE,
     FORMAT_VERSION,
     METADATA_FILE,
     README_FILE,
@@ -26,7 +27,7 @@ from keras_gans.zoo.preset import (
 def publish(model, directory, name=None, dataset=None, training_command=None, metrics=None, *,
             description="", contents=None, seed=None, steps=None, epochs=None, training_time=None,
             headline_metric=None, weights_dtype="float32", samples=None, task=None, output_range=(-1.0, 1.0),
-            notes="", model_name=None, overwrite=False):
+            notes="", model_name=None, overwrite=False, fid_curve=None, fid_protocol=None, fid_label="FID"):
     """Writes `model` as a preset folder `directory` and returns its path (or uploads it to a hub handle).
 
     Args:
@@ -56,6 +57,12 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         notes: free text appended to the card.
         model_name: the model shown in `list()` (default: the class name; e.g. `"SGAN"` for its classifier).
         overwrite: replace a non-empty existing folder (else `FileExistsError`, before any work).
+        fid_curve: `[[steps, fid], ...]`, the FID measured during training (e.g. :func:`fid_curve_from_history`
+            of a `keras-gans train --fid-every` run). When given, `fid_vs_steps.png` plots it, the card shows
+            it under its own heading, and `metadata.json` keeps it (`"fid_curve"`, `"fid_curve_label"`,
+            `"fid_curve_protocol"`).
+        fid_protocol: how the curve was measured (extractor, samples, reference, how often); needed with `fid_curve`.
+        fid_label: what the curve is, for the plot's title and the card (e.g. `"quick FID-MNIST (1,000 samples)"`).
 
     Example:
 
@@ -81,6 +88,7 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
     if weights_dtype not in ("float32", "float16"):
         raise ValueError(f"weights_dtype must be 'float32' or 'float16'; got {weights_dtype!r}.")
     metrics = _check_metrics(metrics)
+    fid_curve = _check_fid_curve(fid_curve, fid_protocol)
     if headline_metric is not None and headline_metric not in metrics:
         raise KeyError(f"headline_metric {headline_metric!r} is not one of the metrics {sorted(metrics)}.")
 
@@ -139,6 +147,8 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         "metrics": metrics,
         "headline_metric": headline_metric or (next(iter(metrics)) if metrics else None),
         "notes": notes,
+        **({"fid_curve": fid_curve, "fid_curve_label": fid_label, "fid_curve_protocol": fid_protocol}
+           if fid_curve else {}),
         "keras_version": keras.__version__,
         "keras_gans_version": keras_gans.__version__,
         "tensorflow_version": _tf_version(),
@@ -159,6 +169,8 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
             from keras_gans.utils.images import save_image
 
             save_image(grid, os.path.join(tmp, SAMPLES_FILE))
+        if fid_curve:
+            plot_fid_curve(fid_curve, os.path.join(tmp, FID_PLOT_FILE), label=fid_label)
         with open(os.path.join(tmp, README_FILE), "w") as f:
             f.write(model_card(metadata, has_samples=grid is not None))
         for fname in sorted(os.listdir(tmp)):
@@ -197,6 +209,70 @@ def _model_config(model):
             continue
         out[key] = value
     return out
+
+
+def _check_fid_curve(curve, protocol):
+    """`curve` as `[[int steps, float fid], ...]` in order of steps; `ValueError` naming the problem."""
+    if curve is None or len(curve) == 0:
+        return None
+    if not protocol:
+        raise ValueError("fid_curve needs fid_protocol: how the FID was measured (extractor, samples, reference), "
+                         "e.g. 'FIDCallback: FID-MNIST, 1,000 samples vs mnist-5k test'.")
+    try:
+        points = [[int(steps), float(fid)] for steps, fid in curve]
+    except (TypeError, ValueError):
+        raise ValueError(f"fid_curve must be pairs [steps, fid]; got {curve!r}.") from None
+    if any(s < 0 or not np.isfinite(f) for s, f in points):
+        raise ValueError(f"fid_curve needs steps ≥ 0 and finite FIDs; got {points!r}.")
+    return sorted(points)
+
+
+def fid_curve_from_history(path, steps_per_epoch):
+    """`[[steps, fid], ...]` from the `fid` column of a `history.csv` (Keras' CSVLogger, as `keras-gans train`
+    writes it); `[]` when it has no such column or no value in it.
+
+    Epochs without a score (`NA`, empty) are skipped; an epoch logged twice (a resumed run) counts once, its
+    last row. Steps are `(epoch + 1) × steps_per_epoch`, rounded (the `epoch` column counts from 0).
+    """
+    import csv
+
+    if steps_per_epoch is None or not float(steps_per_epoch) > 0:
+        raise ValueError(f"steps_per_epoch must be a number > 0; got {steps_per_epoch!r}.")
+    scores = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            try:
+                epoch, fid = int(row["epoch"]), float(row.get("fid") or "nan")
+            except (KeyError, TypeError, ValueError):  # no column, NA
+                continue
+            if np.isfinite(fid):
+                scores[epoch] = fid
+            else:
+                scores.pop(epoch, None)
+    return [[int(round((epoch + 1) * float(steps_per_epoch))), fid] for epoch, fid in sorted(scores.items())]
+
+
+def plot_fid_curve(curve, path, label="FID"):
+    """Plots `[[steps, fid], ...]` to a PNG at `path` (written atomically): FID against optimizer steps."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from keras_gans.utils.io import atomic_path
+
+    steps, fids = zip(*curve)
+    fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
+    ax.plot(steps, fids, marker="o" if len(curve) < 40 else None)
+    ax.set_xlabel("optimizer steps")
+    ax.set_ylabel("FID (lower is better)")
+    ax.set_title(f"{label[:1].upper()}{label[1:]} against optimizer steps", fontsize=10)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return path
 
 
 def _check_metrics(metrics):
@@ -365,6 +441,12 @@ def model_card(metadata, has_samples=True):
     lines += ["```", "", f"Serving: `keras-gans export {m['name']} serving/{m['name']}` writes a SavedModel.", ""]
     if has_samples:
         lines += ["## Samples (seed 0)", "", f"![samples]({SAMPLES_FILE})", ""]
+    if m.get("fid_curve"):
+        label = m.get("fid_curve_label") or "FID"
+        lines += ["## FID against steps", "",
+                  f"The {label} of the generator during training, against optimizer steps; lower is better.", "",
+                  f"![FID against steps]({FID_PLOT_FILE})", "",
+                  f"Protocol: {str(m.get('fid_curve_protocol')).rstrip('.')}.", ""]
     if m.get("notes"):
         lines += ["## Notes", "", m["notes"], ""]
     return "\n".join(lines)

@@ -37,6 +37,9 @@ OWN_FLAGS = {
     "infogan": ["latent_dim", "image_size", "continuous_weight"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
+#: The recipes whose model draws images from noise: they also take --fid-every (after the common flags).
+FID_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "progan", "sagan", "biggan", "stylegan2", "acgan",
+               "infogan"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
 
 
@@ -58,6 +61,8 @@ def test_the_registry_lists_every_name_of_keras_gans_train():
 def test_each_recipe_declares_its_flags():
     for name, own in OWN_FLAGS.items():
         common = [f for f in COMMON if not (name == "progan" and f == "steps_per_epoch")]  # the schedule sets steps
+        common += ["fid_every"] if name in FID_RECIPES else []
+        assert recipes.get(name).draws_from_noise is (name in FID_RECIPES), name
         assert recipes.get(name).flag_names() == common + own, name
         parsed = vars(parse(name, "--out", "x"))
         private = ["_module", "_tensorflow_logs"]  # not recorded in command.json
@@ -85,7 +90,7 @@ def test_defaults_are_those_of_the_command_line_before_recipes():
 
 def _foreign_flags():
     """(recipe, a flag another recipe declares but this one does not)."""
-    every = {f for own in OWN_FLAGS.values() for f in own} | {"steps_per_epoch"}
+    every = {f for own in OWN_FLAGS.values() for f in own} | {"steps_per_epoch", "fid_every"}
     return [(name, flag) for name in OWN_FLAGS for flag in sorted(every - set(recipes.get(name).flag_names()))]
 
 
@@ -104,7 +109,8 @@ def test_a_flag_the_recipe_does_not_declare_is_refused(name, flag, capsys):
 def test_a_refused_flag_writes_nothing(tmp_path, capsys):
     out = tmp_path / "run"
     for argv in (["dcgan", "--filters", "32"], ["pix2pix", "--lambda-cycle-b", "1"], ["cyclegan", "--ema-decay", "0.9"],
-                 ["cyclegan", "--filters", "0"], ["progan", "--steps-per-epoch", "2"], ["dcgan", "--lat", "8"]):
+                 ["cyclegan", "--filters", "0"], ["progan", "--steps-per-epoch", "2"], ["dcgan", "--lat", "8"],
+                 ["pix2pix", "--fid-every", "1"], ["sgan", "--fid-every", "1"], ["dcgan", "--fid-every", "0"]):
         with pytest.raises(SystemExit) as exit_info:
             cli.main(["train", *argv, "--out", str(out), "--epochs", "1"])
         assert exit_info.value.code == 2, argv
@@ -128,6 +134,7 @@ def test_a_refused_flag_writes_nothing(tmp_path, capsys):
     (["dcgan", "--batch-size", "x"], "argument --batch-size: must be a positive integer, not 'x'"),
     (["dcgan", "--steps-per-epoch", "0"], "argument --steps-per-epoch: must be a positive integer"),
     (["dcgan", "--every", "0"], "argument --every: must be a positive integer"),
+    (["wgan", "--fid-every", "0"], "argument --fid-every: must be a positive integer, not '0'"),
     (["dcgan", "--save-freq", "0"], "argument --save-freq: must be 'epoch' or a positive number of steps"),
 ])
 def test_a_bad_value_is_refused_by_the_parser(argv, message, capsys):
