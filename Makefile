@@ -12,10 +12,14 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	touch $(STAMP)
 
-## demo: install, then train a DCGAN on the embedded MNIST subset (samples and loss plot in runs/demo)
+## demo: install, then train a DCGAN on the embedded MNIST subset with the dcgan_mnist preset's recipe
+## (simultaneous updates, bfloat16, EMA generator; 2 minutes on 2 cores), score it, and say where the pictures are
+DEMO_EPOCHS ?= 20
 demo: $(STAMP)
 	mkdir -p runs
-	$(BIN)/keras-gans train dcgan --dataset mnist-5k --epochs 10 --batch-size 64 --out runs/demo --overwrite
+	$(BIN)/keras-gans train dcgan --dataset mnist-5k --epochs $(DEMO_EPOCHS) --batch-size 64 --update simultaneous \
+	    --precision bfloat16 --ema-decay 0.99 --out runs/demo --overwrite
+	$(BIN)/keras-gans eval runs/demo/model.keras --metric fid
 	@echo "Samples: runs/demo/samples.png  Loss curves: runs/demo/samples/losses.png"
 
 ## test: install, then check the import layers (setup.cfg) and run the fast test suite on 2 processes

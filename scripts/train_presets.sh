@@ -79,16 +79,18 @@ for key in ("kid", "is"):
     if key in scores:
         metrics[f"{key}_mnist"] = {"value": scores[key], "std": float(scores[f"{key}_std"]),
                                    "protocol": f"{key.upper()}-MNIST: " + protocol}
+from keras_gans.cli.zoo import _fid_curve_from_run
 with open(f"{run}/history.csv") as f:
     epochs = sum(1 for line in f.read().splitlines()[1:] if line.strip())
+steps = int(gan.g_optimizer.iterations.numpy())
 kg.zoo.publish(
     gan, "keras_gans/presets/cgan_mnist", name="cgan_mnist", dataset="mnist-5k", training_command=os.environ["CMD"],
     description="Conditional GAN (book ch. 8): z and a digit label to a 28x28 digit of that class",
-    seed=gan.seed, steps=int(gan.g_optimizer.iterations.numpy()), epochs=epochs,
+    seed=gan.seed, steps=steps, epochs=epochs, **_fid_curve_from_run(run, steps, epochs),
     training_time=float(open(f"{run}/train_seconds.txt").read()), metrics=metrics, overwrite=True,
     notes="Inputs: z (N, 100) ~ N(0, I) and int labels (N,) in [0, 9]. samples.png: one class per column "
-          "(0-9). Defaults of keras_gans.models.CGAN: book networks with unit-scale label embeddings, "
-          "matching-aware D, Adam(2e-4, 0.5), batch 64.")
+          "(0-9). keras_gans.models.CGAN's defaults (book networks with unit-scale label embeddings, "
+          "matching-aware D, Adam(2e-4, 0.5), batch 64) in bfloat16, sampled from the EMA generator (0.999).")
 print({k: round(v["value"], 4) for k, v in metrics.items()}, "worst class", labelled["worst_class"])
 PY
 }
@@ -105,9 +107,11 @@ for WANTED in "$@"; do
         generator "DCGAN (book ch. 4 networks) on mnist-5k: simultaneous updates, bfloat16, EMA generator (0.999)" ;;
     cgan_mnist)  # trained like the others; published with its label accuracy next to FID-MNIST
       start=$(date +%s)
-      $KG train cgan --dataset mnist-5k --epochs 10 --out runs/cgan_mnist --verbose 2
+      args="cgan --dataset mnist-5k --epochs 40 --precision bfloat16 --ema-decay 0.999 --fid-every 10"
+      # shellcheck disable=SC2086
+      $KG train $args --out runs/cgan_mnist --verbose 2
       echo "$(($(date +%s) - start))" > runs/cgan_mnist/train_seconds.txt
-      publish_cgan_mnist "keras-gans train cgan --dataset mnist-5k --epochs 10 --out runs/cgan_mnist" ;;
+      publish_cgan_mnist "keras-gans train $args --out runs/cgan_mnist" ;;
     wgan_gp_mnist)
       train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 240 --ema-decay 0.99" generator \
         "WGAN-GP (Gulrajani et al. 2017) on mnist-5k, 5 critic steps per generator step, EMA generator (0.99)" ;;
