@@ -6,9 +6,12 @@
 The presets are enumerated with `keras_gans.zoo.list()` (built-in presets: `$KERAS_GANS_ZOO` and the
 package's `keras_gans/presets/`), so presets added later are picked up by re-running. Each is scored by its task:
 
-- **noise → image, 28×28×1 (MNIST generators)**: `evaluate_generator` — FID/KID/IS-MNIST of 4,500
-  samples (z from seed 0, the samples `kg.zoo.sample` draws; conditional presets cycle the labels
-  0–9) against the 500 held-out mnist-5k test digits, features of the shipped MNIST classifier.
+- **noise → image (MNIST generators)**: `evaluate_generator` of `kg.zoo.sampler(name)` — FID/KID/IS-MNIST
+  of 4,500 samples (z from seed 0, the samples `kg.zoo.sample` draws; conditional presets cycle the labels
+  0–9) against the 500 held-out mnist-5k test digits, features of the shipped MNIST classifier: the
+  numbers `keras-gans eval NAME` prints. Samples of another size are resized by the extractor (the 32×32
+  `progan_mnist_32`: bilinear, antialiased, to 28×28) and a CoGAN preset's 28×56 pairs are scored by their
+  domain A half (its card's `fid_mnist_a`); the row says so.
   Conditional presets also get "accuracy": how often that classifier reads the requested label.
 - **image → image onto MNIST-M (pix2pix, CycleGAN mnist→MNIST-M)**: `evaluate_translation` — the 500
   held-out test digits (`mnist-32` test) are translated and compared with the MNIST-M renderings of
@@ -27,6 +30,7 @@ A preset whose task has no protocol here gets a row saying so rather than a made
 in docs/metrics.md. `--json` writes every number with its full protocol dict.
 """
 import argparse
+import functools
 import json
 import os
 import sys
@@ -56,16 +60,14 @@ def _float(images):
 
 # ------------------------------------------------------------------------------------------ scoring
 def score_generator(name, meta, n_samples, kid_subsets):
-    is_gan = meta["contents"] == "gan"
-    model = kg.zoo.load(name, part="gan") if is_gan else kg.zoo.load(name)
-    inner = model.generator if is_gan else model
-    shape = tuple(inner.output_shape[1:])
-    if shape != (28, 28, 1):
-        return None, f"no protocol for {shape} generators (FID-MNIST needs 28×28×1 digits)"
+    # kg.zoo.sampler: the samples `keras-gans eval NAME` scores (and the card), so the numbers agree; a CoGAN
+    # preset's domain A half of each pair; other sizes (ProGAN's 32×32) resized by the extractor, noted in the row
+    draw = kg.zoo.sampler(name, seed=0, domain="a")
     state = {}
 
+    @functools.wraps(draw)  # keeps samples_description and the other attributes
     def sampler(n):
-        state["images"] = kg.zoo.sample(name, n, seed=0, model=model)
+        state["images"] = draw(n)
         return state["images"]
 
     scores = M.evaluate_generator(sampler, n_samples=n_samples, kid_subsets=kid_subsets, seed=0)
@@ -171,6 +173,15 @@ def _name(row):
     return row["name"] if row.get("reference") else f"`{row['name']}` ({row['model']})"
 
 
+def _samples_note(row):
+    """How a generator's samples differ from plain 28×28 digits (a CoGAN's domain half, a resize), or ''."""
+    if row.get("reference"):
+        return ""
+    protocol = (row.get("scores") or {}).get("protocol") or {}
+    notes = [protocol[k] for k in ("fake", "resized") if protocol.get(k)]
+    return f" — {'; '.join(notes)}" if notes else ""
+
+
 def markdown(rows):
     out = []
     gens = [r for r in rows if r["task"] == "noise_to_image"]
@@ -187,8 +198,8 @@ def markdown(rows):
             if s is None:
                 out.append(f"| {_name(r)} | {r['skipped']} | | | |")
                 continue
-            out.append(f"| {_name(r)} | {_pm(s, 'fid', 2)} | {_pm(s, 'kid', 3)} | {_pm(s, 'is', 2)} | "
-                       f"{_pm(s, 'accuracy', 3)} |")
+            out.append(f"| {_name(r)}{_samples_note(r)} | {_pm(s, 'fid', 2)} | {_pm(s, 'kid', 3)} | "
+                       f"{_pm(s, 'is', 2)} | {_pm(s, 'accuracy', 3)} |")
         out.append("")
     if trans:
         out += ["**Digits → MNIST-M translators** — the 500 held-out test digits (`mnist-32` test) translated, vs "
@@ -224,7 +235,8 @@ def protocol_lines(rows):
         s = r.get("scores") or {}
         p = s.get("protocol")
         if p and ("fid" in s or "kid" in s):
-            line = M.format_protocol({k: v for k, v in p.items() if k not in ("n_fake", "fake", "sample_seed")})
+            line = M.format_protocol({k: v for k, v in p.items()
+                                      if k not in ("n_fake", "fake", "resized", "sample_seed")})  # in the rows
             if line not in seen:
                 seen.add(line)
                 lines.append(f"- {line}")

@@ -66,8 +66,9 @@ def _preset_classifier(name):
 def _preset_scorable(name, seed, domain="a"):
     """What `evaluate_*` can score for a generator-only zoo preset; None for anything else.
 
-    Noise-to-image presets give a sampler `n -> images in [-1, 1]` with `kg.zoo.sample`'s z
-    (seed `seed`; conditional presets cycle their labels), so the scores equal the card's.
+    Noise-to-image presets give `kg.zoo.sampler(name, seed, domain)`: `n -> images in [-1, 1]` with
+    `kg.zoo.sample`'s z (seed `seed`; conditional presets cycle their labels; a CoGAN preset's pairs give
+    the `domain` half), so the scores equal the card's and `benchmarks/zoo_metrics.py`'s.
     Image-to-image presets give the generator itself, a `keras.Model` on images in [-1, 1].
     """
     import os
@@ -84,27 +85,7 @@ def _preset_scorable(name, seed, domain="a"):
     model = zoo.load(name)
     if metadata["task"] == "image_to_image":
         return model
-    low, high = metadata.get("output_range") or (-1.0, 1.0)
-
-    pairs = metadata.get("model") == "CoGAN"  # a CoGAN preset draws [G_A(z) | G_B(z)] side by side
-
-    def drawn(n, labels=None):  # the preset's images in [-1, 1], what the extractors expect
-        return (zoo.sample(name, n, seed=seed, labels=labels, model=model) - low) / (high - low) * 2.0 - 1.0
-
-    def pair_sampler(n):  # (G_A(z), G_B(z)), the same z as CoGAN.generate_pair(n, seed=seed)
-        images = drawn(n)
-        width = images.shape[2] // 2
-        return images[:, :, :width], images[:, :, width:]
-
-    def sampler(n, labels=None):
-        if pairs:
-            return pair_sampler(n)[0 if domain == "a" else 1]
-        return drawn(n, labels)
-
-    sampler.num_classes = metadata.get("num_classes")  # conditional presets: labels cycle 0, 1, 2, ...
-    if pairs and str(metadata.get("dataset")).startswith("mnist2negative"):
-        sampler.pair_sampler = pair_sampler
-    return sampler
+    return zoo.sampler(name, seed=seed, domain=domain, model=model)
 
 
 def run(args):
@@ -125,6 +106,8 @@ def run(args):
 
         def gan(n):
             return cogan.generate(n, seed=args.seed, domain=args.domain)
+
+        gan.samples_description = f"domain {args.domain.upper()} samples G_{args.domain.upper()}(z), z seed {args.seed}"
     if hasattr(gan, "translate") or getattr(gan, "_zoo_metadata", {}).get("task") == "image_to_image":
         extractor = args.extractor or "mnistm"
         metrics = tuple(dict.fromkeys(args.metric or ("fid", "kid")))
@@ -147,7 +130,8 @@ def run(args):
     if "accuracy" in scores:
         print(f"digit accuracy of the {extractor} classifier on the translations: {scores['accuracy']:.4f}")
     print(f"protocol: {format_protocol(scores['protocol'])}")
-    if getattr(gan, "pair_sampler", None) is not None:  # a CoGAN preset of digits and their negatives
+    if getattr(gan, "pair_sampler", None) is not None and str(gan.metadata.get("dataset")).startswith(
+            "mnist2negative"):  # a CoGAN preset of digits and their negatives
         from keras_gans.cli.zoo import pair_scores
 
         pairs = pair_scores(*gan.pair_sampler(1000), seed=args.seed)

@@ -4,7 +4,7 @@ import time
 import numpy as np
 
 from keras_gans.metrics import stats
-from keras_gans.metrics.extractors import get_extractor
+from keras_gans.metrics.extractors import get_extractor, resize_note
 
 METRICS = ("fid", "kid", "is")
 #: Defaults of the FID-MNIST protocol: 4,500 generated images (the size of the mnist-5k train
@@ -46,7 +46,9 @@ def evaluate_images(real, fake, metrics=METRICS, extractor="mnist", reference=No
     Returns:
         a dict: `fid`, `kid`, `kid_std`, `is`, `is_std` (those asked for) and `protocol`, a dict
         naming the extractor, input size/resize/channels, `n_real`, `n_fake`, the reference, the KID
-        subsets and IS splits. Print the protocol next to the numbers.
+        subsets and IS splits, and `resized` when images of another size were resized to the extractor's
+        input (e.g. "32×32 samples resized (bilinear, antialiased) to 28×28"). Print the protocol next to
+        the numbers.
 
     >>> import keras_gans as kg
     >>> real = kg.metrics.reference_images("mnist-5k", "test")
@@ -77,6 +79,11 @@ def evaluate_images(real, fake, metrics=METRICS, extractor="mnist", reference=No
         reference=reference,
         input_shape=tuple(int(d) for d in np.shape(fake)[1:]),
     )
+    resized = [note for note in (resize_note(np.shape(fake), ext.image_size, "samples"),
+                                 resize_note(np.shape(real), ext.image_size, "real images") if need_features else None)
+               if note]
+    if resized:  # e.g. ProGAN's 32×32 digits scored by the 28×28 MNIST classifier
+        protocol["resized"] = " and ".join(resized)
     if "kid" in metrics:
         protocol.update(kid_subsets=int(kid_subsets),
                         kid_subset_size=int(min(kid_subset_size, len(real), len(fake))),
@@ -94,7 +101,10 @@ def evaluate_generator(gan, metrics=METRICS, reference="mnist-5k", split="test",
 
     Args:
         gan: a keras_gans GAN (anything with `generate(n, seed=...)` returning images in [-1, 1]),
-            or a callable `n -> images`.
+            or a callable `n -> images` (e.g. :func:`keras_gans.zoo.sampler` of a preset). Any image size:
+            the extractor resizes them (the protocol's `resized` says so). A callable's
+            `samples_description` (what its images are, e.g. one domain of a CoGAN's pairs) becomes the
+            protocol's `fake`.
         metrics: any of "fid", "kid", "is".
         reference, split: the real images (default: the fixed 500-image mnist-5k test split,
             never seen by the MNIST classifier nor by `load("mnist-5k")`'s default train split).
@@ -126,6 +136,8 @@ def evaluate_generator(gan, metrics=METRICS, reference="mnist-5k", split="test",
         raise ValueError(f"Cannot sample from {type(gan).__name__}: pass a keras_gans GAN or a callable n -> images.")
     out = evaluate_images(real, fake, metrics=metrics, extractor=extractor, reference=ref_name, seed=seed, **kwargs)
     out["protocol"]["sample_seed"] = seed
+    if getattr(gan, "samples_description", None):
+        out["protocol"]["fake"] = str(gan.samples_description)
     return out
 
 
@@ -272,6 +284,6 @@ def real_baseline(reference="mnist-5k", train_split="train", test_split="test", 
 
 def format_protocol(protocol):
     """A one-line description of a protocol dict, for model cards and benchmark tables."""
-    keys = ("extractor", "weights_sha256", "input_size", "channels", "resize", "n_real", "n_fake", "reference",
-            "fake", "kid_subsets", "kid_subset_size", "is_splits", "sample_seed")
+    keys = ("extractor", "weights_sha256", "input_size", "channels", "resize", "resized", "n_real", "n_fake",
+            "reference", "fake", "kid_subsets", "kid_subset_size", "is_splits", "sample_seed")
     return "; ".join(f"{k}={protocol[k]}" for k in keys if protocol.get(k) is not None)

@@ -74,6 +74,18 @@ def prepare_images(images, size=None, channels=None, check_range=True):
     return x
 
 
+def resize_note(shape, size, what="samples"):
+    """What :func:`prepare_images` does to images of `shape` (N, H, W[, C]) for an extractor input of `size`
+    (H', W'), in words for a protocol: e.g. "32×32 samples resized (bilinear, antialiased) to 28×28"; None when
+    it keeps their size (same size, or an extractor that takes any size)."""
+    if size is None or len(shape) < 3 or tuple(int(d) for d in shape[1:3]) == tuple(int(d) for d in size):
+        return None
+    height, width = int(shape[1]), int(shape[2])
+    shrink = height > size[0] or width > size[1]
+    return (f"{height}×{width} {what} resized (bilinear{', antialiased' if shrink else ''}) "
+            f"to {int(size[0])}×{int(size[1])}")
+
+
 def _sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:

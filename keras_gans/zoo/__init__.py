@@ -69,6 +69,72 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
     return _np.asarray(out, "float32")
 
 
+
+def sampler(name_or_path_or_url, seed=0, domain="a", model=None):
+    """A callable `n -> images in [-1, 1]` of a noise-to-image preset: what its FID/KID/IS-MNIST scores.
+
+    The one definition of "a preset's samples" for the metrics, so that `keras-gans eval PRESET`,
+    `benchmarks/zoo_metrics.py` and the card agree: :func:`sample` (z from `seed`; conditional presets
+    cycle their labels 0, 1, 2, ..., or take `labels=` as a second argument) mapped from the preset's
+    `output_range` to [-1, 1]; a preset that stores a whole GAN samples with its own `generate(n, seed=...)`.
+
+    - A CoGAN preset stores pairs `[G_A(z) | G_B(z)]` side by side, (N, H, 2W, C): the sampler returns one
+      domain's half, `domain="a"` (the left, default) or `"b"` (the right), as `CoGAN.generate(n, seed, domain)`.
+    - Other image sizes are returned as they are: the extractors resize them to their input (e.g. the 32×32
+      `progan_mnist_32` is resized, bilinear and antialiased, to 28×28 for FID-MNIST, and the protocol says so).
+
+    The callable carries `metadata` (the preset's), `num_classes` (conditional presets; else None),
+    `samples_description` (what the images are, for a protocol: e.g. "domain A half of each 28×56 pair (G_A(z),
+    z seed 0)"; None for a plain preset; :func:`keras_gans.metrics.evaluate_generator` records it) and
+    `pair_sampler` (pair presets: `n -> (A, B)` of the same z; else None).
+
+    >>> import keras_gans as kg
+    >>> draw = kg.zoo.sampler("cogan_mnist")          # domain A: the left 28×28 of each pair
+    >>> draw(16).shape
+    (16, 28, 28, 1)
+    >>> kg.metrics.evaluate_generator(draw)["fid"]    # the card's fid_mnist_a, as `keras-gans eval cogan_mnist`
+    """
+    if domain not in ("a", "b"):
+        raise ValueError(f"domain must be 'a' or 'b'; got {domain!r}.")
+    if model is None:  # a preset of a whole GAN: the GAN, whose generate() its trainer and `keras-gans eval` use
+        model = load(name_or_path_or_url, part="gan" if info(name_or_path_or_url)["contents"] == "gan" else None)
+    metadata = model._zoo_metadata  # noqa: SLF001
+    whole_gan = metadata["contents"] == "gan" and hasattr(model, "generate")
+    if metadata["task"] != "noise_to_image":
+        raise ValueError(f"The preset {metadata['name']!r} is a {metadata['task']} model; sampler() needs a "
+                         "noise-to-image generator.")
+    pairs = metadata.get("model") == "CoGAN"
+    low, high = metadata.get("output_range") or (-1.0, 1.0)
+
+    def drawn(n, labels=None):  # the preset's images, in [-1, 1]
+        if whole_gan:  # its own generate(), as `keras-gans eval` of it
+            if pairs:
+                return _np.concatenate(model.generate_pair(n, seed=seed), axis=2)
+            return _np.asarray(model.generate(n, seed=seed, **({} if labels is None else {"labels": labels})))
+        images = sample(name_or_path_or_url, n, seed=seed, labels=labels, model=model)
+        return images if (low, high) == (-1.0, 1.0) else (images - low) / (high - low) * 2.0 - 1.0
+
+    def pair_sampler(n):  # (G_A(z), G_B(z)), the same z as CoGAN.generate_pair(n, seed=seed)
+        images = drawn(n)
+        width = images.shape[2] // 2
+        return images[:, :, :width], images[:, :, width:]
+
+    def draw(n, labels=None):
+        if pairs:
+            return pair_sampler(n)[0 if domain == "a" else 1]
+        return drawn(n, labels)
+
+    draw.metadata = metadata
+    draw.num_classes = metadata.get("num_classes")
+    draw.pair_sampler = pair_sampler if pairs else None
+    draw.samples_description = None
+    if pairs:
+        height, width = (metadata.get("resolution") or [None, None])[:2]
+        size = f"{height}×{width} " if height and width else ""
+        draw.samples_description = (f"domain {domain.upper()} half of each {size}pair (G_{domain.upper()}(z), "
+                                    f"z seed {seed})")
+    return draw
+
 _register_preset_loader(ZooLoader)  # kg.models.<Model>.from_preset loads through the zoo
 
 export = export_preset
@@ -77,6 +143,6 @@ list = list_presets  # noqa: A001  (kg.zoo.list(), as the issue and keras-hub sp
 __all__ = [
     "HUB_MODULES", "HubGenerator", "ZooLoader", "handles", "HubModuleSpec", "builtin_presets", "cache_dir", "export", "export_preset",
     "fetch", "fid_curve_from_history", "info", "list", "list_presets", "load", "load_hub", "model_card", "publish", "register_remote",
-    "remote_presets", "resolve", "sample", "sha256_file", "unregister_remote", "verify", "zoo_dirs",
+    "remote_presets", "resolve", "sample", "sampler", "sha256_file", "unregister_remote", "verify", "zoo_dirs",
 ]
 del _builtins

@@ -437,6 +437,69 @@ def test_cli_eval_scores_one_domain_of_a_cogan_preset(tmp_path):
     assert "undone negative" in record["pair_protocol"]
 
 
+def test_a_32x32_preset_is_scored_resized_to_28x28_and_says_so(tmp_path):
+    """`kg.zoo.sampler` + `evaluate_generator` (what `keras-gans eval`, `benchmarks/zoo_metrics.py` and `zoo
+    publish --eval` score): a 32×32 generator gets a finite FID-MNIST equal to resizing its samples by hand
+    (bilinear, antialiased, to 28×28), and the protocol states the resize."""
+    from argparse import Namespace
+
+    from keras_gans.cli.zoo import _evaluate
+
+    keras.utils.set_random_seed(0)
+    gan = kg.models.DCGAN(image_shape=(32, 32, 1), latent_dim=8)
+    path = kg.zoo.publish(gan, tmp_path / "tiny32", training_command="x")
+    draw = kg.zoo.sampler(path)
+    images = draw(60)
+    assert images.shape == (60, 32, 32, 1) and draw.samples_description is None and draw.pair_sampler is None
+    np.testing.assert_allclose(images, gan.generate(60, seed=0), atol=1e-5)   # the trainer's z of seed 0
+    scores = M.evaluate_generator(draw, n_samples=60)
+    by_hand = np.clip(keras.ops.convert_to_numpy(keras.ops.image.resize(
+        images, (28, 28), interpolation="bilinear", antialias=True)), -1.0, 1.0)
+    expected = M.evaluate_generator(lambda n: by_hand[:n], n_samples=60)
+    assert np.isfinite(scores["fid"])
+    for key in ("fid", "kid", "is"):
+        assert scores[key] == pytest.approx(expected[key], rel=1e-4, abs=1e-6), key
+    assert scores["protocol"]["resized"] == "32×32 samples resized (bilinear, antialiased) to 28×28"
+    assert "resized" not in expected["protocol"]
+    assert "resized=32×32 samples resized (bilinear, antialiased) to 28×28" in M.format_protocol(scores["protocol"])
+    # `zoo publish --eval` of such a GAN records fid_mnist, with the resize in its protocol
+    card = _evaluate(gan, gan, Namespace(dataset="mnist-5k", n_samples=60))
+    assert card["fid_mnist"]["value"] == pytest.approx(scores["fid"], rel=1e-3)
+    assert "32×32 samples resized (bilinear, antialiased) to 28×28" in card["fid_mnist"]["protocol"]
+    # a preset of the whole GAN samples with its own generate(), as `keras-gans eval` of it
+    whole = kg.zoo.publish(gan, tmp_path / "tiny32_gan", contents="gan", training_command="x")
+    np.testing.assert_array_equal(kg.zoo.sampler(whole)(8), gan.generate(8, seed=0))
+
+
+def test_a_pair_preset_is_scored_by_its_domain_a_half(tmp_path):
+    """A CoGAN preset stores [G_A(z) | G_B(z)] side by side: `kg.zoo.sampler` returns the left (domain A) half,
+    its FID-MNIST is that of the left halves, the protocol says so, and `zoo publish --eval` records fid_mnist_a."""
+    from argparse import Namespace
+
+    from keras_gans.cli.zoo import _evaluate
+
+    keras.utils.set_random_seed(0)
+    gan = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=8, filters=8)
+    path = kg.zoo.publish(gan, tmp_path / "tiny_pairs", training_command="x", dataset="mnist2negative-unpaired")
+    pairs = kg.zoo.sample(path, 60, seed=0)
+    assert pairs.shape == (60, 28, 56, 1)
+    draw = kg.zoo.sampler(path)
+    np.testing.assert_array_equal(draw(60), pairs[:, :, :28])
+    np.testing.assert_array_equal(kg.zoo.sampler(path, domain="b")(60), pairs[:, :, 28:])
+    np.testing.assert_allclose(draw(60), gan.generate(60, seed=0, domain="a"), atol=1e-5)
+    a, b = draw.pair_sampler(60)
+    np.testing.assert_array_equal(np.concatenate([a, b], axis=2), pairs)
+    scores = M.evaluate_generator(draw, n_samples=60)
+    expected = M.evaluate_generator(lambda n: pairs[:n, :, :28], n_samples=60)
+    assert np.isfinite(scores["fid"]) and scores["fid"] == pytest.approx(expected["fid"], rel=1e-6)
+    assert scores["protocol"]["fake"] == "domain A half of each 28×56 pair (G_A(z), z seed 0)"
+    assert "resized" not in scores["protocol"]
+    card = _evaluate(gan, gan, Namespace(dataset="mnist2negative-unpaired", n_samples=60))
+    assert card["fid_mnist_a"]["value"] == pytest.approx(scores["fid"], rel=1e-3)
+    with pytest.raises(ValueError, match="domain must be"):
+        kg.zoo.sampler(path, domain="both")
+
+
 @pytest.mark.slow
 def test_cli_eval_reproduces_the_cogan_presets_card(tmp_path):
     from keras_gans.cli import main
