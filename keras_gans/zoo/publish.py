@@ -253,7 +253,8 @@ def fid_curve_from_history(path, steps_per_epoch):
 
 
 def plot_fid_curve(curve, path, label="FID"):
-    """Plots `[[steps, fid], ...]` to a PNG at `path` (written atomically): FID against optimizer steps."""
+    """Plots `[[steps, fid], ...]` to a PNG at `path` (written atomically): FID against optimizer steps,
+    on a log axis when the values span more than a factor of 10."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -265,6 +266,8 @@ def plot_fid_curve(curve, path, label="FID"):
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
     ax.plot(steps, fids, marker="o" if len(curve) < 40 else None)
     ax.set_xlabel("optimizer steps")
+    if min(fids) > 0 and max(fids) / min(fids) > 10:   # early FIDs are hundreds: a log axis keeps the end readable
+        ax.set_yscale("log")
     ax.set_ylabel("FID (lower is better)")
     ax.set_title(f"{label[:1].upper()}{label[1:]} against optimizer steps", fontsize=10)
     ax.grid(alpha=0.3)
