@@ -64,10 +64,12 @@ import keras_gans as kg
 from keras_gans import metrics as kgm
 from keras_gans.cli.common import load_gan
 run = "runs/cgan_mnist"
+from keras_gans.training.precision import model_in_policy
 gan = load_gan(f"{run}/model.keras")
-scores = kgm.evaluate_generator(gan, n_samples=4500, seed=0)   # labels 0..9 cycling: 450 per class
+with model_in_policy(gan, "float32"):  # the preset loads in float32 by default: score what users get
+    scores = kgm.evaluate_generator(gan, n_samples=4500, seed=0)   # labels 0..9 cycling: 450 per class
+    labelled = kgm.evaluate_label_accuracy(gan, n_samples=1000, seed=0)   # what `keras-gans eval cgan_mnist` prints
 protocol = kgm.format_protocol(scores["protocol"])
-labelled = kgm.evaluate_label_accuracy(gan, n_samples=1000, seed=0)   # what `keras-gans eval cgan_mnist` prints
 metrics = {
     "fid_mnist": {"value": scores["fid"], "protocol": "FID-MNIST (keras_gans.metrics.evaluate_generator, "
                   "CGAN.generate's labels 0..9 cycling): " + protocol},

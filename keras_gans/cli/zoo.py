@@ -147,7 +147,12 @@ def _publish(args):
         contents, task = "model", None
     if args.eval and args.weights_dtype == "float16":
         _round_to_float16(gan)  # score what the preset ships, not the float32 weights it came from
-    metrics = _evaluate(gan, model, args) if args.eval else None
+    metrics = None
+    if args.eval:
+        from keras_gans.training.precision import model_in_policy
+
+        with model_in_policy(gan, "float32"):  # a preset loads in float32 by default: score what users get
+            metrics = _evaluate(gan, model, args)
     fid = _fid_curve_from_run(run_dir, steps, epochs) if args.part in ("generator", "gan") else {}
     path = publish(model, args.directory.rstrip("/"), name=args.name, dataset=args.dataset,
                    training_command=command, metrics=metrics, description=args.description, contents=contents,

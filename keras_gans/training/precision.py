@@ -132,6 +132,24 @@ def apply_model_policy(model, float32_outputs=True):
             apply_policy(network, model.dtype_policy, float32_outputs)
 
 
+@contextlib.contextmanager
+def model_in_policy(model, dtype_policy):
+    """Runs the `with` block with `model` (a keras_gans model) and its networks in `dtype_policy`, then
+    switches them back: e.g. to score a model trained in bfloat16 as its float32 preset will sample.
+
+    >>> with model_in_policy(gan, "float32"):
+    ...     scores = kg.metrics.evaluate_generator(gan)
+    """
+    old = model.dtype_policy.name
+    model.dtype_policy = policy_name(dtype_policy)
+    apply_model_policy(model)
+    try:
+        yield model
+    finally:
+        model.dtype_policy = old
+        apply_model_policy(model)
+
+
 def loss_scaled(optimizer, dtype_policy):
     """`optimizer` wrapped in `keras.optimizers.LossScaleOptimizer` under `"mixed_float16"` (once), else itself."""
     if policy_name(dtype_policy) != "mixed_float16" or isinstance(optimizer, keras.optimizers.LossScaleOptimizer):

@@ -2,7 +2,8 @@
 
 Goal: 1,000 samples (100 per label) read as the requested label ≥ 95% of the time, every class ≥ 90%, by the
 judge of tests/helpers.py (as the CGAN test; the shipped classifier's number is printed too); FID-MNIST
-(4,500 samples, docs/metrics.md) at most the `cgan_mnist` preset's card value (21.6).
+(4,500 samples, docs/metrics.md) at most the `cgan_mnist` preset's card value (read from the card: 0.76 since
+the preset was retrained; 21.6 before).
 """
 import json
 import os
@@ -16,11 +17,11 @@ import keras_gans as kg
 from helpers import digit_quality, judge_accuracy, label_accuracy
 
 EPOCHS = int(os.environ.get("BIGGAN_EPOCHS", 10))
-CGAN_PRESET_FID = 21.6
 
 
 @pytest.mark.slow
 def test_biggan_samples_are_digits_of_the_requested_class():
+    cgan_preset_fid = kg.zoo.sampler("cgan_mnist").metadata["metrics"]["fid_mnist"]["value"]
     keras.utils.set_random_seed(0)
     # defaults, with BigGAN's EMA of G; 0.99, not the paper's 0.9999: the EMA starts at the random initial weights
     # and has no warm-up, so after this run's 700 steps a 0.999 average would still hold 0.999**700 = 50% of them
@@ -39,9 +40,9 @@ def test_biggan_samples_are_digits_of_the_requested_class():
               "train_seconds": round(seconds, 1), "mean_max_prob": round(quality["mean_max_prob"], 3),
               "label_accuracy": round(by_label["accuracy"], 3), "worst_class_accuracy": round(by_label["worst_class"], 3),
               "shipped_classifier_label_accuracy": round(shipped["label_accuracy"], 3),
-              "fid_mnist": round(fid, 2), "cgan_preset_fid_mnist": CGAN_PRESET_FID,
+              "fid_mnist": round(fid, 2), "cgan_preset_fid_mnist": round(cgan_preset_fid, 2),
               "judge_test_accuracy": round(judge_accuracy(), 3), "attention_gammas": gan.attention_gammas()}
     print(json.dumps(report))
     assert by_label["accuracy"] >= 0.95, report
     assert by_label["worst_class"] >= 0.90, report
-    assert fid <= CGAN_PRESET_FID, report
+    assert fid <= cgan_preset_fid, report

@@ -288,6 +288,23 @@ def test_a_bfloat16_model_samples_in_float32_and_back(tmp_path):
     assert np.abs(a - b).max() < 0.1  # the same weights, computed in two precisions
 
 
+def test_model_in_policy_scores_a_bfloat16_model_as_its_float32_preset_samples_then_switches_back(tmp_path):
+    gan, data, _ = _dcgan("mixed_bfloat16")
+    gan.compile()
+    gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
+    gan.save_weights(tmp_path / "w.weights.h5")
+    f32 = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0, dtype_policy="float32")
+    f32.compile()
+    f32.load_weights(tmp_path / "w.weights.h5")
+    bf16 = gan.generate(4, seed=1)
+    with precision.model_in_policy(gan, "float32"):
+        assert gan.dtype_policy.name == "float32"
+        np.testing.assert_array_equal(gan.generate(4, seed=1), f32.generate(4, seed=1))   # what the preset gives
+    assert gan.dtype_policy.name == "mixed_bfloat16"
+    assert any(layer.dtype_policy.name == "mixed_bfloat16" for layer in gan.generator.layers)
+    np.testing.assert_array_equal(gan.generate(4, seed=1), bf16)
+
+
 def test_training_under_another_backend_says_it_needs_tensorflow_and_presets_still_sample():
     # jax is a dev extra (setup.cfg); the package itself never imports it
     script = (
