@@ -109,11 +109,10 @@ for WANTED in "$@"; do
         generator "DCGAN (book ch. 4 networks) on mnist-5k: simultaneous updates, bfloat16, EMA generator (0.999)" ;;
     cgan_mnist)  # trained like the others; published with its label accuracy next to FID-MNIST
       start=$(date +%s)
-      args="cgan --dataset mnist-5k --epochs 60 --precision bfloat16 --ema-decay 0.99 --fid-every 10"
-      # shellcheck disable=SC2086
-      $KG train $args --out runs/cgan_mnist --verbose 2
+      $KG train cgan --dataset mnist-5k --epochs 60 --precision bfloat16 --ema-decay 0.99 --fid-every 10 \
+        --out runs/cgan_mnist --verbose 2
       echo "$(($(date +%s) - start))" > runs/cgan_mnist/train_seconds.txt
-      publish_cgan_mnist "keras-gans train $args --out runs/cgan_mnist" ;;
+      publish_cgan_mnist "keras-gans train cgan --dataset mnist-5k --epochs 60 --precision bfloat16 --ema-decay 0.99 --fid-every 10 --out runs/cgan_mnist" ;;
     wgan_gp_mnist)
       train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 240 --ema-decay 0.99" generator \
         "WGAN-GP (Gulrajani et al. 2017) on mnist-5k, 5 critic steps per generator step, EMA generator (0.99)" ;;

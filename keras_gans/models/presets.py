@@ -88,7 +88,7 @@ class PresetMixin:
         >>> history = gan.fit(kg.data.load("mnist-5k", batch_size=64), epochs=1)   # fine-tune  # doctest: +SKIP
         >>> kg.models.WGANGP.from_preset("dcgan_mnist")
         Traceback (most recent call last):
-        ValueError: The preset 'dcgan_mnist' holds a DCGAN, not a WGANGP. ...
+        ValueError: The preset 'dcgan_mnist' holds a DCGANWithTricks, not a WGANGP. ...
         """
         loader = preset_loader()
         metadata = loader.info(preset, sha256=sha256)

@@ -329,6 +329,19 @@ def _check_pinned_metadata(folder, name, digest):
                          "own, use another name.")
 
 
+def _model_lineage(model_name):
+    """The lower-case names of a preset's model class and of its keras_gans base classes (a DCGANWithTricks
+    preset is listed under DCGAN and GAN too), or just its own name when it is not a registered class."""
+    import keras
+
+    import keras_gans.models  # noqa: F401  (registers the classes)
+
+    cls = keras.saving.get_registered_object(f"keras_gans>{model_name}") if model_name else None
+    if not isinstance(cls, type):
+        return {str(model_name or "").lower()}
+    return {c.__name__.lower() for c in cls.__mro__ if c.__module__.startswith("keras_gans.models")}
+
+
 def list_presets(model=None, dataset=None):
     """One row per preset (built-in, then remote): name, model, dataset, resolution, parameters, metric.
 
@@ -366,7 +379,7 @@ def list_presets(model=None, dataset=None):
                      "description": entry.get("description", "")})
     if model is not None:
         wanted = (model if isinstance(model, str) else model.__name__).lower()
-        rows = [r for r in rows if str(r["model"] or "").lower() == wanted]
+        rows = [r for r in rows if wanted in _model_lineage(r["model"])]
     if dataset is not None:
         wanted = str(dataset).lower()
         rows = [r for r in rows if str(r["dataset"] or "").lower() in (wanted,) or

@@ -24,11 +24,13 @@ GENERATOR_PRESETS = sorted(n for n in BUILTIN if _meta(n)["contents"] in ("gener
 
 def test_dcgan_from_preset_samples_like_the_preset_and_is_compiled():
     gan = kg.models.DCGAN.from_preset("dcgan_mnist")
-    assert type(gan) is kg.models.DCGAN and gan.compiled
+    # the preset's own class, a DCGAN subclass, so its EMA generator and update rule come with it
+    assert type(gan) is kg.models.DCGANWithTricks and isinstance(gan, kg.models.DCGAN) and gan.compiled
+    assert (gan.update, gan.ema_decay) == ("simultaneous", 0.999) and gan.sampling_generator is gan.ema_generator
     np.testing.assert_allclose(gan.generate(4, seed=3), zoo.sample("dcgan_mnist", 4, seed=3), atol=1e-6)
     assert gan.discriminator.input_shape == (None, 28, 28, 1) and gan.discriminator.output_shape == (None, 1)
     # the base class returns the preset's own class
-    assert type(kg.models.GAN.from_preset("dcgan_mnist")) is kg.models.DCGAN
+    assert type(kg.models.GAN.from_preset("dcgan_mnist")) is kg.models.DCGANWithTricks
 
 
 @pytest.mark.parametrize("name", GENERATOR_PRESETS)
@@ -49,7 +51,7 @@ def test_every_generator_preset_builds_its_model_class(name):
 
 
 def test_a_class_refuses_another_models_preset():
-    with pytest.raises(ValueError, match="'dcgan_mnist' holds a DCGAN, not a WGANGP.*kg.models.DCGAN.from_preset"):
+    with pytest.raises(ValueError, match="'dcgan_mnist' holds a DCGANWithTricks, not a WGANGP.*kg.models.DCGANWithTricks.from_preset"):
         kg.models.WGANGP.from_preset("dcgan_mnist")
     with pytest.raises(ValueError, match="holds a WGANGP, not a DCGAN"):
         kg.models.DCGAN.from_preset("wgan_gp_mnist")

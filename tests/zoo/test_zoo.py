@@ -89,7 +89,7 @@ def test_dcgan_mnist_is_shipped_and_listed():
     assert "dcgan_mnist" in SHIPPED
     rows = {r["name"]: r for r in zoo.list()}
     row = rows["dcgan_mnist"]
-    assert row["model"] == "DCGAN" and row["dataset"] == "mnist-5k" and row["resolution"] == "28×28×1"
+    assert row["model"] == "DCGANWithTricks" and row["dataset"] == "mnist-5k" and row["resolution"] == "28×28×1"
     assert row["parameters"] > 100_000
     assert row["metric"] and row["metric"].startswith("fid_mnist=")
 
