@@ -98,10 +98,11 @@ def apply_policy(network, dtype_policy, float32_outputs=True):
     """
     name = policy_name(dtype_policy)
     for layer in network._flatten_layers(include_self=False, recursive=True):  # noqa: SLF001
-        if isinstance(layer, keras.layers.InputLayer) or _keeps_float32(layer):
+        if isinstance(layer, keras.layers.InputLayer):
             continue
-        if layer.dtype_policy.name != name:
-            layer.dtype_policy = name
+        wanted = "float32" if _keeps_float32(layer) else name  # also when built under a global mixed policy
+        if layer.dtype_policy.name != wanted:
+            layer.dtype_policy = wanted
     if name != "float32" and float32_outputs:
         for layer in output_layers(network):
             layer.dtype_policy = "float32"

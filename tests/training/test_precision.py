@@ -305,6 +305,19 @@ def test_model_in_policy_scores_a_bfloat16_model_as_its_float32_preset_samples_t
     np.testing.assert_array_equal(gan.generate(4, seed=1), bf16)
 
 
+def test_sgan_built_by_its_recipe_under_bfloat16_trains_with_float32_augmentation():
+    # Recipe.build makes the model under the global bf16 policy, so SGAN's RandomTranslation is created in bf16;
+    # its op has no bf16 gradient (the generator step failed with "Invalid dtype bfloat16") unless set back to float32
+    from keras_gans import recipes
+
+    recipe = recipes.get("sgan")
+    model, data, _ = recipe.build(recipe.args(batch_size=8, latent_dim=4, num_labeled=10, precision="bfloat16"))
+    kept = [layer for layer in model.discriminator._flatten_layers() if precision._keeps_float32(layer)]
+    assert kept and all(layer.dtype_policy.name == "float32" for layer in kept)
+    history = model.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][-1])
+
+
 def test_training_under_another_backend_says_it_needs_tensorflow_and_presets_still_sample():
     # jax is a dev extra (setup.cfg); the package itself never imports it
     script = (
