@@ -117,7 +117,7 @@ for WANTED in "$@"; do
       train_and_publish wgan_gp_mnist "wgan_gp --dataset mnist-5k --epochs 240 --ema-decay 0.99" generator \
         "WGAN-GP (Gulrajani et al. 2017) on mnist-5k, 5 critic steps per generator step, EMA generator (0.99)" ;;
     sgan_mnist_100labels)
-      train_and_publish sgan_mnist_100labels "sgan --dataset mnist-5k --epochs 22 --batch-size 32" classifier \
+      train_and_publish sgan_mnist_100labels "sgan --dataset mnist-5k --epochs 60 --batch-size 32 --precision bfloat16" classifier \
         "Semi-supervised GAN classifier (book ch. 7 + Salimans et al. 2016) trained with 100 labels" ;;
     pix2pix_mnist_mnistm)
       train_and_publish pix2pix_mnist_mnistm "pix2pix --dataset mnist2mnistm-paired --epochs 16 --batch-size 16 --filters 32 --ema-decay 0.99" generator \
