@@ -275,7 +275,8 @@ def test_export_signature_stays_float32_under_bfloat16(tmp_path):
     np.testing.assert_allclose(out.numpy(), gan.generate(2, seed=0), atol=1e-2)
 
 
-def test_a_bfloat16_model_samples_in_float32_and_back(tmp_path):
+def _trained_in_bfloat16_and_its_float32_twin(tmp_path):
+    """A tiny DCGAN trained one step in bf16, and a float32 DCGAN holding the same weights."""
     gan, data, _ = _dcgan("mixed_bfloat16")
     gan.compile()
     gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
@@ -283,19 +284,18 @@ def test_a_bfloat16_model_samples_in_float32_and_back(tmp_path):
     f32 = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0, dtype_policy="float32")
     f32.compile()
     f32.load_weights(tmp_path / "w.weights.h5")
+    return gan, f32
+
+
+def test_a_bfloat16_model_samples_in_float32_and_back(tmp_path):
+    gan, f32 = _trained_in_bfloat16_and_its_float32_twin(tmp_path)
     a, b = gan.generate(4, seed=1), f32.generate(4, seed=1)
     assert a.dtype == b.dtype == np.float32
     assert np.abs(a - b).max() < 0.1  # the same weights, computed in two precisions
 
 
 def test_model_in_policy_scores_a_bfloat16_model_as_its_float32_preset_samples_then_switches_back(tmp_path):
-    gan, data, _ = _dcgan("mixed_bfloat16")
-    gan.compile()
-    gan.fit(data, epochs=1, steps_per_epoch=1, verbose=0)
-    gan.save_weights(tmp_path / "w.weights.h5")
-    f32 = kg.models.DCGAN(image_shape=(8, 8, 1), latent_dim=4, seed=0, dtype_policy="float32")
-    f32.compile()
-    f32.load_weights(tmp_path / "w.weights.h5")
+    gan, f32 = _trained_in_bfloat16_and_its_float32_twin(tmp_path)
     bf16 = gan.generate(4, seed=1)
     with precision.model_in_policy(gan, "float32"):
         assert gan.dtype_policy.name == "float32"
