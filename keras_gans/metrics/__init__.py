@@ -62,6 +62,6 @@ __all__ = [
     "evaluate_generator", "evaluate_images", "evaluate_label_accuracy", "evaluate_translation", "real_baseline",
     "reference_images", "format_protocol",
 ]
-from keras_gans.metrics.super_resolution import evaluate_super_resolution, psnr  # noqa: E402
+from keras_gans.metrics.super_resolution import evaluate_super_resolution, psnr, upscaling_factor  # noqa: E402
 
-__all__ += ["evaluate_super_resolution", "psnr"]
+__all__ += ["evaluate_super_resolution", "psnr", "upscaling_factor"]

@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from keras_gans.utils.resize import as_float_images, bicubic_upscale
 
-__all__ = ["psnr", "evaluate_super_resolution", "DIGIT_JUDGES"]
+__all__ = ["psnr", "evaluate_super_resolution", "upscaling_factor", "DIGIT_JUDGES"]
 
 #: The shipped classifier that reads the digits of a dataset's upscaled images ("accuracy").
 DIGIT_JUDGES = {"mnist-m": "mnistm", "mnist-32": "mnist", "mnist-5k": "mnist"}
@@ -47,7 +47,8 @@ def psnr(reference, images, max_val=None):
         return float(np.mean(10.0 * np.log10(max_val ** 2 / mse)))
 
 
-def evaluate_super_resolution(model, name="mnist-m", split="test", scale=None, judge="auto", batch_size=250):
+def evaluate_super_resolution(model, name="mnist-m", split="test", scale=None, judge="auto", batch_size=250,
+                              crop_size=None, num_crops=None):
     """A super-resolution model's PSNR (and, on digits, digit accuracy) against bicubic upscaling.
 
     The high-resolution images of `name`/`split` are downscaled (bicubic, antialiased: see
@@ -61,6 +62,12 @@ def evaluate_super_resolution(model, name="mnist-m", split="test", scale=None, j
         scale: the factor (default: the model's `scale`).
         judge: the classifier that reads the digits (`"auto"`: the shipped MNIST-M classifier on
             `"mnist-m"`, the MNIST one on `"mnist-5k"` / `"mnist-32"`; None: no accuracy).
+        crop_size, num_crops: for `"photos"`: the high-resolution crop size (default: the model's input size
+            times `scale` when the model says it, else 96) and count (default: the 200 test crops).
+
+    Raises:
+        ValueError: the model takes low-resolution images of another shape than `name`'s downscalings
+            (e.g. a model of 8×8×3 MNIST-M inputs given mnist-5k's 7×7×1), naming both and the fix.
 
     Returns:
         `{"psnr", "psnr_bicubic", "psnr_gain"}` in dB, with `"accuracy"` and `"accuracy_bicubic"` (the
@@ -69,8 +76,20 @@ def evaluate_super_resolution(model, name="mnist-m", split="test", scale=None, j
     from keras_gans.data.super_resolution import super_resolution_arrays
     from keras_gans.metrics.extractors import get_extractor
 
-    scale = int(scale or getattr(model, "scale", 0) or 4)
-    low, high, labels = super_resolution_arrays(name, scale=scale, split=split)
+    expected = _lowres_shape(model)
+    scale = int(scale or getattr(model, "scale", 0) or upscaling_factor(model) or 4)
+    if name == "photos" and crop_size is None and expected is not None and expected[0] is not None:
+        crop_size = int(expected[0]) * scale
+    low, high, labels = super_resolution_arrays(name, scale=scale, split=split, crop_size=crop_size,
+                                                num_crops=num_crops)
+    if expected is not None and any(e is not None and e != g for e, g in zip(expected, low.shape[1:])):
+        want = "×".join("?" if d is None else str(d) for d in expected)
+        raise ValueError(
+            f"The model upscales low-resolution images of {want}, but {name!r} split={split!r} downscaled by "
+            f"{scale} gives {'×'.join(str(d) for d in low.shape[1:])} ({'×'.join(str(d) for d in high.shape[1:])} "
+            "images). Score it on a dataset of its training size and channels (e.g. 'mnist-m' for 8×8×3 inputs at "
+            "×4) or pass the model's scale."
+        )
     if hasattr(model, "upscale"):
         fake = model.upscale(low, batch_size=batch_size)
     elif hasattr(model, "predict"):
@@ -86,8 +105,12 @@ def evaluate_super_resolution(model, name="mnist-m", split="test", scale=None, j
     bicubic = bicubic_upscale(low, scale)
     out = {"psnr": psnr(high, fake), "psnr_bicubic": psnr(high, bicubic)}
     out["psnr_gain"] = out["psnr"] - out["psnr_bicubic"]
-    protocol = {"images": f"{name} split={split!r} ({len(high)} images, {high.shape[1]}×{high.shape[2]})",
-                "lowres": f"bicubic downscaling by {scale} with antialiasing (tf.image.resize), not re-quantised",
+    size = "×".join(str(d) for d in high.shape[1:])
+    protocol = {"images": f"{name} split={split!r} ({len(high)} images, {size})", "n_images": int(len(high)),
+                "lowres": f"{low.shape[1]}×{low.shape[2]} inputs: bicubic downscaling by {scale} with antialiasing "
+                          "(tf.image.resize), not re-quantised",
+                "bicubic": "baseline: bicubic upscaling of the same inputs (tf.image.resize, no antialiasing, clipped "
+                           "to [-1, 1])",
                 "psnr": "mean per-image PSNR in dB, all channels, no border crop, images in [-1, 1] (MAX 2)"}
     judge = DIGIT_JUDGES.get(name) if judge == "auto" else judge
     if judge is not None and labels is not None:
@@ -95,6 +118,41 @@ def evaluate_super_resolution(model, name="mnist-m", split="test", scale=None, j
         for key, images in (("accuracy", fake), ("accuracy_bicubic", bicubic)):
             probs = np.asarray(ext.probabilities(images, batch_size))
             out[key] = float((probs.argmax(-1) == np.asarray(labels)).mean())
-        protocol["accuracy"] = f"top-1 agreement of the shipped {ext.name} classifier with the labels"
+        sha = ext.protocol.get("weights_sha256")
+        protocol.update(judge=ext.name, judge_weights_sha256=sha)
+        protocol["accuracy"] = (f"top-1 agreement of the shipped {ext.name} classifier"
+                                + (f" (weights_sha256={sha})" if sha else "") + " with the labels")
     out["protocol"] = protocol
     return out
+
+
+def _lowres_shape(model):
+    """(h, w, c) of the low-resolution images `model` takes (its generator's input), or None when it does not say."""
+    network = getattr(model, "generator", model)
+    shape = getattr(network, "input_shape", None)
+    if isinstance(shape, tuple) and len(shape) == 4:
+        return tuple(None if d is None else int(d) for d in shape[1:])
+    return None
+
+
+def upscaling_factor(model):
+    """The integer k ≥ 2 by which `model` (a `keras.Model`, or a GAN through its `generator`) enlarges images:
+    its one input is (h, w, c) and its output (k·h, k·w, c'); None for anything else (a same-size translator,
+    a noise-to-image generator, a classifier, a model of unknown sizes).
+
+    >>> import keras
+    >>> x = keras.Input((8, 8, 3))
+    >>> upscaling_factor(keras.Model(x, keras.layers.UpSampling2D(4)(x)))
+    4
+    """
+    network = getattr(model, "generator", model)
+    try:
+        in_shape, out_shape = network.input_shape, network.output_shape
+    except (AttributeError, ValueError):
+        return None
+    if not (isinstance(in_shape, tuple) and isinstance(out_shape, tuple) and len(in_shape) == len(out_shape) == 4):
+        return None
+    (h, w), (big_h, big_w) = in_shape[1:3], out_shape[1:3]
+    if None in (h, w, big_h, big_w) or big_h % h or big_w % w or big_h // h != big_w // w or big_h // h < 2:
+        return None
+    return int(big_h // h)
