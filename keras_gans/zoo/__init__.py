@@ -22,7 +22,7 @@ from keras_gans.models.presets import register_preset_loader as _register_preset
 from keras_gans.zoo import handles
 from keras_gans.zoo.download import cache_dir, fetch, sha256_file
 from keras_gans.zoo.hub import HUB_MODULES, HubGenerator, HubModuleSpec, load_hub
-from keras_gans.zoo.preset import ZooLoader, info, list_presets, load, resolve, verify
+from keras_gans.zoo.preset import ZooLoader, info, list_presets, load, resolve, upscaling, verify
 from keras_gans.zoo.publish import fid_curve_from_history, model_card, publish
 from keras_gans.zoo.registry import builtin_presets, register_remote, remote_presets, unregister_remote, zoo_dirs
 from keras_gans.zoo.serving import export_preset
@@ -40,8 +40,7 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
         model = load(name_or_path_or_url)
     metadata = model._zoo_metadata  # noqa: SLF001
     if metadata["task"] != "noise_to_image":
-        raise ValueError(f"The preset {metadata['name']!r} is a {metadata['task']} model; sample() needs a "
-                         "noise-to-image generator. Call the loaded model on inputs instead.")
+        raise ValueError(_not_sampleable(metadata, "sample()"))
     if n < 1:
         raise ValueError(f"n must be at least 1; got {n}.")
     if metadata["contents"] == "gan":
@@ -101,8 +100,7 @@ def sampler(name_or_path_or_url, seed=0, domain="a", model=None):
     metadata = model._zoo_metadata  # noqa: SLF001
     whole_gan = metadata["contents"] == "gan" and hasattr(model, "generate")
     if metadata["task"] != "noise_to_image":
-        raise ValueError(f"The preset {metadata['name']!r} is a {metadata['task']} model; sampler() needs a "
-                         "noise-to-image generator.")
+        raise ValueError(_not_sampleable(metadata, "sampler()"))
     pairs = metadata.get("model") == "CoGAN"
     low, high = metadata.get("output_range") or (-1.0, 1.0)
 
@@ -135,6 +133,28 @@ def sampler(name_or_path_or_url, seed=0, domain="a", model=None):
                                     f"z seed {seed})")
     return draw
 
+def _not_sampleable(metadata, what):
+    """The error of `sample`/`sampler` for a preset that draws nothing from noise: what it maps, and how to run it."""
+    name, task = metadata["name"], metadata["task"]
+    head = f"The preset {name!r} is a {task} model; {what} needs a noise-to-image generator."
+    if task == "image_to_label":
+        return f"{head} Classify images with kg.zoo.load({name!r}).predict(images), images in [-1, 1]."
+    small = tuple((metadata.get("inputs") or [{}])[0].get("shape") or [None])[1:]
+    big = tuple(metadata.get("resolution") or ())
+    if not (len(small) == 3 and len(big) == 3 and all(small)):
+        return f"{head} Call the loaded model on images instead: kg.zoo.load({name!r}).predict(images)."
+    shape = ", ".join(str(d) for d in small)
+    scale = upscaling(metadata)
+    if scale:  # super-resolution: "sample" means nothing here
+        return (f"{head} It is a {scale}× super-resolution model ({small} -> {big}): upscale low-resolution images "
+                f"with kg.zoo.load({name!r}).predict(images), images float32 in [-1, 1] of shape (N, {shape}) (e.g. "
+                f"kg.data.super_resolution_arrays({metadata.get('dataset') or 'mnist-m'!r}, scale={scale})[0]).")
+    both = (f"; the whole GAN, kg.zoo.load({name!r}, part='gan'), has translate(images, direction=...)"
+            if metadata.get("contents") == "gan" else "")
+    return (f"{head} It translates {small} images to {big}: call kg.zoo.load({name!r}).predict(images), images "
+            f"float32 in [-1, 1] of shape (N, {shape}){both}.")
+
+
 _register_preset_loader(ZooLoader)  # kg.models.<Model>.from_preset loads through the zoo
 
 export = export_preset
@@ -143,6 +163,7 @@ list = list_presets  # noqa: A001  (kg.zoo.list(), as the issue and keras-hub sp
 __all__ = [
     "HUB_MODULES", "HubGenerator", "ZooLoader", "handles", "HubModuleSpec", "builtin_presets", "cache_dir", "export", "export_preset",
     "fetch", "fid_curve_from_history", "info", "list", "list_presets", "load", "load_hub", "model_card", "publish", "register_remote",
-    "remote_presets", "resolve", "sample", "sampler", "sha256_file", "unregister_remote", "verify", "zoo_dirs",
+    "remote_presets", "resolve", "sample", "sampler", "sha256_file", "unregister_remote", "upscaling", "verify",
+    "zoo_dirs",
 ]
 del _builtins

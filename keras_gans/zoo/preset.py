@@ -291,6 +291,21 @@ def _parts(metadata):
     return ["model", "generator"] if metadata["task"] == "image_to_image" else ["model"]
 
 
+def upscaling(metadata):
+    """k ≥ 2 when a preset's card says it enlarges its one image input k times (`inputs` (h, w, c) -> `resolution`
+    (k·h, k·w, c'): super-resolution), else None (noise-to-image, same-size translators, classifiers)."""
+    try:
+        if len(metadata["inputs"]) != 1 or metadata["task"] != "image_to_image":
+            return None
+        h, w = (int(d) for d in metadata["inputs"][0]["shape"][1:3])
+        big_h, big_w = (int(d) for d in metadata["resolution"][:2])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    if not (h and w) or big_h % h or big_w % w or big_h // h != big_w // w or big_h // h < 2:
+        return None
+    return big_h // h
+
+
 def info(name_or_path_or_url):
     """The card of a preset: its `metadata.json` as a dict (plus `path`), without building the model."""
     folder = resolve(name_or_path_or_url)

@@ -20,6 +20,7 @@ from keras_gans.zoo.preset import (
     SAMPLES_FILE,
     TASKS,
     WEIGHTS_FILE,
+    upscaling,
 )
 
 
@@ -439,6 +440,12 @@ def model_card(metadata, has_samples=True):
     elif m["task"] == "image_to_label":
         lines += ["probabilities = model.predict(images)   # images (N, "
                   f"{', '.join(str(d) for d in m['resolution'])}) in [-1, 1]"]
+    elif m["task"] == "image_to_image" and upscaling(m):
+        small = ", ".join(str(d) for d in m["inputs"][0]["shape"][1:])
+        lines += [f"upscaled = model.predict(lowres)         # (N, {small}) in [-1, 1] -> "
+                  f"(N, {', '.join(str(d) for d in m['resolution'])})",
+                  f"lowres, highres, labels = kg.data.super_resolution_arrays({m.get('dataset') or 'mnist-m'!r}, "
+                  f"scale={upscaling(m)})   # held-out test inputs"]
     elif m["task"] == "image_to_image":
         lines += ["translated = model.predict(images)      # images in [-1, 1]"]
     lines += ["```", "", f"Serving: `keras-gans export {m['name']} serving/{m['name']}` writes a SavedModel.", ""]
