@@ -45,7 +45,8 @@ def import_tensorflow_quietly():
 
 
 def load_gan(path):
-    """Loads a `.keras` file written by keras_gans, or a zoo preset by name; clear errors for anything else."""
+    """Loads a `.keras` file written by keras_gans, or a zoo preset (a name or a preset folder) that stores the whole
+    GAN; clear errors for anything else."""
     import keras
 
     import keras_gans
@@ -54,11 +55,11 @@ def load_gan(path):
     from keras_gans.models import GAN
 
     path = os.fspath(path)
-    if not os.path.exists(path) and os.sep not in path and not path.endswith(".keras"):
+    is_folder = os.path.isdir(path) and os.path.isfile(os.path.join(path, "metadata.json"))  # a preset folder
+    if is_folder or (not os.path.exists(path) and os.sep not in path and not path.endswith(".keras")):
         from keras_gans import zoo
 
-        names = [p["name"] if isinstance(p, dict) else p for p in zoo.list()]
-        if path in names:
+        if is_folder or path in [p["name"] if isinstance(p, dict) else p for p in zoo.list()]:
             try:
                 model = zoo.load(path, part="gan")  # a preset of the zoo that stores the whole GAN
             except (KeyError, ValueError) as e:

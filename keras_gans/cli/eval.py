@@ -95,8 +95,12 @@ def run(args):
         check_parent_dir(args.json)
         check_target(args.json, overwrite=True)  # the scores file may be replaced; a folder never
     from keras_gans.cli.common import load_gan
+    from keras_gans.cli.zoo_translation import run_eval
     from keras_gans.metrics import evaluate_generator, evaluate_translation, format_protocol
 
+    code = run_eval(args)  # super-resolution models, two-way translation presets: their cards' numbers
+    if code is not None:
+        return code
     classifier = _preset_classifier(args.model_file)
     if classifier is not None:
         return _report_classifier(args, *classifier)
