@@ -258,6 +258,25 @@ class SRGAN(MultiNetworkGAN):
                                       "discriminator_downsampling", "dense_units", "adversarial_weight", "seed")}
 
     @classmethod
+    def preset_config(cls, generator, metadata):
+        """The constructor options of a generator-only preset (see `from_preset`). A content network (e.g. the MNIST-M
+        classifier's features of `keras-gans train srgan --content mnistm`) is not in such a preset, only its
+        untrained architecture: the model comes back with the pixel content loss, and a warning says so (pass
+        `content=` to `SRGAN(generator=...)` to fine-tune with a network of your own)."""
+        config = super().preset_config(generator, metadata)
+        content = config.get("content")
+        if isinstance(content, dict):
+            import warnings
+
+            name = (content.get("config") or {}).get("name", "a feature network")
+            warnings.warn(f"The preset {metadata.get('name')!r} was trained with the content loss of {name!r}, whose "
+                          "weights a generator-only preset does not hold: from_preset uses the pixel MSE instead. For "
+                          "that content loss, build kg.models.SRGAN(generator=kg.zoo.load(...), content=network).",
+                          stacklevel=3)
+            config["content"] = "pixels"
+        return config
+
+    @classmethod
     def from_config(cls, config):
         config = dict(config)
         if isinstance(config.get("content"), dict):

@@ -252,3 +252,16 @@ def test_recipe_content_mnistm_and_init_from_a_pretrained_run(trained, tmp_path)
     with pytest.raises(ValueError, match="not a saved SRGAN"):
         trained[0].generator.save(str(tmp_path / "g.keras"))
         recipe.build(recipe.args(batch_size=2, filters=4, residual_blocks=1, init=str(tmp_path / "g.keras")))
+
+
+def test_from_preset_of_a_generator_only_preset_trained_with_a_content_network(pairs, tmp_path):
+    """Such a preset holds the generator, not the content network's weights: from_preset says so and uses pixels
+    (it used to fail: 'content must be one of ...' on the network's config dict)."""
+    x = keras.Input(HIGH)
+    features = keras.Model(x, keras.layers.Conv2D(2, 3, strides=2)(x), name="tiny_features")
+    sr = tiny_srgan(content=features)
+    path = kg.zoo.publish(sr, str(tmp_path / "sr_features"), dataset="mnist-m", samples=False)
+    with pytest.warns(UserWarning, match="content loss of 'tiny_features'.*pixel MSE instead"):
+        again = kg.models.SRGAN.from_preset(path)
+    assert again.content == "pixels" and again.scale == 4
+    np.testing.assert_allclose(again.upscale(pairs[0][:2]), sr.upscale(pairs[0][:2]), atol=1e-6)
