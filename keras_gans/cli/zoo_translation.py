@@ -261,7 +261,12 @@ def _print_card_comparison(card, metadata):
     print(f"card of {metadata.get('name')}:")
     for key in common:
         mine, theirs = float(card[key]["value"]), float(stored[key]["value"])
-        verdict = "same" if mine == theirs else f"differs by {mine - theirs:+.3g}"
+        if mine == theirs:
+            verdict = "same"
+        elif abs(mine - theirs) <= 1e-6 * max(abs(theirs), 1e-12):  # another CPU's or library's float round-off
+            verdict = f"same to 6 significant digits (differs by {mine - theirs:+.2g})"
+        else:
+            verdict = f"differs by {mine - theirs:+.3g}"
         print(f"  {key:24s} {mine!r:>22s}  card {theirs!r:>22s}  {verdict}")
 
 
