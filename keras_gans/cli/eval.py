@@ -6,6 +6,7 @@
     keras-gans eval runs/pix2pix/model.keras                    # image-to-image: FID/KID-MNIST-M, L1, digit accuracy
     keras-gans eval dcgan_mnist                                 # a zoo preset (generator-only presets too)
     keras-gans eval cgan_mnist                                  # a conditional one: also its label accuracy
+    keras-gans eval infogan_mnist                               # an InfoGAN: also its code -> digit accuracy
     keras-gans eval cogan_mnist                                 # a CoGAN: domain A's samples (--domain b), pair agreement
     keras-gans eval sgan_mnist_100labels                        # a classifier preset: its test accuracy
 
@@ -148,6 +149,11 @@ def run(args):
         labelled = _label_accuracy(gan, args.seed)
         scores["label_accuracy"], scores["label_accuracy_worst_class"] = labelled["label_accuracy"], labelled["worst_class"]
         scores["label_accuracy_protocol"] = labelled["protocol"]
+    if getattr(gan, "categories", None) == 10 and extractor == "mnist" and str(args.dataset or "mnist").startswith(
+            "mnist"):  # an InfoGAN (a model or a preset's sampler): how well its categorical code picks the digit
+        coded = _code_accuracy(gan, args.seed)
+        scores.update(code_accuracy=coded["code_accuracy"], code_to_digit=coded["code_to_digit"],
+                      code_accuracy_worst_code=coded["worst_code"], code_accuracy_protocol=coded["protocol"])
     if args.json:
         record = dict(scores, model_file=args.model_file)
         with atomic_path(args.json) as tmp:
@@ -166,6 +172,19 @@ def _label_accuracy(gan, seed):
     result = evaluate_label_accuracy(gan, n_samples=1000, seed=seed)
     print(f"label accuracy of the mnist classifier on 1,000 samples (100 per label, z seed {seed}): "
           f"{result['label_accuracy']:.4f} (worst class {result['worst_class']:.4f})")
+    return result
+
+
+def _code_accuracy(gan, seed):
+    """An InfoGAN with a 10-valued categorical code: the accuracy of the best code -> digit assignment on 1,000
+    samples (code 0-9 cycling, z and continuous codes from `seed`): an InfoGAN preset card's `code_accuracy`."""
+    from keras_gans.metrics import evaluate_code_accuracy
+
+    # an InfoGAN, or a preset's sampler (n, category) -> images whose z and continuous codes come from `seed`
+    result = evaluate_code_accuracy(gan, n_samples=1000, seed=seed)
+    digits = " ".join(f"{code}->{digit}" for code, digit in enumerate(result["code_to_digit"]))
+    print(f"code accuracy of the mnist classifier on 1,000 samples (100 per categorical code, z seed {seed}), best "
+          f"code->digit assignment: {result['code_accuracy']:.4f} (worst code {result['worst_code']:.4f}; {digits})")
     return result
 
 

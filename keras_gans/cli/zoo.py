@@ -274,15 +274,78 @@ def _evaluate(gan, model, args):
     if model is gan:
         scores = kgm.evaluate_generator(gan, n_samples=args.n_samples, seed=0)
         protocol = kgm.format_protocol(scores["protocol"])
-        out = {"fid_mnist": {"value": scores["fid"], "protocol": "FID-MNIST (keras_gans.metrics.evaluate_generator): "
-                             + protocol}}
+        how = "".join(", " + note for note in sampling_notes(gan))
+        out = {"fid_mnist": {"value": scores["fid"],
+                             "protocol": f"FID-MNIST (keras_gans.metrics.evaluate_generator{how}): " + protocol}}
         if "kid" in scores:
             out["kid_mnist"] = {"value": scores["kid"], "std": float(scores["kid_std"]),
                                 "protocol": "KID-MNIST: " + protocol}
         if "is" in scores:
             out["is_mnist"] = {"value": scores["is"], "std": float(scores["is_std"]), "protocol": "IS-MNIST: " + protocol}
+        out.update(digit_code_scores(gan, args.dataset))
         return out
     return classifier_accuracy(model, args.dataset)
+
+
+def sampling_notes(gan):
+    """How `zoo publish --eval` (and `kg.zoo.sampler`, so `keras-gans eval PRESET`) draws a noise-to-image GAN's
+    samples beyond z of seed 0, for its card's protocols: e.g. ["CGAN.generate's labels 0..9 cycling"]
+    (the cgan_mnist card's words), InfoGAN's codes from the prior, no truncation for the models that have one."""
+    import inspect
+
+    name, notes = type(gan).__name__, []
+    if getattr(gan, "num_classes", None):
+        notes.append(f"{name}.generate's labels 0..{int(gan.num_classes) - 1} cycling")
+    if getattr(gan, "categories", None) and hasattr(gan, "codes"):
+        notes.append(f"{name}.generate's codes drawn from the prior, {name}.codes(n, seed=0): category uniform in "
+                     f"0..{int(gan.categories) - 1}, continuous U(-1, 1)")
+    params = inspect.signature(gan.generate).parameters
+    if "truncation" in params:
+        notes.append("no truncation (truncation=None: z ~ N(0, I))")
+    if "truncation_psi" in params:
+        notes.append("no truncation (truncation_psi=1)")
+    return notes
+
+
+def digit_dataset(dataset):
+    """Whether `dataset` names digits with their 10 labels (mnist, mnist-5k, mnist-32 ...; not the mnist2* pairs):
+    where the shipped MNIST classifier can read a generator's classes."""
+    name = str(dataset or "").lower()
+    return name.startswith("mnist") and not name.startswith("mnist2")
+
+
+def digit_code_scores(gan, dataset, seed=0):
+    """What a noise-to-image GAN with classes or codes adds to its card on MNIST digits, `{}` for the others:
+
+    - a 10-class conditional generator (`num_classes == 10`: CGAN, ACGAN, BigGAN): `label_accuracy`, as the
+      cgan_mnist card (1,000 samples, labels 0-9 cycling, z seed 0; `worst_class`);
+    - an InfoGAN with a 10-valued categorical code: `code_accuracy`, the best code -> digit assignment
+      (:func:`keras_gans.metrics.evaluate_code_accuracy`; `code_to_digit`, `worst_code`).
+
+    `keras-gans eval PRESET` prints the same numbers (1,000 samples, seed 0): call it under the policy the
+    preset loads in (float32) so that they match bit for bit.
+    """
+    from keras_gans import metrics as kgm
+
+    if not digit_dataset(dataset):
+        return {}
+    name = type(gan).__name__
+    if getattr(gan, "num_classes", None) == 10:
+        labelled = kgm.evaluate_label_accuracy(gan, n_samples=1000, seed=seed)
+        return {"label_accuracy": {
+            "value": labelled["label_accuracy"], "worst_class": labelled["worst_class"],
+            "protocol": f"fraction of 1,000 samples (100 per label, z seed {seed}, {name}.generate(labels=...)) that "
+                        "the shipped MNIST classifier (kg.metrics.mnist_classifier) reads as the requested label"}}
+    if getattr(gan, "categories", None) == 10 and hasattr(gan, "codes"):
+        coded = kgm.evaluate_code_accuracy(gan, n_samples=1000, seed=seed)
+        return {"code_accuracy": {
+            "value": coded["code_accuracy"], "code_to_digit": coded["code_to_digit"], "worst_code": coded["worst_code"],
+            "protocol": f"fraction of 1,000 samples (categorical code 0-9 cycling, 100 per value; z and continuous "
+                        f"codes from seed {seed}, {name}.generate(n, seed={seed}, category=...)) whose digit, read by "
+                        "the shipped MNIST classifier (kg.metrics.mnist_classifier), is the one the best one-to-one "
+                        "assignment of code values to digits gives their code (Hungarian algorithm on the 10x10 "
+                        "code x digit confusion matrix; kg.metrics.evaluate_code_accuracy); chance about 0.1"}}
+    return {}
 
 
 def classifier_accuracy(model, dataset):

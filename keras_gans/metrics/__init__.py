@@ -10,6 +10,8 @@
   `"inception_v3"` — Keras' ImageNet InceptionV3 (downloads its weights); or your own model.
 - Helpers: :func:`evaluate_generator` (a GAN against the held-out mnist-5k split by default),
   :func:`evaluate_label_accuracy` (how often a conditional generator draws the requested digit),
+  :func:`evaluate_code_accuracy` (how well an InfoGAN's categorical code picks the digit, through
+  :func:`best_assignment_accuracy`),
   :func:`evaluate_translation` (an image-to-image model: digits → MNIST-M by default, FID-MNIST-M,
   L1, digit accuracy), :func:`evaluate_images`, :func:`real_baseline`; each result carries a
   `protocol` dict.
@@ -21,6 +23,8 @@
 ['fid', 'is', 'is_std', 'kid', 'kid_std', 'protocol']
 """
 from keras_gans.metrics.evaluate import (
+    best_assignment_accuracy,
+    evaluate_code_accuracy,
     evaluate_generator,
     evaluate_images,
     evaluate_label_accuracy,
@@ -59,7 +63,8 @@ __all__ = [
     "get_extractor", "prepare_images", "mnist_classifier", "build_mnist_classifier", "mnistm_classifier",
     "build_mnistm_classifier",
     "frechet_distance", "frechet_distance_from_features", "kernel_distance", "mmd2_unbiased", "inception_score",
-    "evaluate_generator", "evaluate_images", "evaluate_label_accuracy", "evaluate_translation", "real_baseline",
+    "evaluate_generator", "evaluate_images", "evaluate_label_accuracy",
+    "evaluate_code_accuracy", "best_assignment_accuracy", "evaluate_translation", "real_baseline",
     "reference_images", "format_protocol",
 ]
 from keras_gans.metrics.super_resolution import evaluate_super_resolution, psnr, upscaling_factor  # noqa: E402

@@ -276,6 +276,23 @@ class StyleGAN2(GAN):
         grid[0, 1:], grid[1:, 0] = images[size:size + n_cols], images[size + n_cols:]
         return format_output(grid, output)
 
+    # ------------------------------------------------------------------ presets
+    def preset_state(self):
+        """What a preset keeps beside the EMA generator it stores: w̄ (`w_avg`), the centre of the truncation
+        trick, which is a variable of the model, not of the network. `kg.zoo.publish` records it in
+        `metadata.json` (`model_state`); :meth:`from_preset_generator` sets it back."""
+        return {"w_avg": [float(v) for v in np.asarray(self.w_avg.numpy(), "float32")]}
+
+    @classmethod
+    def from_preset_generator(cls, generator, metadata, dtype_policy=None):
+        """The preset's model with its EMA generator and, when the preset records it, its w̄, so that
+        `generate(truncation_psi=...)` truncates towards the trained average w (not towards 0)."""
+        model = super().from_preset_generator(generator, metadata, dtype_policy=dtype_policy)
+        w_avg = (metadata.get("model_state") or {}).get("w_avg")
+        if w_avg is not None:
+            model.w_avg.assign(np.asarray(w_avg, "float32").reshape(model.w_avg.shape))
+        return model
+
     # ------------------------------------------------------------------ config
     def get_config(self):
         return {

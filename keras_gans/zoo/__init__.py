@@ -28,13 +28,24 @@ from keras_gans.zoo.registry import builtin_presets, register_remote, remote_pre
 from keras_gans.zoo.serving import export_preset
 
 
-def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
+def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None, category=None, continuous=None):
     """`n` images from a noise-to-image preset (float32, in the preset's output range).
 
     z is `np.random.default_rng(seed).standard_normal((n, latent_dim))`, the same z that
     `GAN.generate(n, seed=seed)` uses, so a preset reproduces its trainer's samples. Conditional
     presets take `labels` (ints in [0, num_classes), one per image or one for all; default:
     0, 1, 2, ... cycling over the classes, as `CGAN.generate`).
+
+    Nothing is truncated: z ~ N(0, I) as drawn, i.e. BigGAN's `generate(truncation=None)` and StyleGAN2's
+    `generate(truncation_psi=1)` (a StyleGAN2 preset stores its EMA generator, the network `generate()` uses).
+
+    InfoGAN presets (inputs `z`, `category`, `continuous`) draw their codes as `InfoGAN.generate(n, seed=seed)`
+    does, from the prior they were trained on: the categorical code uniform in [0, categories) and the
+    continuous codes uniform in [-1, 1], both from `InfoGAN.codes(n, seed)` (their own stream of `seed`), so
+    `sample(preset, n, seed)` equals the trainer's `generate(n, seed=seed)` and the card's FID scores those
+    images. `category` (one int for all images or one per image) and `continuous` (shape
+    (continuous_codes,) or (n, continuous_codes)) replace the drawn codes, as in `InfoGAN.generate`; `labels`
+    is refused (the code's values are not digit labels: see the card's `code_accuracy`).
     """
     if model is None:
         model = load(name_or_path_or_url)
@@ -46,6 +57,16 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
     if metadata["contents"] == "gan":
         model = model.generator
     z = _np.random.default_rng(seed).standard_normal((n, metadata["latent_dim"])).astype("float32")
+    codes = _structured_codes(metadata, n, seed, category, continuous)
+    if codes is not None:
+        if labels is not None:
+            raise ValueError(f"The preset {metadata['name']!r} ({metadata['model']}) has a categorical code, not "
+                             "labels: pass category= (and continuous=) instead of labels=.")
+        out = model.predict([z, *codes], batch_size=256, verbose=0)
+        return _np.asarray(out, "float32")
+    if category is not None or continuous is not None:
+        raise ValueError(f"category= and continuous= are the codes of InfoGAN presets; the preset "
+                         f"{metadata['name']!r} ({metadata['model']}) has none.")
     inputs = [z]
     for spec in metadata["inputs"][1:]:
         classes = metadata.get("num_classes") or spec["shape"][-1] or 10
@@ -68,21 +89,53 @@ def sample(name_or_path_or_url, n=16, seed=0, labels=None, model=None):
     return _np.asarray(out, "float32")
 
 
+def _code_categories(metadata):
+    """The values of the categorical code of an InfoGAN preset (inputs `z`, `category`, `continuous`), from its
+    card's `model_config`; None for any other preset."""
+    names = [spec["name"] for spec in metadata.get("inputs") or []]
+    if names[1:] != ["category", "continuous"]:
+        return None
+    value = (metadata.get("model_config") or {}).get("categories")
+    if not isinstance(value, int) or value < 2:
+        raise ValueError(f"The preset {metadata.get('name')!r} takes a categorical code but its metadata.json records "
+                         f"no model_config.categories (got {value!r}). Re-publish it with kg.zoo.publish.")
+    return value
+
+
+def _structured_codes(metadata, n, seed, category, continuous):
+    """`[category, continuous]` for an InfoGAN preset (see :func:`sample`); None for other presets."""
+    import types
+
+    from keras_gans.models import InfoGAN
+
+    k = _code_categories(metadata)
+    if k is None:
+        return None
+    # InfoGAN's own prior and checks, on the preset's sizes: the one definition of generate()'s codes
+    sizes = types.SimpleNamespace(categories=k, continuous_codes=int(metadata["inputs"][2]["shape"][-1]))
+    drawn_category, drawn_continuous = InfoGAN.codes(sizes, n, seed)
+    return [drawn_category if category is None else InfoGAN.check_category(sizes, category, n),
+            drawn_continuous if continuous is None else InfoGAN.check_continuous(sizes, continuous, n)]
+
 
 def sampler(name_or_path_or_url, seed=0, domain="a", model=None):
     """A callable `n -> images in [-1, 1]` of a noise-to-image preset: what its FID/KID/IS-MNIST scores.
 
     The one definition of "a preset's samples" for the metrics, so that `keras-gans eval PRESET`,
     `benchmarks/zoo_metrics.py` and the card agree: :func:`sample` (z from `seed`; conditional presets
-    cycle their labels 0, 1, 2, ..., or take `labels=` as a second argument) mapped from the preset's
-    `output_range` to [-1, 1]; a preset that stores a whole GAN samples with its own `generate(n, seed=...)`.
+    cycle their labels 0, 1, 2, ..., or take `labels=` as a second argument; InfoGAN presets draw their codes from
+    the prior as `InfoGAN.generate(n, seed=seed)`, or take the categorical code as the second argument) mapped from
+    the preset's `output_range` to [-1, 1]; a preset that stores a whole GAN samples with its own
+    `generate(n, seed=...)`. Nothing is truncated (BigGAN's `truncation=None`, StyleGAN2's `truncation_psi=1`).
 
     - A CoGAN preset stores pairs `[G_A(z) | G_B(z)]` side by side, (N, H, 2W, C): the sampler returns one
       domain's half, `domain="a"` (the left, default) or `"b"` (the right), as `CoGAN.generate(n, seed, domain)`.
     - Other image sizes are returned as they are: the extractors resize them to their input (e.g. the 32×32
       `progan_mnist_32` is resized, bilinear and antialiased, to 28×28 for FID-MNIST, and the protocol says so).
 
-    The callable carries `metadata` (the preset's), `num_classes` (conditional presets; else None),
+    The callable carries `metadata` (the preset's), `num_classes` (conditional presets; else None), `categories`
+    (the values of an InfoGAN preset's categorical code, for :func:`keras_gans.metrics.evaluate_code_accuracy`;
+    else None),
     `samples_description` (what the images are, for a protocol: e.g. "domain A half of each 28×56 pair (G_A(z),
     z seed 0)"; None for a plain preset; :func:`keras_gans.metrics.evaluate_generator` records it) and
     `pair_sampler` (pair presets: `n -> (A, B)` of the same z; else None).
@@ -104,12 +157,16 @@ def sampler(name_or_path_or_url, seed=0, domain="a", model=None):
     pairs = metadata.get("model") == "CoGAN"
     low, high = metadata.get("output_range") or (-1.0, 1.0)
 
+    code_categories = _code_categories(metadata)
+    which = "category" if code_categories else "labels"  # what the second argument of draw() sets
+
     def drawn(n, labels=None):  # the preset's images, in [-1, 1]
+        given = {} if labels is None else {which: labels}
         if whole_gan:  # its own generate(), as `keras-gans eval` of it
             if pairs:
                 return _np.concatenate(model.generate_pair(n, seed=seed), axis=2)
-            return _np.asarray(model.generate(n, seed=seed, **({} if labels is None else {"labels": labels})))
-        images = sample(name_or_path_or_url, n, seed=seed, labels=labels, model=model)
+            return _np.asarray(model.generate(n, seed=seed, **given))
+        images = sample(name_or_path_or_url, n, seed=seed, model=model, **given)
         return images if (low, high) == (-1.0, 1.0) else (images - low) / (high - low) * 2.0 - 1.0
 
     def pair_sampler(n):  # (G_A(z), G_B(z)), the same z as CoGAN.generate_pair(n, seed=seed)
@@ -124,6 +181,7 @@ def sampler(name_or_path_or_url, seed=0, domain="a", model=None):
 
     draw.metadata = metadata
     draw.num_classes = metadata.get("num_classes")
+    draw.categories = code_categories
     draw.pair_sampler = pair_sampler if pairs else None
     draw.samples_description = None
     if pairs:

@@ -362,7 +362,8 @@ def list_presets(model=None, dataset=None):
 
     Args:
         model: keep the presets of this model only: a class name (`"DCGAN"`, any case) or a class
-            (`kg.models.CGAN`).
+            (`kg.models.CGAN`). Presets of its subclasses are kept too, as `from_preset` of the class builds
+            them: a DCGANWithTricks preset under DCGAN, a BigGAN preset under CGAN.
         dataset: keep the presets trained on this dataset only (any case): its full name (`"mnist-5k"`) or
             the part before a `-` (`"mnist"` matches `mnist-5k`, not `mnist2mnistm-paired`).
 
@@ -371,8 +372,8 @@ def list_presets(model=None, dataset=None):
     >>> import keras_gans as kg
     >>> [row["name"] for row in kg.zoo.list()]          # doctest: +SKIP
     ['dcgan_mnist', ...]
-    >>> [row["name"] for row in kg.zoo.list(model="CGAN")]
-    ['cgan_mnist']
+    >>> [row["name"] for row in kg.zoo.list(model="ACGAN")]   # doctest: +SKIP
+    ['acgan_mnist']
     """
     from keras_gans.zoo import registry
 

@@ -137,6 +137,8 @@ def publish(model, directory, name=None, dataset=None, training_command=None, me
         "parameter_count": int(stored.count_params()),
         "generator_parameter_count": int(model.generator.count_params()) if is_gan else None,
         "model_config": _model_config(model) if is_gan else None,
+        # state beside the stored networks that sampling needs (StyleGAN2: w_avg, the truncation centre), JSON values
+        **({"model_state": model.preset_state()} if is_gan and hasattr(model, "preset_state") else {}),
         "weights_dtype": weights_dtype,
         # the dtype policy it trained in (`--precision`); it loads in any (kg.zoo.load(..., dtype_policy=))
         "training_precision": getattr(getattr(model, "dtype_policy", None), "name", None),

@@ -388,6 +388,56 @@ def test_evaluate_label_accuracy_reads_the_requested_digits():
         M.evaluate_label_accuracy(real_digits(0), num_classes=10, n_samples=5)
 
 
+def test_best_assignment_accuracy_by_hand():
+    codes = np.array([0, 0, 1, 1, 2, 2])
+    predicted = np.array([7, 7, 3, 7, 3, 3])     # code 0 → 7 (2), code 1 → 3 or 7, code 2 → 3 (2): best 0→7, 2→3, 1→x
+    accuracy, mapping = M.best_assignment_accuracy(codes, predicted)
+    assert accuracy == pytest.approx(4 / 6) and mapping[0] == 7 and mapping[2] == 3 and mapping[1] not in (3, 7)
+    # one-to-one: the greedy choice (every code → its most frequent class, 3) is not allowed
+    accuracy, mapping = M.best_assignment_accuracy([0, 0, 0, 1, 1, 1], [3, 3, 3, 3, 3, 5], num_classes=10)
+    assert accuracy == pytest.approx(4 / 6) and mapping == {0: 3, 1: 5}
+    # more codes than classes: the unmatched code maps to None and its samples count as wrong
+    accuracy, mapping = M.best_assignment_accuracy([0, 1, 2, 2], [0, 1, 1, 1], num_codes=3, num_classes=2)
+    assert accuracy == pytest.approx(3 / 4) and mapping == {0: 0, 1: None, 2: 1}
+    with pytest.raises(ValueError, match="same length"):
+        M.best_assignment_accuracy([0, 1], [0])
+    with pytest.raises(ValueError, match="non-negative ints"):
+        M.best_assignment_accuracy([0.5, 1.0], [0, 1])
+    with pytest.raises(ValueError, match=r"predicted in \[0, 10\)"):
+        M.best_assignment_accuracy([0, 1], [0, 10], num_classes=10)
+
+
+def test_evaluate_code_accuracy_finds_the_permutation_of_the_codes():
+    """A 'generator' whose code k draws real test digits of class order[k] scores ~1 with that map; one that
+    ignores its code scores about chance; the categorical code cycles 0..K-1."""
+    x, y = kg.data.load_arrays("mnist-5k", "test")
+    x = x.astype("float32") / 127.5 - 1.0
+    by_digit = {k: x[y == k] for k in range(10)}
+    order = [4, 0, 9, 1, 8, 2, 7, 3, 6, 5]
+    seen = []
+
+    def permuted(n, category):
+        seen.append(np.asarray(category))
+        return np.stack([by_digit[order[int(c)]][i // 10] for i, c in enumerate(category)])
+
+    result = M.evaluate_code_accuracy(permuted, categories=10, n_samples=200, seed=3)
+    assert seen[0].tolist() == [i % 10 for i in range(200)]
+    assert result["code_accuracy"] > 0.9 and result["code_to_digit"] == order
+    assert len(result["per_code"]) == 10 and result["worst_code"] == min(result["per_code"])
+    assert result["protocol"]["n_samples"] == 200 and result["protocol"]["sample_seed"] == 3
+    assert "20 per value" in result["protocol"]["codes"]
+
+    def ignores_code(n, category):
+        return x[np.random.default_rng(0).permutation(len(x))[:n]]
+
+    assert M.evaluate_code_accuracy(ignores_code, categories=10, n_samples=200)["code_accuracy"] < 0.35
+    with pytest.raises(ValueError, match="needs a generator with a categorical code"):
+        M.evaluate_code_accuracy(permuted, n_samples=200)
+    with pytest.raises(ValueError, match="not a classifier"):
+        M.evaluate_code_accuracy(permuted, categories=10, n_samples=20,
+                                 extractor=M.CallableExtractor(lambda im: im.reshape(len(im), -1), feature_dim=784))
+
+
 def test_cli_eval_reproduces_the_label_accuracy_of_the_cgan_card(tmp_path, capsys):
     """`keras-gans eval cgan_mnist` also prints the label accuracy of its card (1,000 samples, z seed 0)."""
     from keras_gans.cli import main
