@@ -9,6 +9,7 @@ from keras_gans.models.gan import GAN
 from keras_gans.models.labels import ClassConditionalMixin
 from keras_gans.networks import auxiliary_nets
 from keras_gans.networks.mnist_nets import CONDITIONINGS
+from keras_gans.training.tricks import TricksMixin, check_trick_options
 from keras_gans.utils import checks
 
 
@@ -19,7 +20,7 @@ def class_accuracy(labels, class_logits):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class ACGAN(ClassConditionalMixin, GAN):
+class ACGAN(ClassConditionalMixin, TricksMixin, GAN):
     """AC-GAN: G(z, c) draws an image of class c; D says "real or fake" *and* "which class" from one body.
 
     Odena et al. (2017), ganhacks #12 ("if you have labels, train D to also classify"). Unlike a CGAN's,
@@ -34,6 +35,12 @@ class ACGAN(ClassConditionalMixin, GAN):
 
     `class_weight` scales L_C in both losses (1 in the paper).
 
+    Training tricks (:mod:`keras_gans.tricks`): `ema_decay=β` keeps `ema_generator`, a moving average of G's
+    weights updated after every G step, which `generate()`, `export()` and presets then use; the label tricks
+    (`label_smoothing`, `label_noise`, `label_flip`) change the targets of the source head L_S only; with
+    `instance_noise` and `augment` (DiffAugment) both heads see the noisy / augmented images, in D's and G's
+    steps. `d_steps` is refused: one D step per G step, as in the paper.
+
     Data: a dataset of `(images, labels)` with int labels in [0, num_classes), e.g.
     `kg.data.load("mnist-5k", batch_size=64, with_labels=True)`.
 
@@ -46,7 +53,8 @@ class ACGAN(ClassConditionalMixin, GAN):
         class_weight: weight of the classification terms in D's and G's losses.
         generator, discriminator: optional networks: `[z, labels]` → images, and images →
             `[real/fake logit, class logits]`.
-        **kwargs: `seed`, `dtype_policy` and Keras model arguments.
+        **kwargs: `seed`, `dtype_policy`, the tricks above (`ema_decay`, `label_smoothing`, ...) and Keras
+            model arguments.
 
     Defaults: Adam(2e-4, β1 = 0.5) for both networks (the paper's); non-saturating loss.
 
@@ -63,6 +71,8 @@ class ACGAN(ClassConditionalMixin, GAN):
 
     metric_names = ("d_loss", "g_loss", "d_class_loss", "g_class_loss", "class_acc_real", "class_acc_fake",
                     "d_acc_real", "d_acc_fake")
+    #: One D step per G step (the paper's); `update` and `d_batch` are fixed too, and refused in `__init__`.
+    fixed_options = ("d_steps",)
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, num_classes=10, filters=64, dropout=0.3,
                  conditioning="embedding", class_weight=1.0, generator=None, discriminator=None, **kwargs):
@@ -71,6 +81,10 @@ class ACGAN(ClassConditionalMixin, GAN):
         for option, only in (("update", "alternating"), ("d_batch", "separate")):
             if kwargs.get(option, only) != only:
                 raise ValueError(f"ACGAN takes {option}={only!r} only (its D has two heads); got {kwargs[option]!r}.")
+        if kwargs.get("d_steps", 1) != 1:
+            raise ValueError(f"ACGAN takes one discriminator step per generator step; d_steps must be 1, got "
+                             f"{kwargs['d_steps']!r}.")
+        check_trick_options(kwargs)
         image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim)
         num_classes = checks.integer(num_classes, "num_classes", low=2, fix="MNIST has 10.")
         filters = checks.positive_int(filters, "filters")
@@ -101,21 +115,23 @@ class ACGAN(ClassConditionalMixin, GAN):
         fake_labels = self.sample_labels(n)
         fake = self.generator([self.sample_latent(n), fake_labels], training=True)
         with tf.GradientTape() as tape:
-            real_logits, real_classes = self.discriminator(real, training=True)
-            fake_logits, fake_classes = self.discriminator(fake, training=True)
-            source_loss = self.gan_loss.discriminator(real_logits, fake_logits)                 # −L_S
+            real_logits, real_classes = self.discriminator(self.d_input(real), training=True)
+            fake_logits, fake_classes = self.discriminator(self.d_input(fake), training=True)
+            source_loss = self.discriminator_loss(real_logits, fake_logits)                     # −L_S
             d_class_loss = class_loss(labels, real_classes) + class_loss(fake_labels, fake_classes)  # −L_C
             d_loss = source_loss + self.class_weight * d_class_loss
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
-        # 2. Generator: new fakes of new random classes, to be called real and of their class.
+        # 2. Generator: new fakes of new random classes, to be called real and of their class; the EMA
+        #    generator (ema_decay) then follows G.
         g_labels = self.sample_labels(n)
         with tf.GradientTape() as tape:
-            g_logits, g_classes = self.discriminator(self.generator([self.sample_latent(n), g_labels], training=True),
-                                                     training=True)
+            fake = self.generator([self.sample_latent(n), g_labels], training=True)
+            g_logits, g_classes = self.discriminator(self.d_input(fake), training=True)
             g_class_loss = class_loss(g_labels, g_classes)
             g_loss = self.gan_loss.generator(g_logits, ops.stop_gradient(real_logits)) + self.class_weight * g_class_loss
         self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        self.update_ema()
 
         acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
         return self.track(d_loss=d_loss, g_loss=g_loss, d_class_loss=d_class_loss, g_class_loss=g_class_loss,

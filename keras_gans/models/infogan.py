@@ -8,13 +8,14 @@ from keras_gans.losses import categorical_code_loss, continuous_code_loss
 from keras_gans.models.common import check_result_memory
 from keras_gans.models.gan import GAN
 from keras_gans.networks import auxiliary_nets
+from keras_gans.training.tricks import TRICK_DEFAULTS, TricksMixin, check_trick_options
 from keras_gans.utils import checks
 from keras_gans.utils.images import check_output, format_output
 from keras_gans.utils.random import replica_random
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class InfoGAN(GAN):
+class InfoGAN(TricksMixin, GAN):
     """InfoGAN: a GAN whose latent codes come to mean something, learned without labels.
 
     Chen et al. (2016). G's input is noise z and a structured code c: one categorical code of `categories`
@@ -37,6 +38,13 @@ class InfoGAN(GAN):
     Data: images alone (`kg.data.load("mnist-5k", batch_size=64)`); labels, if the batches carry them,
     are ignored.
 
+    Training tricks (:mod:`keras_gans.tricks`): `ema_decay=β` keeps `ema_generator`, a moving average of G's
+    weights (the generator only, not D or Q) updated after every G step, which `generate()`,
+    :meth:`code_traversal`, `export()` and presets then use; the label tricks (`label_smoothing`, `label_noise`,
+    `label_flip`) change the targets of D's real/fake head only. `instance_noise`, `augment` and `d_steps` are
+    refused: Q reads the codes from the very images D sees, so noise or augmentation there would change what the
+    codes must carry, and D and Q take one step per G step.
+
     Args:
         image_shape: data size (height and width divisible by 4).
         latent_dim: size of the noise z (62 in the paper's MNIST model).
@@ -50,7 +58,8 @@ class InfoGAN(GAN):
         generator, discriminator: optional networks: `[z, category, continuous]` → images, and images →
             `[real/fake logit, category logits, continuous means]`.
         **kwargs: `seed`, `dtype_policy`, `d_batch` (`"joint"`, the default, or `"separate"`; see
-            :meth:`discriminate`) and Keras model arguments.
+            :meth:`discriminate`), the tricks above (`ema_decay`, `label_smoothing`, ...) and Keras model
+            arguments.
 
     Defaults: Adam(2e-4, β1 = 0.5) for D and Q, Adam(1e-3, β1 = 0.5) for G (the paper's); non-saturating loss.
 
@@ -67,6 +76,8 @@ class InfoGAN(GAN):
     """
 
     metric_names = ("d_loss", "g_loss", "info_loss", "category_acc", "d_acc_real", "d_acc_fake")
+    #: The tricks InfoGAN refuses (see above): left out of its config.
+    fixed_options = ("d_steps", "instance_noise", "instance_noise_steps", "augment")
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=62, categories=10, continuous_codes=2,
                  categorical_weight=1.0, continuous_weight=0.1, filters=64, hidden_units=1024, generator=None,
@@ -74,6 +85,13 @@ class InfoGAN(GAN):
         if kwargs.get("update", "alternating") != "alternating":
             raise ValueError(f"InfoGAN takes update='alternating' only (its D has a Q head); "
                              f"got {kwargs['update']!r}.")
+        refused = {k: kwargs[k] for k in self.fixed_options if k in kwargs and kwargs[k] != TRICK_DEFAULTS[k]}
+        if refused:
+            raise ValueError(f"InfoGAN does not take {', '.join(f'{k}={v!r}' for k, v in refused.items())}: its Q "
+                             "head reads the codes from the images D sees, so they must be G's images as drawn, "
+                             "and D and Q take one step per G step. Of the training tricks it takes ema_decay "
+                             "and label_smoothing / label_noise / label_flip.")
+        check_trick_options(kwargs)
         kwargs.setdefault("d_batch", "joint")
         image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim, example=62)
         categories = checks.integer(categories, "categories", low=2, fix="MNIST's digit code has 10.")
@@ -125,12 +143,13 @@ class InfoGAN(GAN):
         with tf.GradientTape() as tape:
             (real_logits, _, _), (fake_logits, category_logits, continuous_mean) = self.discriminate(real, fake)
             q_loss = self.information_loss(category, continuous, category_logits, continuous_mean)
-            d_loss = self.gan_loss.discriminator(real_logits, fake_logits) + q_loss
+            d_loss = self.discriminator_loss(real_logits, fake_logits) + q_loss
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
 
         # 2. Generator: new fakes, to be called real and to carry codes that Q can read back. With
         #    d_batch="joint" D sees them beside the real batch again, as in step 1: its batch norm
-        #    then normalises them with the statistics it learned to judge under.
+        #    then normalises them with the statistics it learned to judge under. The EMA generator
+        #    (ema_decay) then follows G.
         g_category, g_continuous = self.sample_codes(n)
         with tf.GradientTape() as tape:
             fake = self.generator([self.sample_latent(n), g_category, g_continuous], training=True)
@@ -141,6 +160,7 @@ class InfoGAN(GAN):
             info_loss = self.information_loss(g_category, g_continuous, g_category_logits, g_continuous_mean)
             g_loss = self.gan_loss.generator(g_logits, ops.stop_gradient(real_logits)) + info_loss
         self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
+        self.update_ema()
 
         predicted = ops.cast(ops.argmax(ops.cast(g_category_logits, "float32"), axis=-1), "int32")
         acc_real, acc_fake = self.accuracy(real_logits, fake_logits)

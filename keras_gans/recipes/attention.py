@@ -37,9 +37,9 @@ class SAGANRecipe(AttentionRecipe):
 
     name = "sagan"
     summary = "self-attention GAN: SN, hinge loss, TTUR (ch. 12)"
-    flags = (SAGAN_LATENT_DIM, IMAGE_SIZE, WIDTH, ATTENTION)
+    flags = (SAGAN_LATENT_DIM, IMAGE_SIZE, WIDTH, ATTENTION, EMA_DECAY)
     model_class = "SAGAN"
-    model_options = ("width",)
+    model_options = ("width", "ema_decay")
 
 
 @register

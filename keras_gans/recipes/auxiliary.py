@@ -6,7 +6,8 @@
 >>> model.latent_dim, model.continuous_weight
 (62, 0.5)
 """
-from keras_gans.recipes.base import IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, non_negative_float, positive_int
+from keras_gans.recipes.base import (EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, non_negative_float,
+                                     positive_int)
 from keras_gans.recipes.conditional import CONDITIONING
 from keras_gans.recipes.registry import register
 
@@ -22,9 +23,9 @@ class ACGANRecipe(ImageModelRecipe):
 
     name = "acgan"
     summary = "auxiliary-classifier GAN: D also tells the class"
-    flags = (LATENT_DIM, IMAGE_SIZE, CONDITIONING)
+    flags = (LATENT_DIM, IMAGE_SIZE, CONDITIONING, EMA_DECAY)
     model_class = "ACGAN"
-    model_options = ("conditioning",)
+    model_options = ("conditioning", "ema_decay")
     with_labels = True
 
 
@@ -34,6 +35,6 @@ class InfoGANRecipe(ImageModelRecipe):
 
     name = "infogan"
     summary = "InfoGAN: codes learn digit, width, slant unlabelled"
-    flags = (INFOGAN_LATENT_DIM, IMAGE_SIZE, CONTINUOUS_WEIGHT)
+    flags = (INFOGAN_LATENT_DIM, IMAGE_SIZE, CONTINUOUS_WEIGHT, EMA_DECAY)
     model_class = "InfoGAN"
-    model_options = ("continuous_weight",)
+    model_options = ("continuous_weight", "ema_decay")

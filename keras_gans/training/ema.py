@@ -1,8 +1,8 @@
 """Exponential moving average (EMA) of a network's weights: one copy, one update rule.
 
 Used for every averaged network in the package: the EMA generator of the training tricks
-(`ema_decay=` of WGAN, CGAN, SGAN, DCGANWithTricks), pix2pix's `ema_generator`, SGAN's averaged
-classifier (`classifier_ema=`) and ProGAN's Gs. A model keeps the copy as an attribute (so it is
+(`ema_decay=` of WGAN, CGAN, SGAN, BigGAN, SAGAN, ACGAN, InfoGAN, DCGANWithTricks), pix2pix's
+`ema_generator`, SGAN's averaged classifier (`classifier_ema=`) and ProGAN's Gs. A model keeps the copy as an attribute (so it is
 saved with the model's weights) and calls :func:`ema_update` after the step that changes the
 original; :attr:`keras_gans.models.GAN.sampling_generator` then samples and exports from it.
 

@@ -1,7 +1,8 @@
 """Training tricks as model options (GANs in Action §5.5; ganhacks; Salimans et al. 2016).
 
 :class:`TricksMixin` adds these constructor options to a :class:`~keras_gans.models.GAN`
-subclass (WGAN, WGAN-GP, CGAN, SGAN here, and :class:`~keras_gans.models.DCGANWithTricks`):
+subclass (WGAN, WGAN-GP, CGAN, SGAN, BigGAN, SAGAN, ACGAN, InfoGAN here, and
+:class:`~keras_gans.models.DCGANWithTricks`; a model refuses the options that do not fit its algorithm):
 
 =======================  ================================================================
 option                   what it does

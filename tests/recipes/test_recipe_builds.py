@@ -235,6 +235,17 @@ def test_sagan_and_biggan_take_their_flags():
 
 
 # ---------------------------------------------------------------------------- auxiliary heads (issue 24)
+@pytest.mark.parametrize("name", ["acgan", "sagan", "infogan"])
+def test_ema_decay_flag_builds_the_ema_generator_of_acgan_sagan_and_infogan(name):
+    settings = dict(TINY[name][0])
+    model, _, _ = build(name, ema_decay=0.9, **settings)
+    assert model.ema_decay == 0.9 and model.get_config()["ema_decay"] == 0.9
+    assert model.sampling_generator is model.ema_generator and model.ema_generator is not model.generator
+    assert build(name, **settings)[0].ema_generator is None
+    with pytest.raises(ValueError, match="--ema-decay must be a number in \\(0, 1\\)"):
+        recipes.get(name).args(ema_decay=1.0)
+
+
 def test_acgan_and_infogan_recipes_pass_their_flags():
     model, ds, _ = build("acgan", latent_dim=8, batch_size=4, conditioning="one_hot")
     assert model.conditioning == "one_hot" and model.num_classes == 10

@@ -30,11 +30,11 @@ OWN_FLAGS = {
     "cogan": ["latent_dim", "image_size"],
     "discogan": ["image_size", "filters", "depth", "lambda_reconstruction", "reconstruction"],
     "srgan": ["scale", "filters", "residual_blocks", "content", "adversarial_weight", "phase", "init"],
-    "sagan": ["latent_dim", "image_size", "width", "attention"],
+    "sagan": ["latent_dim", "image_size", "width", "attention", "ema_decay"],
     "biggan": ["latent_dim", "image_size", "width", "embedding_dim", "orthogonal_reg", "attention", "ema_decay"],
     "stylegan2": ["latent_dim", "image_size", "style_dim", "r1_gamma", "mixing_prob", "augment", "ema_decay"],
-    "acgan": ["latent_dim", "image_size", "conditioning"],
-    "infogan": ["latent_dim", "image_size", "continuous_weight"],
+    "acgan": ["latent_dim", "image_size", "conditioning", "ema_decay"],
+    "infogan": ["latent_dim", "image_size", "continuous_weight", "ema_decay"],
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 #: The recipes whose model draws images from noise: they also take --fid-every (after the common flags).

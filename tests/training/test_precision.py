@@ -1,4 +1,5 @@
 """keras_gans.training.precision: mixed precision in every model, float32 where it matters, fp16 loss scaling."""
+import functools
 import os
 import subprocess
 import sys
@@ -91,8 +92,8 @@ def _labelled(n=8, classes=4):
     return _ds(_images(n, 16), (np.arange(n) % classes).astype("int32"))
 
 
-def _sagan(policy):
-    model = kg.models.SAGAN(image_shape=(16, 16, 1), latent_dim=8, width=4, seed=0, dtype_policy=policy)
+def _sagan(policy, **tricks):
+    model = kg.models.SAGAN(image_shape=(16, 16, 1), latent_dim=8, width=4, seed=0, dtype_policy=policy, **tricks)
     return model, _ds(_images(size=16)), lambda m: m.generate(2, seed=0)
 
 
@@ -102,16 +103,16 @@ def _biggan(policy):
     return model, _labelled(), lambda m: m.generate(4, seed=0, labels=[0, 1, 2, 3])
 
 
-def _acgan(policy):
+def _acgan(policy, **tricks):
     model = kg.models.ACGAN(image_shape=(16, 16, 1), latent_dim=8, num_classes=4, filters=4, seed=0,
-                            dtype_policy=policy)
+                            dtype_policy=policy, **tricks)
     return model, _labelled(), lambda m: m.generate(4, seed=0, labels=[0, 1, 2, 3])
 
 
-def _infogan(policy):
+def _infogan(policy, **tricks):
     d = kg.networks.infogan_discriminator((16, 16, 1), filters=4, hidden_units=16, q_units=8)
     model = kg.models.InfoGAN(image_shape=(16, 16, 1), latent_dim=8, filters=4, hidden_units=16, discriminator=d,
-                              seed=0, dtype_policy=policy)
+                              seed=0, dtype_policy=policy, **tricks)
     return model, _ds(_images(size=16)), lambda m: m.generate(2, seed=0)
 
 
@@ -139,6 +140,8 @@ MODELS = {"gan": _gan, "dcgan": _dcgan, "wgan": _wgan, "wgan_gp": _wgan_gp, "cga
           "cyclegan": _cyclegan, "pix2pix": _pix2pix, "cogan": _cogan, "progan": _progan, "vae": _vae,
           "sagan": _sagan, "biggan": _biggan, "acgan": _acgan, "infogan": _infogan, "stylegan2": _stylegan2,
           "srgan": _srgan, "discogan": _discogan}
+# ... and the ones that sample from an EMA generator (ema_decay of the training tricks)
+MODELS.update({f"{name}_ema": functools.partial(MODELS[name], ema_decay=0.9) for name in ("sagan", "acgan", "infogan")})
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
@@ -151,6 +154,8 @@ def test_every_model_trains_in_bfloat16_returns_float32_and_keeps_its_policy_whe
                 if layer.weights and not isinstance(layer, keras.Model)]
     assert any(layer.compute_dtype == "bfloat16" for layer in weighted)
     assert all(layer.variable_dtype == "float32" for layer in weighted)  # ... and keep float32 weights
+    if getattr(model, "ema_generator", None) is not None:                # the EMA copy samples in bfloat16 too
+        assert any(layer.compute_dtype == "bfloat16" for layer in model.ema_generator.layers if layer.weights)
     logs = model.fit(data, epochs=1, steps_per_epoch=2, verbose=0).history
     assert logs and all(np.isfinite(v[-1]) for v in logs.values()), logs
     before = np.asarray(output(model))
