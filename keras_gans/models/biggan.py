@@ -21,6 +21,9 @@ class BigGAN(CGAN):
     2. G on new z and uniformly random labels y': −E[D(G(z, y'), y')] + β Σ_W ‖WᵀW ⊙ (1 − I)‖²_F,
        the orthogonal regularisation of G's weights.
 
+    With `update="simultaneous"` (and `d_steps=1`), :meth:`CGAN.simultaneous_step`: one G(z, y) with the real
+    batch's labels and one pass of D give the hinge D loss and the regularised G loss, and both networks step.
+
     The pieces (in :mod:`keras_gans.networks.biggan_nets` and :mod:`keras_gans.layers`):
 
     - **shared class embedding + hierarchical z**: z is split into 3 chunks; the first feeds G's
@@ -71,7 +74,7 @@ class BigGAN(CGAN):
 
     default_loss = "hinge"
     #: CGAN options BigGAN does not take (its conditioning is its own; its D is not matching-aware).
-    fixed_options = ("update", "conditioning", "discriminator_dropout", "matching_aware")
+    fixed_options = ("conditioning", "discriminator_dropout", "matching_aware")
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=120, num_classes=10, width=32, embedding_dim=32,
                  attention=True, orthogonal_reg=1e-4, generator=None, discriminator=None, **kwargs):
@@ -100,10 +103,18 @@ class BigGAN(CGAN):
         """G's weight-regularisation losses: β Σ_W ‖WᵀW ⊙ (1 − I)‖²_F on the built-in generator."""
         return sum((ops.cast(loss, "float32") for loss in self.generator.losses), ops.zeros((), "float32"))
 
+    def generator_loss(self, fake_logits, real_logits):
+        """The adversarial loss plus :meth:`orthogonal_penalty` (in both update rules)."""
+        return self.gan_loss.generator(fake_logits, real_logits) + self.orthogonal_penalty()
+
     def train_step(self, data):
-        """One BigGAN iteration: hinge D step(s) on matching real and fake pairs, then the regularised G step."""
+        """One BigGAN iteration: hinge D step(s) on matching real and fake pairs, then the regularised G step.
+
+        With `update="simultaneous"`, CGAN's :meth:`~CGAN.simultaneous_step` (with :meth:`generator_loss`)."""
         real, labels = data
         labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
+        if self.update == "simultaneous":
+            return self.simultaneous_step(real, labels)
         # 1. Discriminator (d_steps updates, 1 by default, each on its slice of the batch).
         for real_slice, label_slice in self.critic_batches(real, labels):
             m = ops.shape(real_slice)[0]
@@ -117,9 +128,8 @@ class BigGAN(CGAN):
         g_labels = self.sample_labels(m)
         with tf.GradientTape() as tape:
             fake = self.generator([self.sample_latent(m), g_labels], training=True)
-            adversarial = self.gan_loss.generator(self.discriminator([self.d_input(fake), g_labels], training=True),
-                                                  ops.stop_gradient(real_logits))
-            g_loss = adversarial + self.orthogonal_penalty()
+            g_loss = self.generator_loss(self.discriminator([self.d_input(fake), g_labels], training=True),
+                                         ops.stop_gradient(real_logits))  # adversarial + orthogonal penalty
         self.apply_update(self.g_optimizer, tape, g_loss, self.g_weights)
         self.update_ema()
         acc_real, acc_fake = self.accuracy(real_logits, fake_logits)

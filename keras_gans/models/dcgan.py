@@ -6,7 +6,7 @@ from keras import ops
 
 from keras_gans.models.gan import GAN
 from keras_gans.networks import dcgan_nets
-from keras_gans.training.tricks import TricksMixin
+from keras_gans.training.tricks import TricksMixin, check_simultaneous
 from keras_gans.utils import checks
 
 ARCHITECTURES = ("book", "radford")
@@ -104,9 +104,7 @@ class DCGANWithTricks(TricksMixin, DCGAN):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.update == "simultaneous" and self.d_steps > 1:
-            raise ValueError(f"update='simultaneous' takes one D step per G step; got d_steps={self.d_steps}. "
-                             "Use update='alternating' for several D steps.")
+        check_simultaneous(self.update, self.d_steps)
 
     def train_step(self, data):
         real = self.unpack_images(data)

@@ -115,6 +115,7 @@ GENERATOR_FLAGS = (FID_EVERY,)
 LATENT_DIM = Flag("latent_dim", 100, "size of z", type=positive_int)
 IMAGE_SIZE = Flag("image_size", None, "resize images to this square size (default: the dataset's own size)",
                   type=positive_int)
+UPDATE = Flag("update", "alternating", "D/G update rule", choices=("alternating", "simultaneous"))
 AUGMENT = Flag("augment", None, "DiffAugment policy for every image D sees, real and fake, e.g. translation,cutout "
                "(default: none)")
 EMA_DECAY = Flag("ema_decay", None, "keep an exponential moving average of the generator's weights with this "

@@ -6,7 +6,8 @@
 >>> model.num_labeled, model.lr_decay_steps == 3 * int(ds.cardinality())
 (50, True)
 """
-from keras_gans.recipes.base import AUGMENT, EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, positive_int
+from keras_gans.recipes.base import (AUGMENT, EMA_DECAY, IMAGE_SIZE, LATENT_DIM, UPDATE, Flag, ImageModelRecipe,
+                                     positive_int)
 from keras_gans.recipes.registry import register
 
 CONDITIONING = Flag("conditioning", "embedding", "how G and D see the label: an embedding (the book) or one-hot "
@@ -21,9 +22,9 @@ class CGANRecipe(ImageModelRecipe):
 
     name = "cgan"
     summary = "conditional GAN: a digit of the class you ask for (ch. 8)"
-    flags = (LATENT_DIM, IMAGE_SIZE, CONDITIONING, EMA_DECAY, AUGMENT)
+    flags = (LATENT_DIM, IMAGE_SIZE, CONDITIONING, UPDATE, EMA_DECAY, AUGMENT)
     model_class = "CGAN"
-    model_options = ("conditioning", "ema_decay", "augment")
+    model_options = ("conditioning", "update", "ema_decay", "augment")
     with_labels = True
 
 

@@ -6,10 +6,10 @@
 >>> ds.element_spec.shape                  # one batch feeds all n_critic critic updates
 TensorShape([32, 28, 28, 1])
 """
-from keras_gans.recipes.base import AUGMENT, EMA_DECAY, IMAGE_SIZE, LATENT_DIM, Flag, ImageModelRecipe, positive_int
+from keras_gans.recipes.base import (AUGMENT, EMA_DECAY, IMAGE_SIZE, LATENT_DIM, UPDATE, Flag, ImageModelRecipe,
+                                     positive_int)
 from keras_gans.recipes.registry import register
 
-UPDATE = Flag("update", "alternating", "D/G update rule", choices=("alternating", "simultaneous"))
 D_BATCH = Flag("d_batch", "separate", "D sees real and fake images in two batches (the book) or one (keras-io)",
                choices=("joint", "separate"))
 N_CRITIC = Flag("n_critic", 5, "critic updates per generator update; batches hold n_critic × --batch-size images",

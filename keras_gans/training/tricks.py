@@ -126,6 +126,14 @@ def check_trick_options(options):
     validate_tricks(**{name: options[name] for name in TRICK_DEFAULTS if name in options})
 
 
+def check_simultaneous(update, d_steps):
+    """`ValueError` with the fix when `update="simultaneous"` meets `d_steps` > 1: a simultaneous step updates D
+    and G once each, on one batch of fakes."""
+    if update == "simultaneous" and int(d_steps) > 1:
+        raise ValueError(f"update='simultaneous' takes one D step per G step; got d_steps={d_steps}. "
+                         "Use update='alternating' for several D steps.")
+
+
 # ----------------------------------------------------------------------------- the mixin
 class TricksMixin:
     """Adds the training-trick options to a :class:`~keras_gans.models.GAN` subclass.

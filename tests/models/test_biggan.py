@@ -117,7 +117,8 @@ def test_truncation_resamples_z_and_reduces_sample_variance(trained):
 def test_round_trip_and_export_with_labels_in_tensorflow_only(trained, tmp_path):
     gan, _ = trained
     config = gan.get_config()
-    assert not {"conditioning", "matching_aware", "discriminator_dropout", "update"} & set(config)
+    assert not {"conditioning", "matching_aware", "discriminator_dropout"} & set(config)
+    assert config["update"] == "alternating"
     assert (config["orthogonal_reg"], config["width"], config["embedding_dim"]) == (0.1, 4, 4)
     gan.save(tmp_path / "biggan.keras")
     loaded = keras.saving.load_model(tmp_path / "biggan.keras")
@@ -141,6 +142,26 @@ def test_fits_in_mixed_bfloat16_with_an_ema_generator():
     assert gan.sampling_generator is gan.ema_generator
     out = gan.generate(2, seed=0, labels=[1, 2], truncation=1.0)
     assert out.dtype == np.float32 and np.isfinite(out).all()
+
+
+def test_simultaneous_update_steps_both_networks_on_one_pass_with_the_orthogonal_penalty(tmp_path):
+    gan = tiny(update="simultaneous", orthogonal_reg=0.1)
+    gan.compile()
+    history = gan.fit(*data(8), batch_size=4, epochs=1, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in history.values()), history
+    assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 2
+    gan.save(tmp_path / "biggan.keras")
+    assert keras.saving.load_model(tmp_path / "biggan.keras").update == "simultaneous"
+    # one generator pass per step, and G's loss carries the orthogonal penalty (made large here to see it)
+    draws, sample_latent = [], gan.sample_latent
+    gan.sample_latent = lambda m: draws.append(int(m)) or sample_latent(m)
+    gan.orthogonal_penalty = lambda: tf.constant(1000.0)
+    for tracker in gan.metrics:
+        tracker.reset_state()
+    logs = gan.train_step(tuple(tf.constant(a) for a in data(4)))
+    assert draws == [4] and 900 < float(logs["g_loss"]) < 1100
+    with pytest.raises(ValueError, match="update='simultaneous' takes one D step per G step; got d_steps=2"):
+        tiny(update="simultaneous", d_steps=2)
 
 
 def test_bad_input_is_refused(trained):

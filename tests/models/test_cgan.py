@@ -265,3 +265,85 @@ def test_a_foreign_backup_folder_gets_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="delete the folder to start over"):
         gan.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(8), epochs=1, verbose=0,
                 callbacks=[kg.callbacks.ExactBackupAndRestore(str(backup))])
+
+
+# ---------------------------------------------------------------------------- update="simultaneous"
+def tiny(**kwargs):
+    """An 8×8 CGAN with 3 classes (book conditioning, matching-aware D)."""
+    return CGAN(image_shape=(8, 8, 1), latent_dim=4, num_classes=3, seed=0, **kwargs)
+
+
+def tiny_data(n=16, seed=0):
+    x = np.random.default_rng(seed).uniform(-1, 1, (n, 8, 8, 1)).astype("float32")
+    return x, (np.arange(n) % 3).astype("int32")
+
+
+def test_simultaneous_update_trains_with_finite_losses_and_keeps_the_rule_when_saved(tmp_path):
+    gan = tiny(update="simultaneous", ema_decay=0.5, augment="translation")
+    gan.compile()
+    history = gan.fit(tf.data.Dataset.from_tensor_slices(tiny_data()).batch(4), epochs=1, verbose=0).history
+    assert all(np.isfinite(v).all() for v in history.values()), history
+    assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 4      # both step every batch
+    assert gan.get_config()["update"] == "simultaneous"
+    assert CGAN.from_config(gan.get_config()).update == "simultaneous"
+    gan.save(tmp_path / "cgan.keras")
+    loaded = keras.saving.load_model(tmp_path / "cgan.keras")
+    assert loaded.update == "simultaneous"
+    np.testing.assert_array_equal(loaded.generate(3, seed=0, labels=[0, 1, 2]),
+                                  gan.generate(3, seed=0, labels=[0, 1, 2]))
+    assert CGAN.from_config(tiny().get_config()).update == "alternating"
+    old = {k: v for k, v in gan.get_config().items() if k != "update"}                 # saved before CGAN kept it
+    assert CGAN.from_config(old).update == "alternating"
+
+
+def test_one_simultaneous_step_is_one_generator_pass_whose_losses_give_both_updates():
+    """G(z, y) on the real labels y, D on (real, y), (fake, y) and (real, wrong y): both SGD updates equal the
+    gradients of that single pass, taken at the weights before the step."""
+    gan = tiny(update="simultaneous")
+    lr = 0.1
+    gan.compile(d_optimizer=keras.optimizers.SGD(lr), g_optimizer=keras.optimizers.SGD(lr))
+    x, y = (tf.constant(a) for a in tiny_data(8))
+    z = tf.constant(np.random.default_rng(1).normal(size=(8, 4)).astype("float32"))
+    draws = []
+    gan.sample_latent = lambda m: draws.append(int(m)) or z                   # counts the generator passes
+    gan.wrong_labels = lambda labels: (labels + 1) % 3                        # a fixed mismatch
+    with tf.GradientTape(persistent=True) as tape:                            # the step, by hand
+        fake = gan.generator([z, y], training=True)
+        real_logits = gan.discriminator([x, y], training=True)
+        fake_logits = gan.discriminator([fake, y], training=True)
+        mismatched = gan.discriminator([x, (y + 1) % 3], training=True)
+        d_loss = gan.gan_loss.discriminator(real_logits, keras.ops.concatenate([fake_logits, mismatched], axis=0))
+        g_loss = gan.gan_loss.generator(fake_logits, real_logits)
+    expected_d = [v.numpy() - lr * tf.convert_to_tensor(g).numpy()          # embeddings: IndexedSlices
+                  for v, g in zip(gan.d_weights, tape.gradient(d_loss, gan.d_weights))]
+    expected_g = [v.numpy() - lr * tf.convert_to_tensor(g).numpy()
+                  for v, g in zip(gan.g_weights, tape.gradient(g_loss, gan.g_weights))]
+    before_d, before_g = [v.numpy() for v in gan.d_weights], [v.numpy() for v in gan.g_weights]
+
+    logs = gan.train_step((x, y))
+    assert draws == [8]                                                        # one generator forward
+    assert float(logs["d_loss"]) == pytest.approx(float(d_loss), rel=1e-5)
+    assert float(logs["g_loss"]) == pytest.approx(float(g_loss), rel=1e-5)
+    for expected, before, weights in ((expected_d, before_d, gan.d_weights), (expected_g, before_g, gan.g_weights)):
+        assert any(not np.array_equal(b, v.numpy()) for b, v in zip(before, weights))   # the network moved
+        for e, v in zip(expected, weights):
+            np.testing.assert_allclose(v.numpy(), e, rtol=1e-5, atol=1e-6, err_msg=v.path)
+
+
+def test_alternating_steps_draw_two_batches_of_fakes():
+    gan = tiny()
+    gan.compile()
+    draws = []
+    gan.sample_latent = lambda m: draws.append(int(m)) or keras.random.normal((m, 4))
+    x, y = tiny_data(8)
+    gan.train_step((tf.constant(x), tf.constant(y)))
+    assert draws == [8, 8]                                                     # D's fakes, then G's
+
+
+def test_simultaneous_update_refuses_several_d_steps():
+    with pytest.raises(ValueError, match="update='simultaneous' takes one D step per G step; got d_steps=2. "
+                                         "Use update='alternating'"):
+        tiny(update="simultaneous", d_steps=2)
+    assert tiny(update="alternating", d_steps=2).d_steps == 2
+    with pytest.raises(ValueError, match="`update` must be one of"):
+        tiny(update="async")

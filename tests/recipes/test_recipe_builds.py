@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
-from keras_gans import recipes
+from keras_gans import cli, recipes
 from keras_gans.recipes.progan import MNIST_32_RECIPE
 
 #: Small settings per recipe, and what the model and the first element of the data must be.
@@ -99,6 +99,14 @@ def test_cgan_trains_on_labelled_data_with_the_asked_conditioning():
     assert type(model) is kg.models.CGAN and model.conditioning == "one_hot"
     x, y = next(iter(ds))
     assert x.shape == (8, 28, 28, 1) and y.dtype == tf.int32
+    assert model.update == "alternating"                                           # the command line's default
+
+
+def test_cgan_takes_the_update_rule():
+    model, _, _ = build("cgan", latent_dim=8, update="simultaneous", ema_decay=0.9)
+    assert type(model) is kg.models.CGAN and (model.update, model.ema_decay) == ("simultaneous", 0.9)
+    args = cli.build_parser().parse_args(["train", "cgan", "--update", "simultaneous", "--out", "x"])
+    assert recipes.get("cgan").build(args)[0].update == "simultaneous"
 
 
 def test_sgan_uses_num_labeled_and_decays_the_learning_rate_over_the_whole_run():

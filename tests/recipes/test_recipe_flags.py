@@ -22,7 +22,7 @@ OWN_FLAGS = {
     "dcgan": ["latent_dim", "image_size", "update", "d_batch", "ema_decay", "augment"],
     "wgan": ["latent_dim", "image_size", "n_critic", "ema_decay"],
     "wgan_gp": ["latent_dim", "image_size", "n_critic", "ema_decay"],
-    "cgan": ["latent_dim", "image_size", "conditioning", "ema_decay", "augment"],
+    "cgan": ["latent_dim", "image_size", "conditioning", "update", "ema_decay", "augment"],
     "sgan": ["latent_dim", "num_labeled"],
     "progan": ["target_resolution", "image_size", "latent_dim"],
     "cyclegan": ["image_size", "filters", "d_downsampling", "lambda_cycle_b"],

@@ -44,8 +44,9 @@ def _wgan_gp(policy):
     return model, _ds(_images()), lambda m: m.generate(2, seed=0)
 
 
-def _cgan(policy):
-    model = kg.models.CGAN(image_shape=(8, 8, 1), latent_dim=4, num_classes=3, seed=0, dtype_policy=policy)
+def _cgan(policy, update="alternating"):
+    model = kg.models.CGAN(image_shape=(8, 8, 1), latent_dim=4, num_classes=3, seed=0, update=update,
+                           dtype_policy=policy)
     labels = np.arange(8, dtype="int32") % 3
     return model, _ds(_images(), labels), lambda m: m.generate(3, seed=0, labels=[0, 1, 2])
 
@@ -168,6 +169,18 @@ def test_every_model_trains_in_bfloat16_returns_float32_and_keeps_its_policy_whe
     assert any(layer.compute_dtype == "bfloat16" for layer in loaded._flatten_layers(recursive=True)
                if layer.weights and not isinstance(layer, keras.Model))
     np.testing.assert_allclose(np.asarray(output(loaded)), before, atol=1e-6)
+
+
+def test_cgan_trains_in_bfloat16_with_simultaneous_updates():
+    keras.utils.set_random_seed(0)
+    model, data, output = _cgan("mixed_bfloat16", update="simultaneous")
+    model.compile()
+    assert model.generator.get_layer("cgan_generator_body").compute_dtype == "bfloat16"
+    logs = model.fit(data, epochs=1, steps_per_epoch=2, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in logs.values()), logs
+    assert int(model.d_optimizer.iterations) == int(model.g_optimizer.iterations) == 2
+    images = np.asarray(output(model))
+    assert images.dtype == np.float32 and np.isfinite(images).all()
 
 
 def test_style_transfer_runs_vgg_in_bfloat16_with_float32_losses():
