@@ -504,8 +504,61 @@ def argument_cases():
     ]
 
 
+def issue24_cases():
+    """SAGAN, BigGAN, ACGAN, InfoGAN, StyleGAN2, SRGAN and DiscoGAN (issue 24)."""
+    return [
+        ("sagan-30px-images", lambda c: (lambda: kg.models.SAGAN(image_shape=(30, 30, 1)), ValueError,
+                                         r"multiples of 4 \(28 for MNIST, 32, 16, 8\); got image_shape=\(30, 30, 1\)")),
+        ("sagan-simultaneous-with-augment", lambda c: (
+            lambda: kg.models.SAGAN(update="simultaneous", augment="translation"), ValueError,
+            r"update='simultaneous' is GAN's step, which takes ema_decay only .*got augment")),
+        ("biggan-latent-dim-2", lambda c: (lambda: kg.models.BigGAN(latent_dim=2), ValueError,
+                                           r"splits z into 3 chunks .*latent_dim must be at least 3; got 2")),
+        ("biggan-truncation-0", lambda c: (lambda: c.biggan().generate(2, labels=[0, 1], truncation=0.0), ValueError,
+                                           r"truncation threshold must be a number > 0; got 0.0")),
+        ("biggan-truncation-nan", lambda c: (lambda: c.biggan().generate(2, labels=[0, 1], truncation=float("nan")),
+                                             ValueError, r"truncation threshold must be a number > 0; got nan")),
+        ("biggan-z-and-truncation", lambda c: (
+            lambda: c.biggan().generate(z=np.zeros((2, 9), "float32"), labels=[0, 1], truncation=0.5), ValueError,
+            r"Pass either z or truncation=: truncation draws z itself")),
+        ("acgan-d-steps-2", lambda c: (lambda: kg.models.ACGAN(d_steps=2), ValueError,
+                                       r"one discriminator step per generator step .*d_steps must be 1; got 2")),
+        ("infogan-one-category", lambda c: (lambda: kg.models.InfoGAN(categories=1), ValueError,
+                                            r"categories must be an integer ≥ 2; got 1")),
+        ("infogan-category-out-of-range", lambda c: (lambda: c.infogan().generate(2, category=[0, 10]), ValueError,
+                                                     r"Category 10 is out of range: this model has categories=10")),
+        ("infogan-continuous-wrong-size", lambda c: (lambda: c.infogan().generate(2, continuous=[0.1, 0.2, 0.3]),
+                                                     ValueError, r"continuous must have shape \(2,\) .* or \(2, 2\); "
+                                                                 r"got \(3,\)")),
+        ("infogan-traversal-code-2", lambda c: (lambda: c.infogan().code_traversal(code=2), ValueError,
+                                                r"code must be an integer ≥ 0 and ≤ 1; got 2. This model has 2")),
+        ("infogan-augment", lambda c: (lambda: kg.models.InfoGAN(augment="translation"), ValueError,
+                                       r"InfoGAN does not take augment='translation': its Q head reads the codes")),
+        ("stylegan2-12px-images", lambda c: (lambda: kg.models.StyleGAN2(image_shape=(12, 12, 1)), ValueError,
+                                             r"power of two ≥ 8 .*got 12")),
+        ("stylegan2-truncation-psi-nan", lambda c: (lambda: c.stylegan2().generate(2, truncation_psi=float("nan")),
+                                                    ValueError, r"truncation_psi must be a finite number .*got nan")),
+        ("stylegan2-truncation-psi-text", lambda c: (lambda: c.stylegan2().generate(2, truncation_psi="0.5"),
+                                                     TypeError, r"truncation_psi must be a finite number .*got '0.5'")),
+        ("stylegan2-crossover-5", lambda c: (lambda: c.stylegan2().style_mix(2, 2, crossover=5), ValueError,
+                                             r"crossover must be a layer index in \[0, 4\] .*got 5")),
+        ("srgan-scale-1", lambda c: (lambda: kg.models.SRGAN(scale=1), ValueError,
+                                     r"scale must be an integer ≥ 2; got 1. The paper upscales by 4")),
+        ("srgan-generator-of-another-scale", lambda c: (
+            lambda: kg.models.SRGAN(generator=kg.networks.srresnet_generator((8, 8, 3), scale=2, filters=4,
+                                                                              num_residual_blocks=0), scale=4),
+            ValueError, r"maps \(8, 8, 3\) to \(16, 16, 3\), not to 4× the size .*Pass scale=2")),
+        ("srgan-data-of-another-scale", lambda c: (c.srgan_fit_on_wrong_scale(), ValueError,
+                                                   r"16×16 times scale 4 make 64×64, but the high-resolution images "
+                                                   r"are 32×32.*super_resolution_dataset\(name, scale=4\)")),
+        ("discogan-unknown-direction", lambda c: (
+            lambda: c.discogan().translate(np.zeros((1, 16, 16, 3), "float32"), direction="ab"), ValueError,
+            r"direction must be one of \('a2b', 'b2a'\); got 'ab'")),
+    ]
+
+
 CASES = (data_cases() + model_cases() + file_cases() + zoo_cases() + cli_cases() + write_cases()
-         + zoo_integrity_cases() + data_anywhere_cases() + argument_cases())
+         + zoo_integrity_cases() + data_anywhere_cases() + argument_cases() + issue24_cases())
 
 
 # ---------------------------------------------------------------------------- test context
@@ -555,6 +608,28 @@ class Context:
         from keras_gans.models.wgan import WGANGP
 
         return WGANGP(image_shape=(28, 28, 1), latent_dim=4, **kwargs)
+
+    def biggan(self):
+        return kg.models.BigGAN(image_shape=(16, 16, 1), latent_dim=9, num_classes=4, width=4, embedding_dim=4)
+
+    def infogan(self):
+        d = kg.networks.infogan_discriminator((16, 16, 1), filters=4, hidden_units=16, q_units=8)
+        return kg.models.InfoGAN(image_shape=(16, 16, 1), latent_dim=8, filters=4, hidden_units=16, discriminator=d)
+
+    def stylegan2(self):
+        return kg.models.StyleGAN2(image_shape=(8, 8, 1), latent_dim=8, style_dim=8, mapping_layers=2,
+                                   filters={4: 8, 8: 4}, group_size=2)
+
+    def srgan_fit_on_wrong_scale(self):
+        model = kg.models.SRGAN(lowres_shape=(8, 8, 3), scale=4, filters=4, num_residual_blocks=1,
+                                discriminator_filters=4, discriminator_downsampling=2, dense_units=8)
+        model.compile()
+        high = np.zeros((4, 32, 32, 3), "float32")
+        pairs = tf.data.Dataset.from_tensor_slices((high[:, :16, :16], high)).batch(4)   # 16×16 is not 32/4
+        return lambda: model.fit(pairs, epochs=1, verbose=0)
+
+    def discogan(self):
+        return kg.models.DiscoGAN(image_shape=(16, 16, 3), filters=4, depth=2)
 
     def other_gan(self):
         model = kg.models.DCGAN(image_shape=(16, 16, 1), latent_dim=4)
@@ -646,9 +721,19 @@ def test_bad_input_gives_clear_error_and_writes_nothing(case, gan, tmp_path, mon
 def test_catalogue_size_and_coverage():
     groups = {"data": data_cases(), "models": model_cases(), "files": file_cases(), "zoo and hub": zoo_cases(),
               "cli": cli_cases(), "writes": write_cases(), "zoo integrity": zoo_integrity_cases(),
-              "data anywhere": data_anywhere_cases(), "arguments": argument_cases()}
+              "data anywhere": data_anywhere_cases(), "arguments": argument_cases(),
+              "issue 24 models": issue24_cases()}
     assert len(CASES) >= 30 and all(len(cases) >= 5 for cases in groups.values())
     assert len({c[0] for c in CASES}) == len(CASES)
+
+
+def test_the_docs_table_has_one_row_per_case():
+    with open(os.path.join(ROOT, "docs", "bad_inputs.md"), encoding="utf-8") as f:
+        rows = re.findall(r"^\| `([\w.-]+)` \|", f.read(), flags=re.M)
+    assert len(rows) == len(set(rows)), "a case is listed twice in docs/bad_inputs.md"
+    ids = {c[0] for c in CASES}
+    assert not ids - set(rows), f"cases missing from docs/bad_inputs.md: {sorted(ids - set(rows))}"
+    assert not set(rows) - ids, f"rows of docs/bad_inputs.md without a case here: {sorted(set(rows) - ids)}"
 
 
 def test_keras_files_load_with_safe_mode_and_nothing_uses_pickle():
@@ -693,10 +778,21 @@ def test_refused_options_are_refused_before_any_network_is_built(monkeypatch):
     monkeypatch.setattr(mnist_nets, "wgan_generator", built)
     monkeypatch.setattr(mnist_nets, "cgan_generator", built)
     monkeypatch.setattr(mnist_nets, "sgan_generator", built)
+    from keras_gans.networks import auxiliary_nets, sagan_nets
+
+    monkeypatch.setattr(auxiliary_nets, "acgan_generator", built)
+    monkeypatch.setattr(auxiliary_nets, "infogan_generator", built)
+    monkeypatch.setattr(sagan_nets, "sagan_generator", built)
     for make, pattern in ((lambda: kg.models.WGAN(n_critic=0), "n_critic"),
                           (lambda: kg.models.WGAN(label_smoothing=1.5), "label_smoothing"),
                           (lambda: kg.models.WGANGP(gp_weight=-1), "gp_weight"),
                           (lambda: kg.models.CGAN(latent_dim=0), "latent_dim"),
-                          (lambda: kg.models.SGAN(num_labeled=0), "num_labeled")):
+                          (lambda: kg.models.SGAN(num_labeled=0), "num_labeled"),
+                          (lambda: kg.models.ACGAN(d_steps=2), "d_steps"),
+                          (lambda: kg.models.ACGAN(label_smoothing=1.5), "label_smoothing"),
+                          (lambda: kg.models.InfoGAN(instance_noise=0.1), "instance_noise"),
+                          (lambda: kg.models.InfoGAN(ema_decay=1.0), "ema_decay"),
+                          (lambda: kg.models.SAGAN(ema_decay=0.0), "ema_decay"),
+                          (lambda: kg.models.SAGAN(update="simultaneous", d_steps=2), "simultaneous")):
         with pytest.raises(ValueError, match=pattern):
             make()

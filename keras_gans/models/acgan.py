@@ -82,8 +82,8 @@ class ACGAN(ClassConditionalMixin, TricksMixin, GAN):
             if kwargs.get(option, only) != only:
                 raise ValueError(f"ACGAN takes {option}={only!r} only (its D has two heads); got {kwargs[option]!r}.")
         if kwargs.get("d_steps", 1) != 1:
-            raise ValueError(f"ACGAN takes one discriminator step per generator step; d_steps must be 1, got "
-                             f"{kwargs['d_steps']!r}.")
+            raise ValueError(f"ACGAN takes one discriminator step per generator step (as the paper); d_steps must "
+                             f"be 1; got {kwargs['d_steps']!r}.")
         check_trick_options(kwargs)
         image_shape, latent_dim = checks.image_shape(image_shape), checks.latent_dim(latent_dim)
         num_classes = checks.integer(num_classes, "num_classes", low=2, fix="MNIST has 10.")
