@@ -2,15 +2,30 @@
 
 Used for every averaged network in the package: the EMA generator of the training tricks
 (`ema_decay=` of WGAN, CGAN, SGAN, BigGAN, SAGAN, ACGAN, InfoGAN, DCGANWithTricks), pix2pix's
-`ema_generator`, SGAN's averaged classifier (`classifier_ema=`) and ProGAN's Gs. A model keeps the copy as an attribute (so it is
-saved with the model's weights) and calls :func:`ema_update` after the step that changes the
-original; :attr:`keras_gans.models.GAN.sampling_generator` then samples and exports from it.
+`ema_generator`, SGAN's averaged classifier (`classifier_ema=`), ProGAN's Gs and StyleGAN2's EMA generator.
+A model keeps the copy as an attribute (so it is saved with the model's weights) and calls
+:func:`ema_update` after the step that changes the original, with the number of updates made
+before; :attr:`keras_gans.models.GAN.sampling_generator` then samples and exports from it.
+
+The update has the warm-up of `tf.train.ExponentialMovingAverage(num_updates=n)`: the update made
+after n others (n = 0 at the first) uses the decay min(β, (1 + n) / (10 + n)) — 0.1, 0.18, 0.25, …,
+0.92 at n = 100 — instead of β (:func:`warmup_decay`). Without it the copy starts at the random
+initialisation and holds β^n of it after n updates (β = 0.999: still 50% after 700); with it, 10%
+after the first update and 0.001% after ten. The ramp reaches β at n = (10β − 1) / (1 − β)
+(:func:`warmup_steps`): β = 0.999 only after ~9,000 updates (8,990), β = 0.99 after ~890, β = 0.9
+after 80; until then the copy averages about the last (10 + n) / 9 updates, a ninth of the run so far.
 
 >>> import keras
 >>> net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
 >>> average = ema_copy(net)                        # same architecture, same weights
->>> ema_update(average.weights, net.weights, decay=0.999)
+>>> ema_update(average.weights, net.weights, decay=0.999, step=0)     # the first update: decay 0.1
+>>> [round(float(warmup_decay(0.999, n)), 4) for n in (0, 1, 100, 100_000)]
+[0.1, 0.1818, 0.9182, 0.999]
+>>> warmup_steps(0.999)                             # β itself from n = 8,990 on
+8990
 """
+import math
+
 import keras
 from keras import ops
 
@@ -31,10 +46,46 @@ def ema_copy(network, name=None):
     return copy
 
 
-def ema_update(average_variables, variables, decay):
-    """w̄ ← decay·w̄ + (1 − decay)·w for each pair (batch-norm statistics included)."""
+def warmup_decay(decay, step):
+    """The decay of the update made after `step` others: min(`decay`, (1 + n) / (10 + n)), n = max(`step`, 0).
+
+    `step` is a Python or tensor integer; the result is a float32 tensor. A negative `step` counts
+    as 0 (a mixed-precision step skipped for a non-finite gradient does not count in the optimizer's
+    `iterations`, so "iterations − 1" can be −1 at the first update).
+    """
+    n = ops.maximum(ops.cast(step, "float32"), 0.0)
+    return ops.minimum(ops.cast(decay, "float32"), (1.0 + n) / (10.0 + n))
+
+
+def warmup_steps(decay):
+    """The n from which the warm-up's decay is `decay` itself: ⌈(10·decay − 1) / (1 − decay)⌉, 0 if decay ≤ 0.1.
+
+    >>> warmup_steps(0.999), warmup_steps(0.99), warmup_steps(0.9)
+    (8990, 890, 80)
+    """
+    return max(0, math.ceil(round((10.0 * decay - 1.0) / (1.0 - decay), 6)))
+
+
+def ema_update(average_variables, variables, decay, step=None):
+    """w̄ ← β·w̄ + (1 − β)·w for each pair (batch-norm statistics too), β = :func:`warmup_decay` (decay, step).
+
+    Args:
+        average_variables: the copy's variables (assigned in place).
+        variables: the original's, in the same order.
+        decay: the EMA decay once warmed up, in (0, 1).
+        step: the number of updates of this copy before this one (0 at the first; a Python or
+            tensor integer, e.g. the optimizer's `iterations` − 1 after its step, which is saved
+            with the model, so a resumed run goes on with the same decay). None: no warm-up,
+            β = `decay` from the first update (the plain rule).
+    """
+    if step is None:
+        for avg, var in zip(average_variables, variables):
+            avg.assign(decay * avg + (1.0 - decay) * ops.cast(var, avg.dtype))
+        return
+    beta = warmup_decay(decay, step)
     for avg, var in zip(average_variables, variables):
-        avg.assign(decay * avg + (1.0 - decay) * ops.cast(var, avg.dtype))
+        b = ops.cast(beta, avg.dtype)
+        avg.assign(b * avg + (1.0 - b) * ops.cast(var, avg.dtype))
 
 
 def check_decay(decay, name="ema_decay", example=0.999):

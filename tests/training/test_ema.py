@@ -1,10 +1,20 @@
-"""keras_gans.training.ema: one EMA copy and update for every model; GAN.sampling_generator uses the copy."""
+"""keras_gans.training.ema: one EMA copy and update for every model; GAN.sampling_generator uses the copy.
+
+The update warms up like `tf.train.ExponentialMovingAverage(num_updates=n)`: the update made after n others uses
+the decay min(β, (1 + n) / (10 + n)); `step=None` is the plain rule. The expected values here are computed by hand.
+"""
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gans as kg
-from keras_gans.training.ema import check_decay, ema_copy, ema_update
+from keras_gans.training.ema import check_decay, ema_copy, ema_update, warmup_decay, warmup_steps
+
+
+def hand_decay(decay, n):
+    """The warm-up rule, written out: min(β, (1 + n) / (10 + n))."""
+    return min(decay, (1.0 + n) / (10.0 + n))
 
 
 def _net(name="net"):
@@ -30,9 +40,49 @@ def test_ema_update_is_the_moving_average_of_every_weight():
     before = [w.numpy() for w in copy.weights]
     for w in net.weights:
         w.assign(w.numpy() + 1.0)
-    ema_update(copy.weights, net.weights, 0.9)
+    ema_update(copy.weights, net.weights, 0.9)               # step=None: the plain rule, no warm-up
     for avg, old, new in zip(copy.weights, before, net.weights):
         np.testing.assert_allclose(avg.numpy(), 0.9 * old + 0.1 * new.numpy(), rtol=1e-6)  # BN statistics too
+
+
+@pytest.mark.parametrize("n,expected", [(0, 0.1), (1, 2 / 11), (100, 101 / 110), (100_000, 0.999)])
+def test_the_decay_used_warms_up_to_the_given_one(n, expected):
+    assert float(warmup_decay(0.999, n)) == pytest.approx(expected, rel=1e-6)
+    assert float(warmup_decay(0.999, tf.constant(n, "int64"))) == pytest.approx(expected, rel=1e-6)   # a counter
+
+
+def test_the_warm_up_reaches_the_decay_after_9000_updates_for_0_999_and_890_for_0_99():
+    assert float(warmup_decay(0.99999, 100_000)) == pytest.approx(100_001 / 100_010, rel=1e-7)   # still warming up
+    assert float(warmup_decay(0.999, -1)) == pytest.approx(0.1)       # a count of −1 (a skipped first step) is 0
+    assert (warmup_steps(0.999), warmup_steps(0.99), warmup_steps(0.9), warmup_steps(0.05)) == (8990, 890, 80, 0)
+    for beta in (0.999, 0.99, 0.9):
+        n = warmup_steps(beta)
+        assert hand_decay(beta, n - 1) < beta == hand_decay(beta, n)
+        assert float(warmup_decay(beta, n - 1)) < float(warmup_decay(beta, n)) == pytest.approx(beta)
+
+
+def test_an_ema_copy_after_k_updates_is_the_hand_rolled_ema_with_warm_up():
+    net = _net()
+    copy = ema_copy(net)
+    expected = [w.numpy().astype("float64") for w in copy.weights]
+    rng = np.random.default_rng(0)
+    for n in range(12):
+        for w in net.weights:                               # the network takes a "step"
+            w.assign(w.numpy() + rng.standard_normal(w.shape).astype("float32"))
+        ema_update(copy.weights, net.weights, 0.5, step=n)
+        beta = min(0.5, (1 + n) / (10 + n))                 # 0.1, 0.18, 0.25, 0.31, 0.36, 0.4, …, 0.5 from n = 8
+        expected = [beta * e + (1 - beta) * w.numpy() for e, w in zip(expected, net.weights)]
+    for avg, e in zip(copy.weights, expected):
+        np.testing.assert_allclose(avg.numpy(), e, rtol=1e-5, atol=1e-6)
+    # one update from the same start: step=None keeps half the start, step=0 a tenth
+    plain, warm = ema_copy(_net()), ema_copy(_net())
+    for w in net.weights:
+        w.assign(w.numpy() + 1.0)
+    ema_update(plain.weights, net.weights, 0.5, step=None)
+    ema_update(warm.weights, net.weights, 0.5, step=0)
+    for p, q, start, w in zip(plain.weights, warm.weights, _net().weights, net.weights):
+        np.testing.assert_allclose(p.numpy(), 0.5 * start.numpy() + 0.5 * w.numpy(), rtol=1e-6)
+        np.testing.assert_allclose(q.numpy(), 0.1 * start.numpy() + 0.9 * w.numpy(), rtol=1e-6)
 
 
 def test_check_decay_names_the_option():
