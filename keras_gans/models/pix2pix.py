@@ -44,7 +44,8 @@ class Pix2Pix(MultiNetworkGAN):
         lambda_l1: weight λ of the L1 term.
         dropout: decoder dropout rate of the built-in U-Net.
         ema_decay: decay β of an exponential moving average of the generator's weights (batch-norm
-            statistics included), updated after every generator step: w̄ ← β·w̄ + (1 − β)·w. When set,
+            statistics included), updated after every generator step: w̄ ← β·w̄ + (1 − β)·w, β warmed up as
+            min(β, (1 + n) / (10 + n)) at the n-th step (:mod:`keras_gans.training.ema`). When set,
             `translate`, `generate`, the preview rows, `export` and zoo presets use the averaged
             generator (`ema_generator`); None (default) keeps the plain generator.
 
@@ -122,8 +123,9 @@ class Pix2Pix(MultiNetworkGAN):
             g_loss = adv + self.lambda_l1 * l1
         self.apply_update(self.d_optimizer, d_tape, d_loss, self.d_weights)
         self.apply_update(self.g_optimizer, g_tape, g_loss, self.g_weights)
-        if self.ema_generator is not None:
-            ema_update(self.ema_generator.weights, self.generator.weights, self.ema_decay)
+        if self.ema_generator is not None:  # after G's step: g_optimizer.iterations − 1 updates came before
+            ema_update(self.ema_generator.weights, self.generator.weights, self.ema_decay,
+                       step=self.g_optimizer.iterations - 1)
         return self.track(d_loss=d_loss, g_loss=g_loss, adv_loss=adv, l1_loss=l1)
 
     def call(self, images, training=False):

@@ -91,7 +91,8 @@ class SGAN(TricksMixin, GAN):
             `"non_saturating"` (the book: G tries to be called real).
         supervised_weight, unsupervised_weight: weights of the two parts of D's loss (1 and 1).
         classifier_ema: decay β of an exponential moving average of D's weights that becomes the
-            :attr:`classifier` (Polyak averaging; default 0.99; None: the classifier is D itself).
+            :attr:`classifier` (Polyak averaging; default 0.99, warmed up as min(β, (1 + n) / (10 + n)) at
+            the n-th D step, :mod:`keras_gans.training.ema`; None: the classifier is D itself).
         learning_rate: Adam learning rate of both networks (default 3e-3, Salimans et al.'s; β1 = 0.5).
         lr_decay_steps: if set, the learning rates stay constant for the first half of this many
             steps and decay linearly to 0 at the end (:class:`HalfLinearDecay`; set it to the
@@ -221,8 +222,9 @@ class SGAN(TricksMixin, GAN):
             unsupervised_loss = self.discriminator_loss(real_logits, fake_logits)
             d_loss = self.supervised_weight * supervised_loss + self.unsupervised_weight * unsupervised_loss
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
-        if self.ema_discriminator is not None:  # Polyak averaging of the classifier's weights
-            ema_update(self.ema_discriminator.weights, self.discriminator.weights, self.classifier_ema)
+        if self.ema_discriminator is not None:  # Polyak averaging of the classifier's weights, after D's step
+            ema_update(self.ema_discriminator.weights, self.discriminator.weights, self.classifier_ema,
+                       step=self.d_optimizer.iterations - 1)
 
         # 2. Generator: fool D's real/fake head, or match D's mean features on real data.
         with tf.GradientTape() as tape:

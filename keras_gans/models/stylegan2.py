@@ -37,7 +37,8 @@ class StyleGAN2(GAN):
        counter in the graph (`ops.cond`), not by Python.
     2. **Generator**: softplus(−D(G(w))) on new mixed-style fakes; the tracked average w̄ (`w_avg`,
        for the truncation trick) moves towards the batch's mean w.
-    3. The moving average of the generator's weights (`ema_generator`, decay `ema_decay`) follows;
+    3. The moving average of the generator's weights (`ema_generator`, decay `ema_decay`, warmed up as
+       min(`ema_decay`, (1 + n) / (10 + n)) at the n-th update, :mod:`keras_gans.training.ema`) follows;
        `generate`, `style_mix`, `export` and presets sample from it.
 
     With `augment` (e.g. `"color,translation,cutout"`) every image D sees — real and fake, in both
@@ -158,8 +159,10 @@ class StyleGAN2(GAN):
         return gan_losses.r1_penalty(self.discriminator, real, self.r1_gamma, self.r1_interval)
 
     def update_ema(self):
-        """ema ← decay·ema + (1 − decay)·weights for every trainable weight of the generator."""
-        ema_update(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay)
+        """ema ← β·ema + (1 − β)·weights for every trainable weight of the generator, β = `ema_decay` warmed up
+        (:func:`~keras_gans.training.ema.ema_update`); after G's step, so `g_optimizer.iterations` − 1 came before."""
+        ema_update(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay,
+                   step=self.g_optimizer.iterations - 1)
 
     # ------------------------------------------------------------------ algorithm
     def train_step(self, data):

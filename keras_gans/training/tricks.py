@@ -24,8 +24,9 @@ option                   what it does
                          differentiable transforms (e.g. `"translation,cutout"`), so D
                          cannot memorise a small training set (:mod:`keras_gans.layers.augment`).
 `ema_decay=β`            keeps `ema_generator`, an exponential moving average of G's
-                         weights (w̄ ← β·w̄ + (1 − β)·w after every G step), and samples /
-                         exports from it (Yazıcı et al. 2019; Karras et al. 2018).
+                         weights (w̄ ← β·w̄ + (1 − β)·w after every G step, β warmed up as
+                         min(β, (1 + n) / (10 + n)) at the n-th, :mod:`~keras_gans.training.ema`),
+                         and samples / exports from it (Yazıcı et al. 2019; Karras et al. 2018).
 =======================  ================================================================
 
 The label tricks change the binary cross-entropy targets, so they need a BCE loss
@@ -218,9 +219,15 @@ class TricksMixin:
         return [tuple(t[i * m:(i + 1) * m] for t in tensors) for i in range(k)]
 
     def update_ema(self):
-        """Moves the EMA generator towards the generator (no-op when `ema_decay` is None)."""
+        """Moves the EMA generator towards the generator (no-op when `ema_decay` is None).
+
+        Called after G's optimizer step, so the EMA updates before this one are the G steps before it,
+        `g_optimizer.iterations` − 1: the warm-up of :func:`~keras_gans.training.ema.ema_update` counts
+        from there, and goes on from the saved optimizer state in a resumed run.
+        """
         if self.ema_generator is not None:
-            ema_update(self.ema_generator.weights, self.generator.weights, self.ema_decay)
+            ema_update(self.ema_generator.weights, self.generator.weights, self.ema_decay,
+                       step=self.g_optimizer.iterations - 1)
 
     def check_data(self, x):
         super().check_data(x)

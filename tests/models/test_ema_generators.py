@@ -1,6 +1,7 @@
 """`ema_decay` and the other training tricks on ACGAN, SAGAN and InfoGAN (TricksMixin, keras_gans.training.tricks).
 
-The EMA generator follows G by w̄ ← β·w̄ + (1 − β)·w after each G step (checked by hand), is what `generate()` and
+The EMA generator follows G by w̄ ← β·w̄ + (1 − β)·w after each G step, β warmed up as min(`ema_decay`, (1 + n) / (10 + n))
+at the n-th (checked by hand), is what `generate()` and
 `export()` use, and survives the `.keras` round trip; InfoGAN's EMA holds its generator only (not D's body or the Q
 head). The options that do not fit a model are refused before anything is built. Tiny networks (16×16).
 """
@@ -70,8 +71,9 @@ def test_the_ema_generator_moves_towards_g_by_the_moving_average_after_one_step(
     assert int(gan.g_optimizer.iterations) == 1
     after = gan.generator.get_weights()
     assert any(not np.allclose(w0, w1) for w0, w1 in zip(before, after))   # G took a step
+    beta = min(0.75, (1 + 0) / (10 + 0))                                   # the first update (n = 0): 0.1
     for ema, w0, w1 in zip(gan.ema_generator.get_weights(), before, after):
-        np.testing.assert_allclose(ema, 0.75 * w0 + 0.25 * w1, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(ema, beta * w0 + (1 - beta) * w1, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("name", NAMES)

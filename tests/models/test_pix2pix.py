@@ -90,7 +90,8 @@ def test_translate_round_trip_and_export(trained, pairs, tmp_path):
 
 
 def test_ema_generator_averages_and_is_used(pairs, tmp_path):
-    """With ema_decay, each G step moves the EMA copy: w̄ ← β·w̄ + (1 − β)·w; translate/export/presets use it."""
+    """With ema_decay, each G step moves the EMA copy: w̄ ← β·w̄ + (1 − β)·w, β = min(ema_decay, (1 + n) / (10 + n))
+    at the n-th; translate/export/presets use it."""
     keras.utils.set_random_seed(0)
     model = kg.models.Pix2Pix(image_shape=SHAPE, filters=4, discriminator_filters=4, discriminator_downsampling=1,
                               ema_decay=0.75, seed=0)
@@ -104,7 +105,8 @@ def test_ema_generator_averages_and_is_used(pairs, tmp_path):
     model.fit(pairs[2].take(1), epochs=1, verbose=0)
     w1 = kernel.numpy()
     assert not np.allclose(w1, w0)
-    np.testing.assert_allclose(avg.numpy(), 0.75 * w0 + 0.25 * w1, atol=1e-6)
+    beta = min(0.75, (1 + 0) / (10 + 0))           # the first update (n = 0) of the warm-up: 0.1
+    np.testing.assert_allclose(avg.numpy(), beta * w0 + (1 - beta) * w1, atol=1e-6)
     a = pairs[0][:3]
     np.testing.assert_allclose(model.translate(a), model.ema_generator(a.astype("float32") / 127.5 - 1, training=False),
                                atol=1e-6)

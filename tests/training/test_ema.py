@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
+from helpers import tiny_dcgan_with_tricks
 from keras_gans.training.ema import check_decay, ema_copy, ema_update, warmup_decay, warmup_steps
 
 
@@ -83,6 +84,34 @@ def test_an_ema_copy_after_k_updates_is_the_hand_rolled_ema_with_warm_up():
     for p, q, start, w in zip(plain.weights, warm.weights, _net().weights, net.weights):
         np.testing.assert_allclose(p.numpy(), 0.5 * start.numpy() + 0.5 * w.numpy(), rtol=1e-6)
         np.testing.assert_allclose(q.numpy(), 0.1 * start.numpy() + 0.9 * w.numpy(), rtol=1e-6)
+
+
+def _images():
+    return tf.data.Dataset.from_tensor_slices(np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 1))
+                                              .astype("float32")).batch(8)
+
+
+def test_a_resumed_run_keeps_the_warm_up_count_of_the_saved_optimizer(tmp_path):
+    """3 steps, save, load, 2 steps = 5 steps; the count comes from g_optimizer.iterations, saved with the model."""
+    keras.utils.set_random_seed(0)
+    straight = tiny_dcgan_with_tricks(ema_decay=0.9)
+    straight.compile()
+    straight.fit(_images(), epochs=1, verbose=0)                         # 5 steps
+    keras.utils.set_random_seed(0)
+    first = tiny_dcgan_with_tricks(ema_decay=0.9)
+    first.compile()
+    first.fit(_images().take(3), epochs=1, verbose=0)
+    first.save(tmp_path / "three.keras")
+    resumed = keras.saving.load_model(tmp_path / "three.keras")
+    assert int(resumed.g_optimizer.iterations) == 3
+    ema_before = resumed.ema_generator.get_weights()
+    resumed.fit(_images().skip(3).take(1), epochs=1, verbose=0)          # step 4: the update after n = 3 others
+    beta = (1 + 3) / (10 + 3)                                             # not 0.1: the count did not restart
+    for ema, e0, w in zip(resumed.ema_generator.get_weights(), ema_before, resumed.generator.get_weights()):
+        np.testing.assert_allclose(ema, beta * e0 + (1 - beta) * w, rtol=1e-5, atol=1e-6)
+    resumed.fit(_images().skip(4), epochs=1, verbose=0)                  # step 5
+    for a, b in zip(resumed.ema_generator.get_weights(), straight.ema_generator.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)          # as if never stopped
 
 
 def test_check_decay_names_the_option():

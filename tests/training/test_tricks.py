@@ -101,5 +101,10 @@ def test_critic_batches_split_the_batch_in_order():
 def test_ema_update_by_hand():
     avg = [tf.Variable([0.0, 10.0])]
     ema_vals = [tf.constant([1.0, 0.0])]
-    tricks.ema_update(avg, ema_vals, 0.9)
+    tricks.ema_update(avg, ema_vals, 0.9)                    # no step: the plain rule, β = 0.9
     np.testing.assert_allclose(avg[0].numpy(), [0.1, 9.0], rtol=1e-6)
+    avg = [tf.Variable([0.0, 10.0])]
+    tricks.ema_update(avg, ema_vals, 0.9, step=0)            # the first update of the warm-up: β = 1/10
+    np.testing.assert_allclose(avg[0].numpy(), [0.9, 1.0], rtol=1e-6)
+    tricks.ema_update(avg, ema_vals, 0.9, step=1)            # then β = 2/11
+    np.testing.assert_allclose(avg[0].numpy(), [2 / 11 * 0.9 + 9 / 11, 2 / 11 * 1.0], rtol=1e-6)
