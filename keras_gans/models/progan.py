@@ -12,10 +12,22 @@ from keras_gans import losses as gan_losses
 from keras_gans.models.gan import GAN
 from keras_gans.networks import progan_nets
 from keras_gans.training import progressive_fit
-from keras_gans.training.ema import ema_update
+from keras_gans.training.ema import ema_update, warmup_steps
 from keras_gans.training.progressive import PHASES, ProGANSchedule, fresh_optimizer
 from keras_gans.utils import checks
 
+
+class _StoreWith:
+    """A Keras weights store with `extra` entries where it has none (the `in` and `[]` that loading uses)."""
+
+    def __init__(self, store, extra):
+        self.store, self.extra = store, extra
+
+    def __contains__(self, key):
+        return key in self.extra or key in self.store
+
+    def __getitem__(self, key):
+        return self.extra[key] if key in self.extra else self.store[key]
 
 
 def _check_resolution(value, what):
@@ -58,7 +70,9 @@ class ProGAN(GAN):
         group_size: the critic's minibatch std-dev group.
         ema_decay: decay of the moving average of the generator's weights (`ema_generator`, the
             paper's Gs, 0.999), which `generate` and `export` use; None turns it off. Short runs
-            want a shorter memory (e.g. 0.99).
+            want a shorter memory (e.g. 0.99). The decay warms up once, from the start of training
+            (min(β, (1 + n) / (10 + n)) at the n-th update, n = :attr:`ema_updates`, which does not
+            restart when the networks grow; :mod:`keras_gans.training.ema`).
         schedule: a :class:`ProGANSchedule` used by :meth:`fit_schedule` (default: `ProGANSchedule()`).
         seed: seed of the latent `SeedGenerator`.
 
@@ -133,6 +147,10 @@ class ProGAN(GAN):
         self.schedule = schedule
         #: Images trained on in the current phase (saved with the weights; drives α).
         self.phase_images = keras.Variable(0, dtype="int64", trainable=False, name="phase_images")
+        #: EMA updates since the start of training (saved with the weights; the warm-up of the EMA's decay).
+        #: Not the optimizers' `iterations`, which restart at every phase: the warm-up happens once.
+        self.ema_updates = keras.Variable(0, dtype="int64", trainable=False, name="ema_updates",
+                                          aggregation="only_first_replica")
         #: Each phase run by `fit_schedule`: [(resolution, kind, wall seconds, images, process CPU seconds)].
         self.phase_times = []
         self.apply_precision()  # the EMA generator, built after GAN.__init__
@@ -161,10 +179,26 @@ class ProGAN(GAN):
         return keras.Model(net.inputs[0], clip(net.outputs[0]), name="progan_generator_ema")
 
     def update_ema(self):
-        """ema ← decay·ema + (1 − decay)·weights for every generator weight (Karras et al. 2018, app. A.1)."""
+        """ema ← β·ema + (1 − β)·weights for every generator weight (Karras et al. 2018, app. A.1).
+
+        β is `ema_decay` warmed up by :attr:`ema_updates` (:func:`~keras_gans.training.ema.ema_update`), a count
+        that goes on across phases (the optimizers' `iterations` restart at each).
+        """
         if self.ema_generator is None:
             return
-        ema_update(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay)
+        ema_update(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay,
+                   step=self.ema_updates)
+        self.ema_updates.assign_add(1)
+
+    def load_own_variables(self, store):
+        # A file saved before `ema_updates` existed lacks it (its last own variable): that run's Gs averaged with
+        # the plain decay, so it goes on past the warm-up rather than jumping back to G.
+        own = self._trainable_variables + self._non_trainable_variables
+        key = str(len(own) - 1)
+        if own[-1] is self.ema_updates and key not in store:
+            done = 0 if self.ema_decay is None else warmup_steps(self.ema_decay)
+            store = _StoreWith(store, {key: np.array(done, "int64")})
+        super().load_own_variables(store)
 
     def run_generator(self, *inputs, batch_size=256):
         """`GAN.run_generator` (the EMA generator when there is one), clipped to [-1, 1]: the EMA network

@@ -134,6 +134,8 @@ def test_schedule_with_fit_alpha_save_reload_and_continue(tmp_path):
     assert (loaded.resolution, loaded.phase, loaded.channels) == (8, "transition", 3)
     assert loaded.alpha == pytest.approx(gan.alpha) and int(loaded.phase_images.numpy()) == 128
     assert int(loaded.d_optimizer.iterations.numpy()) == int(gan.d_optimizer.iterations.numpy()) == 8
+    # the EMA's warm-up counts every update since the start (2 + 8), not the phase's optimizer steps, and is saved
+    assert int(gan.ema_updates.numpy()) == int(loaded.ema_updates.numpy()) == 10
     z = gan.latent(4, seed=1)
     np.testing.assert_allclose(loaded.generator(z), gan.generator(z), atol=1e-6)
     np.testing.assert_allclose(loaded.generate(z=z), gan.generate(z=z), atol=1e-6)   # the EMA generator
@@ -152,8 +154,57 @@ def test_schedule_with_fit_alpha_save_reload_and_continue(tmp_path):
     assert loaded.generator.get_layer("g_block_4").weights[0] is block4
     assert np.abs(block4.numpy() - before).max() > 0             # the old block keeps training
     assert loaded.schedule_done()
+    assert int(loaded.ema_updates.numpy()) == 12 and int(loaded.g_optimizer.iterations.numpy()) == 2
     images = loaded.generate(3, seed=0)
     assert images.shape == (3, 8, 8, 3) and np.isfinite(images).all()
+
+
+def _moved_by_one_update(gan):
+    """(EMA weights before, generator weights, EMA weights after) of one `update_ema` after G's weights move by 1."""
+    ema, live = gan.ema_generator.trainable_variables, gan.generator.trainable_variables
+    before = [v.numpy() for v in ema]
+    for v in live:
+        v.assign(v.numpy() + 1.0)
+    gan.update_ema()
+    return before, [v.numpy() for v in live], [v.numpy() for v in ema]
+
+
+def test_the_ema_warms_up_once_from_the_start_not_at_every_phase():
+    gan = ProGAN(4, 8, seed=0, ema_decay=0.999, **TINY)
+    gan.compile()
+    assert int(gan.ema_updates.numpy()) == 0
+    before, live, after = _moved_by_one_update(gan)                  # n = 0: β = 0.1
+    for b, w, a in zip(before, live, after):
+        np.testing.assert_allclose(a, 0.1 * b + 0.9 * w, rtol=1e-5, atol=1e-6)
+    gan.ema_updates.assign(100)                                       # as after 100 steps
+    gan.grow()                                                        # fresh optimizers: iterations 0 again
+    assert int(gan.g_optimizer.iterations.numpy()) == 0 and int(gan.ema_updates.numpy()) == 100
+    before, live, after = _moved_by_one_update(gan)
+    beta = min(0.999, (1 + 100) / (10 + 100))                         # 0.918: the count goes on, not 0.1
+    for b, w, a in zip(before, live, after):
+        np.testing.assert_allclose(a, beta * b + (1 - beta) * w, rtol=1e-5, atol=1e-6)
+    assert int(gan.ema_updates.numpy()) == 101
+
+
+def test_weights_saved_before_the_ema_counter_load_past_the_warm_up(tmp_path):
+    """A ProGAN file without `ema_updates` (written before it existed) loads; its Gs goes on with the plain decay."""
+    import h5py
+
+    gan = ProGAN(4, 8, seed=0, ema_decay=0.99, **TINY)
+    gan.compile()
+    gan.ema_updates.assign(7)
+    path = str(tmp_path / "old.weights.h5")
+    gan.save_weights(path)
+    with h5py.File(path, "r+") as f:              # the model's own variables: phase_images, ema_updates, seed states
+        own = f["vars"]
+        assert [k for k in own.keys() if k.isdigit()] == ["0", "1"] and own["1"][()] == 7
+        del own["1"]
+    fresh = ProGAN(4, 8, seed=0, ema_decay=0.99, **TINY)
+    fresh.compile()
+    fresh.load_weights(path)
+    assert int(fresh.ema_updates.numpy()) == 890                     # where min(0.99, (1 + n) / (10 + n)) is 0.99
+    for a, b in zip(fresh.ema_generator.get_weights(), gan.ema_generator.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_export_generator_at_current_resolution(tmp_path):
