@@ -207,7 +207,7 @@ def main(argv=None):
     except ValueError as e:
         print(f"{args.readme}: {e}", file=sys.stderr)
         return 2
-    shown = os.path.relpath(args.readme, ROOT)
+    shown = os.path.relpath(args.readme, ROOT) if os.path.abspath(args.readme).startswith(ROOT + os.sep) else args.readme
     if new == old:
         print(f"{shown} is up to date with the preset cards")
         return 0
