@@ -9,6 +9,8 @@
 # classifier's test accuracy) with keras_gans.metrics and writes keras_gans/presets/NAME/ (config.json,
 # metadata.json with hashes, model.weights.h5, README.md card, samples.png).
 # Runs go to runs/NAME/ (not committed). CPU only; times are wall-clock on a shared 2-core machine.
+# At the end scripts/pin_presets.py pins every preset's files and regenerates the "Shipped presets" tables of
+# keras_gans/presets/README.md from the cards (scripts/presets_readme.py); after a publish by hand, run it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KG=${KG:-.venv/bin/keras-gans}
