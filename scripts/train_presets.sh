@@ -101,7 +101,8 @@ PY
 
 if [ $# -eq 0 ]; then
   set -- dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm cogan_mnist cyclegan_mnist_mnistm \
-    progan_mnist_32 acgan_mnist stylegan2_mnist_32 mnist_classifier
+    progan_mnist_32 acgan_mnist stylegan2_mnist_32 sagan_mnist \
+    infogan_mnist mnist_classifier
 fi
 for WANTED in "$@"; do
   case $WANTED in
@@ -151,6 +152,12 @@ for WANTED in "$@"; do
       train_and_publish stylegan2_mnist_32 "stylegan2 --dataset mnist-5k --epochs 20 --seed 0 --fid-every 5" generator \
         "StyleGAN2 (Karras et al. 2020), small, 32 px, on mnist-5k: mapping network, modulated convolutions, noise, EMA generator" \
         "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]; kg.zoo.sample draws without truncation (psi 1); StyleGAN2.from_preset(...).generate(truncation_psi=...) truncates towards the stored average w." ;;
+    sagan_mnist)  # issue 24: hinge loss, spectral norm in G and D, self-attention at 14x14, TTUR (D 4e-4, G 1e-4)
+      train_and_publish sagan_mnist "sagan --dataset mnist-5k --epochs 30 --ema-decay 0.999 --fid-every 10" generator \
+        "SAGAN (Zhang et al. 2019), small, on mnist-5k: hinge loss, spectral norm, self-attention, TTUR, EMA generator (0.999)" ;;
+    infogan_mnist)  # issue 24: 10-way categorical + 2 continuous codes, no labels; --eval adds the code->digit accuracy
+      train_and_publish infogan_mnist "infogan --dataset mnist-5k --epochs 30 --precision bfloat16 --ema-decay 0.99 --fid-every 10" generator \
+        "InfoGAN (Chen et al. 2016) on mnist-5k without labels: a 10-way categorical and 2 continuous codes, EMA generator (0.99)" ;;
     mnist_classifier)
       publish_mnist_classifier ;;
     *)
