@@ -154,7 +154,8 @@ for WANTED in "$@"; do
         "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]; kg.zoo.sample draws without truncation (psi 1); StyleGAN2.from_preset(...).generate(truncation_psi=...) truncates towards the stored average w." ;;
     sagan_mnist)  # issue 24: hinge loss, spectral norm in G and D, self-attention at 14x14, TTUR (D 4e-4, G 1e-4)
       train_and_publish sagan_mnist "sagan --dataset mnist-5k --epochs 30 --ema-decay 0.999 --fid-every 10" generator \
-        "SAGAN (Zhang et al. 2019), small, on mnist-5k: hinge loss, spectral norm, self-attention, TTUR, EMA generator (0.999)" ;;
+        "SAGAN (Zhang et al. 2019), small, on mnist-5k: hinge loss, spectral norm, self-attention, TTUR, EMA generator (0.999)" \
+        "" float16 ;;  # 1.8 M parameters
     infogan_mnist)  # issue 24: 10-way categorical + 2 continuous codes, no labels; --eval adds the code->digit accuracy
       train_and_publish infogan_mnist "infogan --dataset mnist-5k --epochs 30 --precision bfloat16 --ema-decay 0.99 --fid-every 10" generator \
         "InfoGAN (Chen et al. 2016) on mnist-5k without labels: a 10-way categorical and 2 continuous codes, EMA generator (0.99)" ;;
