@@ -122,13 +122,14 @@ def test_shipped_preset_loads_offline_and_matches_its_hashes(name):
         np.testing.assert_allclose(probs.sum(-1), 1.0, atol=1e-4)
 
 
-def test_builtin_presets_stay_under_40_mb():
-    """They ship inside the package (every wheel carries them): keep the download small."""
+def test_builtin_presets_stay_under_60_mb():
+    """They ship inside the package (every wheel carries them): keep the download small. Issues 24 and 25 set the
+    limit: "keep the zoo folder under 60 MB in all" (it was 40 MB here until the issue-24 presets landed)."""
     root = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                         "keras_gans", "presets")
     assert os.path.isfile(os.path.join(root, "README.md")), root   # the package's presets/, not an empty walk
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
-    assert size < 40e6, f"keras_gans/presets/ holds {size / 1e6:.1f} MB"
+    assert size < 60e6, f"keras_gans/presets/ holds {size / 1e6:.1f} MB"
 
 
 # ------------------------------------------------------------------------------------------- publish / load
