@@ -111,7 +111,9 @@ class StyleGAN2(GAN):
         self.augment = None if augment is None else self.augmenter.policy
         #: The moving average of the generator's weights, its output clipped to [-1, 1]: what sampling uses.
         average = ema_copy(generator)
-        self.ema_generator = keras.Model(average.inputs, keras.layers.Activation("hard_tanh", name="clip")(
+        # built on z itself, not on the list [z]: a model built on a list expects a list, and Keras warns
+        # ("The structure of `inputs` doesn't match the expected structure") at every call with one tensor
+        self.ema_generator = keras.Model(average.inputs[0], keras.layers.Activation("hard_tanh", name="clip")(
             average.outputs[0]), name="stylegan2_generator_ema")
         #: The tracked average of w (the centre of the truncation trick).
         self.w_avg = keras.Variable(np.zeros(style_dim, "float32"), trainable=False, name="w_avg",

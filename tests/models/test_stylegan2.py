@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import keras
 import numpy as np
@@ -211,3 +212,13 @@ def test_the_mapping_network_has_the_papers_learning_rate_multiplier_and_old_con
     with pytest.raises(ValueError, match="mapping_lr_multiplier"):
         StyleGAN2(mapping_lr_multiplier=0.0, **TINY)
 
+
+def test_sampling_passes_z_the_way_the_networks_expect(trained):
+    """No Keras "structure of `inputs` doesn't match" warning from the EMA generator (it was built on [z])."""
+    gan, _ = trained
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gan.generate(4, seed=0)
+        gan.generate(4, seed=0, truncation_psi=0.5)
+        gan.ema_generator(gan.latent(2, seed=0), training=False)
+    assert not [str(w.message) for w in caught if "structure" in str(w.message)]
