@@ -91,37 +91,59 @@ class EqualizedConv2D(keras.layers.Layer):
 class EqualizedDense(keras.layers.Layer):
     """A dense layer with an equalised learning rate: N(0, 1) weights times gain/√in_features at run time.
 
+    With a learning-rate multiplier λ (`lr_multiplier`; StyleGAN's mapping network uses 0.01, Karras
+    et al. 2019, app. C) the stored weights are drawn from N(0, 1/λ²) and used as
+    `kernel · λ·gain/√in_features`, the bias as `bias · λ`. The function at initialisation is the
+    same as with λ = 1 (the effective weights are N(0, gain²/in_features)), but every stored parameter
+    is 1/λ times larger and its gradient λ times smaller: an Adam step, whose size in the stored
+    parameters is about the learning rate whatever the gradient's scale, moves the effective
+    weights λ times as far. So the layer learns as if its learning rate were λ times the optimizer's.
+    This is the official StyleGAN/StyleGAN2 formulation (`lrmul` / `lr_multiplier`).
+
     Args:
         units: output features.
         gain: √2 before a (leaky) ReLU; 1 for a linear score; the paper's generator uses √2/4 for its
             first layer (the latent → 4×4 projection).
         use_bias: add a bias (initialised to 0).
+        lr_multiplier: λ > 0 (default 1: the plain equalised learning rate).
     """
 
-    def __init__(self, units, gain=math.sqrt(2.0), use_bias=True, **kwargs):
+    def __init__(self, units, gain=math.sqrt(2.0), use_bias=True, lr_multiplier=1.0, **kwargs):
         super().__init__(**kwargs)
         if int(units) < 1:
             raise ValueError(f"units must be positive; got {units!r}.")
+        lr_multiplier = float(lr_multiplier)
+        if not math.isfinite(lr_multiplier) or lr_multiplier <= 0:
+            raise ValueError(f"lr_multiplier must be a positive number (StyleGAN's mapping network uses 0.01); "
+                             f"got {lr_multiplier!r}.")
         self.units = int(units)
         self.gain = float(gain)
         self.use_bias = bool(use_bias)
+        self.lr_multiplier = lr_multiplier
 
     def build(self, input_shape):
         in_features = int(input_shape[-1])
         self.kernel = self.add_weight(name="kernel", shape=(in_features, self.units),
-                                      initializer=keras.initializers.RandomNormal(0.0, 1.0))
+                                      initializer=keras.initializers.RandomNormal(0.0, 1.0 / self.lr_multiplier))
         self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros") if self.use_bias else None
-        self.scale = _he_scale(self.gain, in_features)
+        self.scale = _he_scale(self.gain, in_features) * self.lr_multiplier
 
     @property
     def effective_kernel(self):
-        """The weights the layer actually uses: `kernel · gain/√fan_in`."""
+        """The weights the layer actually uses: `kernel · lr_multiplier·gain/√fan_in`."""
         return self.kernel * self.scale
+
+    @property
+    def effective_bias(self):
+        """The bias the layer actually adds: `bias · lr_multiplier` (None without a bias)."""
+        if self.bias is None:
+            return None
+        return self.bias if self.lr_multiplier == 1.0 else self.bias * self.lr_multiplier
 
     def call(self, inputs):
         x = ops.matmul(inputs, self.effective_kernel)
         if self.bias is not None:
-            x = x + self.bias
+            x = x + self.effective_bias
         return x
 
     def compute_output_shape(self, input_shape):
@@ -129,7 +151,7 @@ class EqualizedDense(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(units=self.units, gain=self.gain, use_bias=self.use_bias)
+        config.update(units=self.units, gain=self.gain, use_bias=self.use_bias, lr_multiplier=self.lr_multiplier)
         return config
 
 

@@ -60,6 +60,9 @@ class StyleGAN2(GAN):
             images is about 0.998 at batch 32; short runs want less (e.g. 0.99).
         w_avg_decay: decay of the tracked average w̄ (0.995 in the official code).
         group_size: the discriminator's minibatch std-dev group.
+        mapping_lr_multiplier: the learning-rate multiplier of the mapping network's layers (0.01, as in
+            the paper: it learns 100× slower than the rest; see :func:`keras_gans.networks.mapping_network`).
+            Models saved before it existed load with 1.0, the setting their weights were trained with.
         seed: seed of the model's `SeedGenerator` (z, style mixing, R1 steps are counted, not drawn).
 
     Images are floats in [-1, 1]; the synthesis output is linear, as in the paper, and samples are
@@ -78,7 +81,7 @@ class StyleGAN2(GAN):
 
     def __init__(self, image_shape=(32, 32, 1), latent_dim=64, style_dim=64, mapping_layers=4, filters=None,
                  max_filters=64, filter_base=512, r1_gamma=0.01, r1_interval=16, mixing_prob=0.9, augment=None,
-                 ema_decay=0.999, w_avg_decay=0.995, group_size=4, seed=None, **kwargs):
+                 ema_decay=0.999, w_avg_decay=0.995, group_size=4, mapping_lr_multiplier=0.01, seed=None, **kwargs):
         image_shape = stylegan_nets.check_image_shape(image_shape)
         latent_dim = checks.positive_int(latent_dim, "latent_dim")
         style_dim = checks.positive_int(style_dim, "style_dim")
@@ -91,11 +94,14 @@ class StyleGAN2(GAN):
                                        expected="in (0, 1), e.g. 0.999")
         self.w_avg_decay = checks.number(w_avg_decay, "w_avg_decay", low=0.0, high=1.0, high_open=True,
                                          expected="in [0, 1), e.g. 0.995")
+        self.mapping_lr_multiplier = checks.number(mapping_lr_multiplier, "mapping_lr_multiplier", low=0.0,
+                                                   low_open=True, expected="a positive number (0.01 in the paper)")
         if augment is not None:
             parse_policy(augment)      # refused before anything is built
         kwargs.pop("update", None)    # StyleGAN2's own step; the base class' update rule does not apply
         net = dict(filters=stylegan_nets._filters(image_shape[0], filters, max_filters, filter_base))
-        generator = stylegan_nets.stylegan2_generator(latent_dim, image_shape, style_dim, mapping_layers, **net)
+        generator = stylegan_nets.stylegan2_generator(latent_dim, image_shape, style_dim, mapping_layers,
+                                                      mapping_lr_multiplier=self.mapping_lr_multiplier, **net)
         discriminator = stylegan_nets.stylegan2_discriminator(image_shape, group_size=group_size, **net)
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.style_dim, self.mapping_layers, self.group_size = style_dim, mapping_layers, int(group_size)
@@ -106,7 +112,9 @@ class StyleGAN2(GAN):
         self.augment = None if augment is None else self.augmenter.policy
         #: The moving average of the generator's weights, its output clipped to [-1, 1]: what sampling uses.
         average = ema_copy(generator)
-        self.ema_generator = keras.Model(average.inputs, keras.layers.Activation("hard_tanh", name="clip")(
+        # built on z itself, not on the list [z]: a model built on a list expects a list, and Keras warns
+        # ("The structure of `inputs` doesn't match the expected structure") at every call with one tensor
+        self.ema_generator = keras.Model(average.inputs[0], keras.layers.Activation("hard_tanh", name="clip")(
             average.outputs[0]), name="stylegan2_generator_ema")
         #: The tracked average of w (the centre of the truncation trick).
         self.w_avg = keras.Variable(np.zeros(style_dim, "float32"), trainable=False, name="w_avg",
@@ -305,9 +313,13 @@ class StyleGAN2(GAN):
             "max_filters": self.max_filters, "filter_base": self.filter_base, "r1_gamma": self.r1_gamma,
             "r1_interval": self.r1_interval, "mixing_prob": self.mixing_prob, "augment": self.augment,
             "ema_decay": self.ema_decay, "w_avg_decay": self.w_avg_decay, "group_size": self.group_size,
-            "seed": self.seed,
+            "mapping_lr_multiplier": self.mapping_lr_multiplier, "seed": self.seed,
         }
 
     @classmethod
     def from_config(cls, config):
+        # Models saved before the mapping network had its learning-rate multiplier were trained (and their
+        # stored weights are meaningful) without it: they load with 1.0, which computes what they computed.
+        config = dict(config)
+        config.setdefault("mapping_lr_multiplier", 1.0)
         return cls(**config)

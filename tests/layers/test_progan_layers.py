@@ -100,3 +100,71 @@ def test_layers_serialise(tmp_path):
 def test_fade_in_rejects_mismatched_inputs():
     with pytest.raises(ValueError, match="same shape"):
         FadeIn()([keras.Input((4, 4, 1)), keras.Input((8, 8, 1))])
+
+
+def test_equalized_dense_lr_multiplier_by_hand():
+    """λ = 0.01 (StyleGAN's mapping network): stored weights N(0, 1/λ²), used as kernel·λ·gain/√fan_in, bias·λ."""
+    keras.utils.set_random_seed(3)
+    big = EqualizedDense(256, lr_multiplier=0.01)
+    big(np.zeros((1, 400), "float32"))
+    assert big.kernel.numpy().std() == pytest.approx(100.0, rel=0.03)              # N(0, 1/λ²)
+    assert big.scale == pytest.approx(0.01 * math.sqrt(2.0) / 20.0)
+    assert keras.ops.convert_to_numpy(big.effective_kernel).std() == pytest.approx(math.sqrt(2.0 / 400), rel=0.03)
+
+    dense = EqualizedDense(3, gain=2.0, lr_multiplier=0.01)
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
+    dense(x)
+    dense.bias.assign(np.array([10.0, -20.0, 30.0], "float32"))
+    kernel = dense.kernel.numpy()
+    expected = x @ (kernel * 0.01 * 2.0 / math.sqrt(4.0)) + np.array([0.1, -0.2, 0.3])   # bias × λ
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(dense(x)), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_equalized_dense_lr_multiplier_scales_gradients_and_adam_steps():
+    """Same function, gradients λ times smaller, and an Adam step moves the effective weights λ times as far."""
+    lam = 0.01
+    x = np.random.default_rng(0).standard_normal((8, 6)).astype("float32")
+    target = np.random.default_rng(1).standard_normal((8, 5)).astype("float32")
+    plain, slow = EqualizedDense(5, lr_multiplier=1.0), EqualizedDense(5, lr_multiplier=lam)
+    plain(x), slow(x)
+    kernel = np.random.default_rng(2).standard_normal((6, 5)).astype("float32")
+    bias = np.random.default_rng(3).standard_normal(5).astype("float32")
+    plain.kernel.assign(kernel), plain.bias.assign(bias)
+    slow.kernel.assign(kernel / lam), slow.bias.assign(bias / lam)                 # the same effective weights
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(slow(x)), keras.ops.convert_to_numpy(plain(x)),
+                               rtol=1e-4, atol=1e-4)
+
+    def grads(layer):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(layer(x) - target))
+        return [g.numpy() for g in tape.gradient(loss, [layer.kernel, layer.bias])]
+
+    (gk_plain, gb_plain), (gk_slow, gb_slow) = grads(plain), grads(slow)
+    np.testing.assert_allclose(gk_slow, lam * gk_plain, rtol=1e-3, atol=1e-7)
+    np.testing.assert_allclose(gb_slow, lam * gb_plain, rtol=1e-3, atol=1e-7)
+    # the hand formula: ∂L/∂kernel = λ·gain/√fan_in · xᵀ ∂L/∂y
+    dy = 2.0 * (keras.ops.convert_to_numpy(slow(x)) - target) / target.size
+    np.testing.assert_allclose(gk_slow, lam * math.sqrt(2.0) / math.sqrt(6.0) * x.T @ dy, rtol=1e-3, atol=1e-7)
+
+    moved = []
+    for layer in (plain, slow):
+        before = keras.ops.convert_to_numpy(layer.effective_kernel).copy()
+        optimizer = keras.optimizers.Adam(0.01, epsilon=1e-12)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(layer(x) - target))
+        optimizer.apply_gradients(zip(tape.gradient(loss, layer.trainable_variables), layer.trainable_variables))
+        moved.append(np.abs(keras.ops.convert_to_numpy(layer.effective_kernel) - before).mean())
+    assert moved[1] == pytest.approx(lam * moved[0], rel=0.02)
+
+
+def test_equalized_dense_lr_multiplier_config_and_old_configs():
+    layer = EqualizedDense(3, lr_multiplier=0.01)
+    config = layer.get_config()
+    assert config["lr_multiplier"] == 0.01
+    assert EqualizedDense.from_config(config).get_config() == config
+    old = dict(config)
+    del old["lr_multiplier"]                    # saved before the argument existed: the plain equalised layer
+    assert EqualizedDense.from_config(old).lr_multiplier == 1.0
+    for bad in (0.0, -0.01, float("nan")):
+        with pytest.raises(ValueError, match="lr_multiplier"):
+            EqualizedDense(3, lr_multiplier=bad)

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import keras
 import numpy as np
@@ -170,3 +171,68 @@ def test_the_augmentation_layer_is_tracked_and_saved(trained):
     gan, _ = trained
     assert gan.augmenter in gan._flatten_layers(include_self=False, recursive=False)
     assert any(v is gan.augmenter.seed_generator.state for v in gan.variables)
+
+
+def _pairwise_distances(x):
+    x = np.asarray(x, "float64").reshape(len(x), -1)
+    d = np.sqrt(np.maximum(((x[:, None] - x[None]) ** 2).sum(-1), 0.0))
+    return d[np.triu_indices(len(x), 1)]
+
+
+def test_different_z_give_different_w_and_images_at_init_and_after_training(trained):
+    """G must not ignore z: every pair of 8 z's gives distinct w's and distinct images, at initialisation
+    and after 4 training steps, from the trained generator and from its moving average."""
+    keras.utils.set_random_seed(1)
+    fresh = StyleGAN2(seed=1, **TINY)
+    z = fresh.latent(8, seed=3)
+    for gan in (fresh, trained[0]):
+        for mapping, net in ((gan.mapping, gan.generator), (gan.sampling_mapping, gan.ema_generator)):
+            w = np.asarray(mapping(z, training=False))
+            assert _pairwise_distances(w).min() > 0.1 * np.abs(w).mean() * np.sqrt(w.shape[1])
+            images = np.asarray(net(z, training=False))
+            scale = np.sqrt((images.reshape(8, -1) ** 2).sum(1)).mean()
+            assert _pairwise_distances(images).min() > 0.05 * scale, (_pairwise_distances(images).min(), scale)
+
+
+def test_mixed_styles_give_each_example_its_own_w_with_one_crossover_per_batch():
+    keras.utils.set_random_seed(2)
+    gan = StyleGAN2(mixing_prob=1.0, seed=2, **TINY)
+    for _ in range(3):
+        ws = np.asarray(gan.mixed_styles(6))
+        assert ws.shape == (6, gan.num_styles, gan.style_dim)
+        first, last = ws[:, 0], ws[:, -1]
+        assert _pairwise_distances(first).min() > 1e-3 and _pairwise_distances(last).min() > 1e-3  # per example
+        # with mixing_prob 1 every example switches from w1 to w2 at the same layer c in [1, num_styles)
+        switched = [not np.allclose(ws[:, i], first) for i in range(gan.num_styles)]
+        c = switched.index(True)
+        assert 1 <= c < gan.num_styles and all(switched[c:])
+        np.testing.assert_array_equal(ws[:, :c], np.repeat(first[:, None], c, axis=1))
+        np.testing.assert_array_equal(ws[:, c:], np.repeat(last[:, None], gan.num_styles - c, axis=1))
+    unmixed = np.asarray(StyleGAN2(mixing_prob=0.0, seed=2, **TINY).mixed_styles(6))
+    np.testing.assert_array_equal(unmixed, np.repeat(unmixed[:, :1], gan.num_styles, axis=1))
+
+
+def test_the_mapping_network_has_the_papers_learning_rate_multiplier_and_old_configs_keep_theirs():
+    gan = StyleGAN2(seed=0, **TINY)
+    assert gan.mapping_lr_multiplier == 0.01 and gan.get_config()["mapping_lr_multiplier"] == 0.01
+    for mapping in (gan.mapping, gan.sampling_mapping):
+        dense = [layer for layer in mapping.layers if layer.name.startswith("dense_")]
+        assert len(dense) == TINY["mapping_layers"] and all(d.lr_multiplier == 0.01 for d in dense)
+    old = gan.get_config()
+    del old["mapping_lr_multiplier"]        # a model saved before the multiplier: its weights were trained without
+    legacy = StyleGAN2.from_config(old)
+    assert legacy.mapping_lr_multiplier == 1.0 and legacy.mapping.get_layer("dense_0").lr_multiplier == 1.0
+    assert StyleGAN2(mapping_lr_multiplier=1.0, seed=0, **TINY).get_config()["mapping_lr_multiplier"] == 1.0
+    with pytest.raises(ValueError, match="mapping_lr_multiplier"):
+        StyleGAN2(mapping_lr_multiplier=0.0, **TINY)
+
+
+def test_sampling_passes_z_the_way_the_networks_expect(trained):
+    """No Keras "structure of `inputs` doesn't match" warning from the EMA generator (it was built on [z])."""
+    gan, _ = trained
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gan.generate(4, seed=0)
+        gan.generate(4, seed=0, truncation_psi=0.5)
+        gan.ema_generator(gan.latent(2, seed=0), training=False)
+    assert not [str(w.message) for w in caught if "structure" in str(w.message)]
