@@ -101,7 +101,7 @@ PY
 
 if [ $# -eq 0 ]; then
   set -- dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm cogan_mnist cyclegan_mnist_mnistm \
-    progan_mnist_32 acgan_mnist stylegan2_mnist_32 sagan_mnist \
+    progan_mnist_32 acgan_mnist sagan_mnist \
     infogan_mnist mnist_classifier
 fi
 for WANTED in "$@"; do
@@ -148,10 +148,6 @@ for WANTED in "$@"; do
     acgan_mnist)  # issue 24: D with a real/fake head and a class head; --eval adds label accuracy (cgan_mnist's protocol)
       train_and_publish acgan_mnist "acgan --dataset mnist-5k --epochs 60 --precision bfloat16 --ema-decay 0.99 --fid-every 10" \
         generator "AC-GAN (Odena et al. 2017) on mnist-5k: D with real/fake and class heads, bfloat16, EMA generator (0.99)" ;;
-    stylegan2_mnist_32)  # issue 24: the stylegan2 recipe's defaults (32 px, EMA 0.999, lazy R1, style mixing); FID on 28x28
-      train_and_publish stylegan2_mnist_32 "stylegan2 --dataset mnist-5k --epochs 20 --seed 0 --fid-every 5" generator \
-        "StyleGAN2 (Karras et al. 2020), small, 32 px, on mnist-5k: mapping network, modulated convolutions, noise, EMA generator" \
-        "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]; kg.zoo.sample draws without truncation (psi 1); StyleGAN2.from_preset(...).generate(truncation_psi=...) truncates towards the stored average w." ;;
     sagan_mnist)  # issue 24: hinge loss, spectral norm in G and D, self-attention at 14x14, TTUR (D 4e-4, G 1e-4)
       train_and_publish sagan_mnist "sagan --dataset mnist-5k --epochs 30 --ema-decay 0.999 --fid-every 10" generator \
         "SAGAN (Zhang et al. 2019), small, on mnist-5k: hinge loss, spectral norm, self-attention, TTUR, EMA generator (0.999)" \
