@@ -333,6 +333,13 @@ class ProGAN(GAN):
         found = progan_nets.resolutions(self.start_resolution, self.resolution)
         return 2 * (len(found) - 1) - (1 if self.phase == "transition" else 0)
 
+    @property
+    def backup_stage(self):
+        """The phase the networks are built for, as :class:`~keras_gans.callbacks.ExactBackupAndRestore` records it
+        with a backup: `{"index": phase_index, "resolution": ..., "phase": ...}`. A backup of another phase does not
+        fit these networks; :meth:`fit_schedule` grows the model to the phase of the backup it resumes."""
+        return {"index": self.phase_index, "resolution": self.resolution, "phase": self.phase}
+
     def schedule_done(self, schedule=None):
         """True when the last phase (stable at the target) has seen all its images."""
         last = self.phases(schedule)[-1]
@@ -360,9 +367,14 @@ class ProGAN(GAN):
             stop_after: stop after the phase `(resolution, "stable" | "transition")`.
             shuffle_buffer: shuffle buffer of a `tf.data.Dataset` source.
 
-        `keras.callbacks.BackupAndRestore` works within a phase (each phase's `fit` deletes its
-        backup when it ends); to resume a run interrupted mid-phase, first bring the model to that
-        phase (e.g. reload the model saved after the previous phase, or `grow()`), then call again.
+        An :class:`~keras_gans.callbacks.ExactBackupAndRestore` among `callbacks` (what `keras-gans
+        train` adds) backs up the whole schedule: its backup records the phase (:attr:`backup_stage`)
+        and is kept from one phase's `fit` to the next (deleted at the end with `delete_checkpoint`).
+        A run killed in any phase, rerun the same way (a new model at the same start, the same data,
+        schedule and callbacks), grows the model to the backup's phase, restores it there and draws
+        the data as the killed run did, so it ends as an uninterrupted run would. Keras' own
+        `keras.callbacks.BackupAndRestore` only works within a phase (with `delete_checkpoint=True`,
+        each phase's `fit` deletes its backup when it ends).
 
         Returns:
             {metric: [value per Keras epoch]} over all phases run, plus `"resolution"` and `"alpha"`

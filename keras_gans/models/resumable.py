@@ -50,14 +50,17 @@ class ResumableMixin:
         return super().fit(x, y, *args, **kwargs)
 
     # ------------------------------------------------------------------ resuming mid-epoch: skip_batches
-    def skip_batches(self, n):
+    def skip_batches(self, n, uncounted=0):
         """Makes `fit`'s next `n` steps take their batch from the data without training on it.
 
         The hook of :class:`keras_gans.callbacks.ExactBackupAndRestore`: after restoring a backup
         written in the middle of an epoch it passes over the batches trained before the backup, so
         every later step sees the batch it would have seen. Skipped steps report empty logs.
+        `uncounted` more batches are taken from the data at the first step, before anything else and
+        not as steps: those of the epochs before the backup's when `fit`'s data is one stream over all
+        its epochs (an infinite dataset with `steps_per_epoch`, as in ProGAN's phases).
         """
-        self._batches_to_skip = int(n)
+        self._batches_to_skip, self._batches_to_drop = int(n), int(uncounted)
 
     def make_train_function(self, force=False):
         super().make_train_function(force=force)
@@ -66,6 +69,10 @@ class ResumableMixin:
             return step
 
         def train_function(iterator):  # what `fit` calls once per `steps_per_execution` steps
+            if getattr(self, "_batches_to_drop", 0) > 0:
+                for _ in range(self._batches_to_drop):
+                    next(iterator)
+                self._batches_to_drop = 0
             if getattr(self, "_batches_to_skip", 0) > 0:
                 n = min(self._batches_to_skip, int(self.steps_per_execution or 1))
                 for _ in range(n):

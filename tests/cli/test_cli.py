@@ -113,6 +113,34 @@ def test_cli_train_resume_sample_export(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "sm" / "saved_model.pb").exists()
 
 
+def test_cli_train_progan_grows_and_resumes_after_a_grow(tmp_path, monkeypatch):
+    """ProGAN trains one fit per phase: the backup kept after one phase (for more --epochs) must not be restored
+    into the grown networks of the next, and a run killed after a grow resumes in its phase (exactly: see
+    tests/training/test_progressive.py)."""
+    out = tmp_path / "run"
+    # digits at 8×8, 1,600 images a pass: stable 4, transition 8, stable 8 of 533 images, 9 steps each
+    args = ["train", "progan", "--dataset", "digits", "--target-resolution", "8", "--epochs", "1", "--batch-size", "64",
+            "--latent-dim", "8", "--save-freq", "4", "--out", str(out), "--verbose", "0", "--every", "100"]
+
+    def crash_in_the_transition(self, batch, logs=None):
+        if self.model.phase == "transition" and batch == 5:
+            raise KeyboardInterrupt("simulated interruption")
+
+    monkeypatch.setattr(kg.callbacks.SampleGrid, "on_train_batch_end", crash_in_the_transition)
+    with pytest.raises(KeyboardInterrupt):
+        cli.main(args)
+    meta = json.load(open(out / "backup" / "training_metadata.json"))
+    assert (meta["epoch"], meta["batch"]) == (0, 4)               # step 4 of the transition, after the grow
+    assert meta["stage"] == {"index": 1, "resolution": 8, "phase": "transition"}
+    monkeypatch.undo()
+    assert cli.main(args) == 0                                     # the same command resumes in the transition
+    model = keras.saving.load_model(out / "model.keras")
+    assert (model.resolution, model.phase) == (8, "stable") and model.schedule_done()
+    assert len(list(csv.DictReader(open(out / "history.csv")))) == 3   # one row per phase: none trained twice
+    meta = json.load(open(out / "backup" / "training_metadata.json"))
+    assert meta["stage"] == {"index": 2, "resolution": 8, "phase": "stable"}
+
+
 @pytest.mark.parametrize("argv,match", [
     (["train", "dcgan", "--dataset", "mnist-6k", "--out", "{tmp}/x"], "Unknown dataset"),
     (["train", "dcgan", "--out", "{tmp}/notes.txt/dir"], "notes.txt' is a file, not a folder"),

@@ -89,3 +89,116 @@ def test_phase_data_pools_the_target_images_to_each_resolution():
     assert next(iter(make(8, 4))).shape == (4, 8, 8, 1)
     own = lambda resolution, batch_size: None           # noqa: E731  a callable is the caller's own pipeline
     assert progressive_fit.phase_data(gan, own) is own
+
+
+# ---------------------------------------------------------------------------- a killed schedule resumes exactly
+class _Crash(Exception):
+    pass
+
+
+def _crash_after(step):
+    class Crash(keras.callbacks.Callback):
+        seen = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            Crash.seen += 1
+            if Crash.seen == step:
+                raise _Crash(f"simulated crash after step {step}")
+
+    return Crash()
+
+
+def _schedule_run(backup_dir=None, crash_after=None, delete_checkpoint=False, extra=()):
+    """A fresh 'process' (same seeds, new model and data) through 4 → 8 with the backup `keras-gans train` adds
+    (kept after the run, every 2 steps): stable 4, transition 8, stable 8 take 4, 6 and 4 steps of 8 images in
+    2 epochs each (global steps 1-4, 5-10, 11-14). The 128 images make each phase's stream draw less than one
+    pass over them, even with read-ahead: where a pass is short, the iterator GAN.fit checks one batch with can
+    start the next pass (new reshuffling seeds) at any moment, and no two runs are alike."""
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).uniform(-1, 1, (128, 8, 8, 1)).astype("float32")
+    ds = tf.data.Dataset.from_tensor_slices(x).shuffle(128, seed=1, reshuffle_each_iteration=True).batch(8)
+    gan = ProGAN(4, 8, seed=0, **TINY)
+    gan.compile(run_eagerly=True)      # a few steps: cheaper than tracing
+    callbacks = list(extra)
+    if backup_dir is not None:
+        callbacks.append(kg.callbacks.ExactBackupAndRestore(str(backup_dir), save_freq=2, dataset=ds,
+                                                            delete_checkpoint=delete_checkpoint))
+    if crash_after:
+        callbacks.append(_crash_after(crash_after))
+    schedule = ProGANSchedule(transition_images=48, stable_images=32, batch_sizes=8)
+    try:
+        gan.fit_schedule(ds, schedule, epochs_per_phase=2, callbacks=callbacks, verbose=0, shuffle_buffer=128)
+    except _Crash:
+        return None
+    return gan
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_schedule():
+    gan = _schedule_run()
+    return [np.asarray(w) for w in gan.weights]
+
+
+@pytest.mark.parametrize("crash,backup", [
+    # in the transition to 8×8 (grown at step 5), its 2nd epoch: the backup of step 8 (epoch 2, batch 1)
+    (9, {"epoch": 1, "batch": 1, "step": 4, "stage": {"index": 1, "resolution": 8, "phase": "transition"}}),
+    # just after the grow to stable 8×8 (step 11), before its first backup: the backup is the transition's end
+    (11, {"epoch": 1, "batch": 3, "step": 6, "stage": {"index": 1, "resolution": 8, "phase": "transition"}}),
+])
+def test_a_schedule_killed_after_a_grow_resumes_like_an_uninterrupted_run(tmp_path, uninterrupted_schedule, crash,
+                                                                          backup):
+    import json
+
+    assert _schedule_run(tmp_path, crash_after=crash) is None
+    meta = json.loads((tmp_path / "training_metadata.json").read_text())
+    assert {k: meta[k] for k in backup} == backup
+    resumed = _schedule_run(tmp_path)                  # the same run again: grows to the backup's phase, restores it
+    assert (resumed.resolution, resumed.phase) == (8, "stable") and resumed.schedule_done()
+    weights = [np.asarray(w) for w in resumed.weights]
+    assert len(weights) == len(uninterrupted_schedule)
+    for a, b in zip(weights, uninterrupted_schedule):
+        np.testing.assert_array_equal(a, b)
+    meta = json.loads((tmp_path / "training_metadata.json").read_text())
+    assert meta["stage"] == {"index": 2, "resolution": 8, "phase": "stable"}   # kept: the last phase's end
+
+
+def test_a_schedules_backup_spans_its_phases_and_is_deleted_at_the_end(tmp_path):
+    seen = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append((self.model.resolution, self.model.phase, (tmp_path / "b").exists()))
+
+    assert _schedule_run(tmp_path / "b", delete_checkpoint=True, extra=[Watch()]) is not None
+    # each phase's fit keeps it (a run killed between two phases resumes); the schedule's end deletes it
+    assert seen == [(4, "stable", False), (8, "transition", True), (8, "stable", True)]
+    assert not (tmp_path / "b").exists()
+
+
+def test_a_backup_of_another_phase_is_not_restored_into_these_networks(tmp_path):
+    from keras_gans.callbacks import ExactBackupAndRestore
+
+    data8 = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
+    gan = ProGAN(4, 8, seed=0, **TINY)
+    gan.compile(run_eagerly=True)
+    gan.grow()                                                        # transition to 8×8: stage 1
+    gan.fit(data8, batch_size=8, epochs=1, verbose=0,
+            callbacks=[ExactBackupAndRestore(str(tmp_path), delete_checkpoint=False)])
+
+    early = ProGAN(4, 8, seed=0, **TINY)
+    early.compile(run_eagerly=True)
+    with pytest.raises(ValueError, match=r"written at stage 1 \(resolution 8, phase transition\), but the ProGAN "
+                                         r"is at stage 0 \(resolution 4, phase stable\).*fit_schedule"):
+        early.fit(data8[:, ::2, ::2], batch_size=8, epochs=1, verbose=0,
+                  callbacks=[ExactBackupAndRestore(str(tmp_path), delete_checkpoint=False)])
+
+    late = ProGAN(4, 8, seed=0, **TINY)
+    late.compile(run_eagerly=True)
+    late.grow()
+    late.grow()                                                       # stable 8×8: past the backup, which it replaces
+    late.fit(data8, batch_size=8, epochs=1, verbose=0,
+             callbacks=[ExactBackupAndRestore(str(tmp_path), delete_checkpoint=False)])
+    assert int(late.phase_images.numpy()) == 16 and int(late.d_optimizer.iterations.numpy()) == 2
+    import json
+
+    assert json.loads((tmp_path / "training_metadata.json").read_text())["stage"]["index"] == 2
