@@ -110,20 +110,7 @@ class DCGANWithTricks(TricksMixin, DCGAN):
         real = self.unpack_images(data)
         if self.update == "simultaneous":
             return self.simultaneous_step(real)
-        # 1. d_steps discriminator updates, each on its own slice of the real batch.
-        for (real_chunk,) in self.critic_batches(real):
-            m = ops.shape(real_chunk)[0]
-            fake = self.generator(self.sample_latent(m), training=True)
-            with tf.GradientTape() as tape:
-                real_logits = self.discriminator(self.d_input(real_chunk), training=True)
-                fake_logits = self.discriminator(self.d_input(fake), training=True)
-                d_loss = self.discriminator_loss(real_logits, fake_logits)
-            self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
-        # 2. One generator update through D (no label tricks on G's targets).
-        g_loss = self.update_generator(m, real_logits)
-        self.update_ema()
-        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
-        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
+        return self.alternating_step(real)  # d_steps D updates with the tricks, a G update, the EMA
 
     def simultaneous_step(self, real):
         """`update="simultaneous"`: one batch of fakes and one pass through D give both losses; both

@@ -1,6 +1,5 @@
 """Self-attention GAN (Zhang, Goodfellow, Metaxas & Odena, ICML 2019; GANs in Action, chapter 12)."""
 import keras
-import tensorflow as tf
 from keras import ops
 
 from keras_gans.models.gan import GAN
@@ -97,20 +96,9 @@ class SAGAN(TricksMixin, GAN):
             logs = self._simultaneous_step(real, ops.shape(real)[0])
             self.update_ema()
             return logs
-        # 1. Discriminator: d_steps updates (1 by default), each on its slice of the batch; with d_batch="joint"
-        #    D sees the real and the fake images in one call.
-        for (real_slice,) in self.critic_batches(real):
-            m = ops.shape(real_slice)[0]
-            fake = self.generator(self.sample_latent(m), training=True)
-            with tf.GradientTape() as tape:
-                real_logits, fake_logits = self.discriminate(self.d_input(real_slice), self.d_input(fake))
-                d_loss = self.discriminator_loss(real_logits, fake_logits)
-            self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
-        # 2. Generator: new z, pushed towards what D calls real; then the EMA generator follows G.
-        g_loss = self.update_generator(m, real_logits)
-        self.update_ema()
-        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
-        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
+        # d_steps hinge D updates on real images and fresh fakes (one D call on both with d_batch="joint"),
+        # one G update on new z, then the EMA generator follows G.
+        return self.alternating_step(real)
 
     def attention_gammas(self):
         """`{"sagan_generator/attention": γ, ...}`: the learned weights of the attention blocks (0 at first)."""

@@ -218,6 +218,22 @@ class TricksMixin:
         m = ops.shape(tensors[0])[0] // k
         return [tuple(t[i * m:(i + 1) * m] for t in tensors) for i in range(k)]
 
+    def alternating_step(self, real):
+        """Algorithm 1 with the tricks: `d_steps` D updates (each on its slice of `real`, inputs through
+        :meth:`d_input`, targets through :meth:`discriminator_loss`, one or two D calls as `d_batch` says),
+        one G update on new z, then the EMA generator follows. Returns the step's logs."""
+        for (real_slice,) in self.critic_batches(real):
+            m = ops.shape(real_slice)[0]
+            fake = self.generator(self.sample_latent(m), training=True)
+            with tf.GradientTape() as tape:
+                real_logits, fake_logits = self.discriminate(self.d_input(real_slice), self.d_input(fake))
+                d_loss = self.discriminator_loss(real_logits, fake_logits)
+            self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
+        g_loss = self.update_generator(m, real_logits)  # no label tricks on G's targets
+        self.update_ema()
+        acc_real, acc_fake = self.accuracy(real_logits, fake_logits)
+        return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
+
     def update_ema(self):
         """Moves the EMA generator towards the generator (no-op when `ema_decay` is None).
 
