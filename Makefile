@@ -24,10 +24,11 @@ demo: $(STAMP)
 	@echo "Samples: runs/demo/samples.png  Loss curves: runs/demo/samples/losses.png"
 
 ## test: install, then check the import layers (setup.cfg) and run the fast test suite on 2 processes
-## (pytest-xdist: 345 s instead of 660 s on the 2-core CI machine; every test runs in its own tmp_path)
+## (pytest-xdist; every test runs in its own tmp_path; --dist loadgroup keeps an xdist_group's tests on one
+## worker, so the seeded runs' shared subprocess runs once)
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/python -m pytest -q -n 2 -m "not slow"
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not slow"
 
 ## test-slow: the training-quality tests (minutes each)
 test-slow: $(STAMP)
