@@ -88,6 +88,9 @@ def score_generator(name, meta, n_samples, kid_subsets):
 
 def score_translator(name, meta, kid_subsets):
     dataset = str(meta.get("dataset") or "")
+    if meta.get("model") == "SRGAN":  # low-resolution inputs, not digits: its card's numbers are PSNR and accuracy
+        return None, (f"super-resolution (×{meta.get('model_config', {}).get('scale', 4)}): PSNR "
+                      f"and digit accuracy against bicubic on its card (`keras-gans eval {name}`), no FID")
     if not dataset.startswith(MNISTM_TARGETS):
         return None, f"no protocol for image-to-image presets on {dataset!r} (only digits → MNIST-M)"
     model = kg.zoo.load(name, part="gan") if meta["contents"] == "gan" else kg.zoo.load(name)

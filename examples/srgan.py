@@ -7,7 +7,7 @@ ImageNet VGG19 weights once). Reported on the 500 held-out test digits: PSNR of 
 bicubic upscaling, and how often the shipped MNIST-M classifier reads each upscaling's digit.
 The model and data come from the recipe of `keras-gans train srgan`.
 
-    python examples/srgan.py                 # 10 + 10 epochs of batch 16
+    python examples/srgan.py                 # 30 SRResNet + 10 GAN epochs of batch 16 (as srgan_mnistm)
     python examples/srgan.py --quick
 """
 import os
@@ -19,7 +19,8 @@ from _common import parser, report, save_grid, setup
 
 def main(argv=None):
     p = parser(__doc__.splitlines()[0], "srgan")
-    p.add_argument("--epochs", type=int, default=10, help="epochs of each phase")
+    p.add_argument("--pretrain-epochs", type=int, default=30, help="epochs of the SRResNet phase")
+    p.add_argument("--epochs", type=int, default=10, help="epochs of the GAN phase")
     p.add_argument("--content", default="pixels", choices=("pixels", "vgg", "mnistm"))
     args = p.parse_args(argv)
     start = setup(args)
@@ -27,10 +28,10 @@ def main(argv=None):
 
     recipe = kg.recipes.get("srgan")
     quick = dict(filters=4, residual_blocks=1, steps_per_epoch=2) if args.quick else {}
-    epochs = 1 if args.quick else args.epochs
-    run = recipe.args(phase="srresnet", epochs=epochs, seed=args.seed, content=args.content, **quick)
+    pretrain_epochs, epochs = (1, 1) if args.quick else (args.pretrain_epochs, args.epochs)
+    run = recipe.args(phase="srresnet", epochs=pretrain_epochs, seed=args.seed, content=args.content, **quick)
     sr, ds, _ = recipe.build(run)                        # 1. SRResNet: the pixel MSE only
-    sr.fit(ds, epochs=epochs, steps_per_epoch=run.steps_per_epoch, verbose=0 if args.quick else 2)
+    sr.fit(ds, epochs=pretrain_epochs, steps_per_epoch=run.steps_per_epoch, verbose=0 if args.quick else 2)
     pre = kg.metrics.evaluate_super_resolution(sr, "mnist-m", split="test")
     sr.pretrain = False                                  # 2. SRGAN, from the SRResNet's weights
     sr.fit(ds, epochs=epochs, steps_per_epoch=run.steps_per_epoch, verbose=0 if args.quick else 2)

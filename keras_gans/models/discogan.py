@@ -44,7 +44,8 @@ class DiscoGAN(TwoWayTranslationGAN):
             arguments below when omitted); generators map images to images in [-1, 1] and
             discriminators return one logit per image.
         image_shape: (height, width, channels) of both domains, for the built-in networks (64 px in the paper).
-        filters, depth: width and stride-2 steps of the built-in generators (64 and 4 in the paper; 3 suits 32 px).
+        filters, depth: width and stride-2 steps of the built-in generators (64 and 4 in the paper; at 32 px,
+            2 (an 8×8 code) kept the digits where 3 lost them: docs/tutorials/discogan.md).
         discriminator_filters, discriminator_depth: the same for the discriminators (default: the generators').
         lambda_reconstruction: weight λ of both reconstruction terms.
         reconstruction: `"mse"` (paper) or `"l1"`.
@@ -53,7 +54,7 @@ class DiscoGAN(TwoWayTranslationGAN):
 
     >>> import keras_gans as kg
     >>> ds = kg.data.load_pair("mnist2mnistm-unpaired", batch_size=16)
-    >>> gan = kg.models.DiscoGAN(image_shape=(32, 32, 3), filters=16, depth=3)
+    >>> gan = kg.models.DiscoGAN(image_shape=(32, 32, 3), filters=16, depth=2)
     >>> gan.compile()
     >>> gan.fit(ds, epochs=1, steps_per_epoch=20)
     >>> digits, labels = kg.data.load_arrays("mnist-32", split="test")

@@ -32,7 +32,7 @@ def encoder_decoder_generator(image_shape=(64, 64, 3), filters=64, depth=4, outp
     Args:
         image_shape: (height, width, channels); sizes divisible by 2^depth (64 px in the paper).
         filters: filters of the first convolution (64 in the paper), doubled at each step down.
-        depth: stride-2 steps down (and up): 4 at 64 px (a 4×4 code), 3 suits 32 px.
+        depth: stride-2 steps down (and up): 4 at 64 px (a 4×4 code); 2 at 32 px (8×8) kept digits, 3 did not.
         output_channels: channels of the output (default: the input's).
 
     >>> g = encoder_decoder_generator((16, 16, 3), filters=4, depth=2)

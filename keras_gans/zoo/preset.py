@@ -365,7 +365,7 @@ def list_presets(model=None, dataset=None):
             (`kg.models.CGAN`). Presets of its subclasses are kept too, as `from_preset` of the class builds
             them: a DCGANWithTricks preset under DCGAN, a BigGAN preset under CGAN.
         dataset: keep the presets trained on this dataset only (any case): its full name (`"mnist-5k"`) or
-            the part before a `-` (`"mnist"` matches `mnist-5k`, not `mnist2mnistm-paired`).
+            the part before a `-` (`"mnist"` matches `mnist-5k`, not `mnist2mnistm-paired` nor MNIST-M's `mnist-m`).
 
     Returns a list of dicts; `metric` is the headline metric as `"name=value"` (or None).
 
@@ -398,6 +398,18 @@ def list_presets(model=None, dataset=None):
         rows = [r for r in rows if wanted in _model_lineage(r["model"])]
     if dataset is not None:
         wanted = str(dataset).lower()
-        rows = [r for r in rows if str(r["dataset"] or "").lower() in (wanted,) or
-                str(r["dataset"] or "").lower().startswith(wanted + "-")]
+        rows = [r for r in rows if _of_dataset(str(r["dataset"] or "").lower(), wanted)]
     return rows
+
+
+#: Datasets whose names look like a variant of another's (`mnist-m`: `mnist` + `-m`) but are their own.
+OWN_DATASETS = ("mnist-m",)
+
+
+def _of_dataset(name, wanted):
+    """Whether a preset's dataset `name` is `wanted` or one of its variants (`mnist-5k` of `mnist`; not `mnist-m`)."""
+    if name == wanted:
+        return True
+    if not name.startswith(wanted + "-"):
+        return False
+    return not any(name == own or name.startswith(own + "-") for own in OWN_DATASETS if own.startswith(wanted + "-"))

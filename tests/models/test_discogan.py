@@ -121,12 +121,14 @@ def test_round_trip_and_both_directions_served_by_tensorflow_alone(trained, tiny
 # ---------------------------------------------------------------------------- slow: the quality goal of issue 24
 @pytest.mark.slow
 def test_discogan_mnist_to_mnistm_keeps_labels_both_ways():
-    """`keras-gans train discogan` (digits ↔ MNIST-M, unpaired, defaults) for 20 epochs of batch 16, then label
-    preservation on the 500 held-out test digits, measured as CycleGAN's (the shipped MNIST-M classifier reads
-    G_AB(a), the shipped MNIST classifier reads G_BA(b)): ≥ 85 % both ways. Not yet run (no CPU time for training
-    in the session that wrote it); CycleGAN needed ~5,600 steps for 90 %."""
+    """`keras-gans train discogan` (digits ↔ MNIST-M, unpaired) with the recipe's defaults (16 filters, depth 2, L1
+    reconstruction weighted 10, batch 8) for 20 epochs, seed 0 — the settings of the preset discogan_mnist_mnistm —
+    then label preservation on the 500 held-out test digits, measured as CycleGAN's (the shipped MNIST-M classifier
+    reads G_AB(a), the shipped MNIST classifier reads G_BA(b)): ≥ 85 % both ways, issue 24's bar. These settings
+    measured 0.756 A → B and 0.808 B → A through the CLI (the preset's card), so this test currently fails; the runs
+    tried are in docs/tutorials/discogan.md. The bar stays at 0.85."""
     recipe = kg.recipes.get("discogan")
-    model, ds, callbacks = recipe.build(recipe.args(epochs=20, batch_size=16, seed=0))
+    model, ds, callbacks = recipe.build(recipe.args(epochs=20, seed=0))
     model.fit(ds, epochs=20, callbacks=callbacks, verbose=0)
     a2b = kg.metrics.evaluate_translation(model, direction="a2b", metrics=("fid",))
     b2a = kg.metrics.evaluate_translation(model, source="mnist-m", reference="mnist-32", extractor="mnist",

@@ -210,28 +210,35 @@ def test_round_trip_and_export_served_by_tensorflow_alone(trained, pairs, tmp_pa
 
 
 # ---------------------------------------------------------------------------- slow: the quality goals of issue 24
-@pytest.mark.slow
-def test_srresnet_mse_beats_bicubic_by_one_db():
-    """SRResNet (pixel MSE only), 8×8 → 32×32 MNIST-M: PSNR on the 500 held-out test digits ≥ bicubic + 1 dB.
-    Not yet run (written without CPU time for training): budget about 3,000 steps of batch 16 at 32 filters."""
+@pytest.fixture(scope="module")
+def srresnet_30_epochs(tmp_path_factory):
+    """The srgan_mnistm preset's first phase: `keras-gans train srgan --phase srresnet --epochs 30` (pixel MSE
+    only, 8x8 -> 32x32 MNIST-M, batch 16, seed 0), saved; about 8,400 steps, 6-8 minutes on 2 cores."""
     recipe = kg.recipes.get("srgan")
-    model, ds, _ = recipe.build(recipe.args(phase="srresnet", epochs=10, seed=0))
-    model.fit(ds, epochs=10, verbose=0)
-    scores = kg.metrics.evaluate_super_resolution(model, "mnist-m", split="test")
+    model, ds, _ = recipe.build(recipe.args(phase="srresnet", epochs=30, seed=0))
+    model.fit(ds, epochs=30, verbose=0)
+    path = tmp_path_factory.mktemp("srresnet") / "srresnet.keras"
+    model.save(str(path))
+    return model, path
+
+
+@pytest.mark.slow
+def test_srresnet_mse_beats_bicubic_by_one_db(srresnet_30_epochs):
+    """SRResNet (pixel MSE only), 8×8 → 32×32 MNIST-M: PSNR on the 500 held-out test digits ≥ bicubic + 1 dB.
+    Measured: 10 epochs gave +0.89 dB, 30 epochs (the preset's) +2.11 dB."""
+    scores = kg.metrics.evaluate_super_resolution(srresnet_30_epochs[0], "mnist-m", split="test")
     print(scores)
     assert scores["psnr"] >= scores["psnr_bicubic"] + 1.0
 
 
 @pytest.mark.slow
-def test_srgan_digits_read_20_points_better_than_bicubic(tmp_path):
-    """SRGAN (SRResNet pre-training, then the GAN with the pixel content loss), 4× upscaled 8×8 MNIST-M test
-    digits: the shipped MNIST-M classifier's accuracy ≥ bicubic's + 20 points. The content loss is the pixels,
-    not `--content mnistm`, whose features come from the judge itself. Not yet run."""
+def test_srgan_digits_read_20_points_better_than_bicubic(srresnet_30_epochs):
+    """SRGAN (the 30-epoch SRResNet, then 10 GAN epochs with the pixel content loss: the srgan_mnistm preset's
+    recipe), 4× upscaled 8×8 MNIST-M test digits: the shipped MNIST-M classifier's accuracy ≥ bicubic's + 20
+    points. The content loss is the pixels, not `--content mnistm`, whose features come from the judge itself.
+    Measured by the preset's CLI run: 0.786 against bicubic's 0.100."""
     recipe = kg.recipes.get("srgan")
-    model, ds, _ = recipe.build(recipe.args(phase="srresnet", epochs=10, seed=0))
-    model.fit(ds, epochs=10, verbose=0)
-    model.save(str(tmp_path / "srresnet.keras"))
-    gan, ds, _ = recipe.build(recipe.args(init=str(tmp_path / "srresnet.keras"), epochs=10, seed=0))
+    gan, ds, _ = recipe.build(recipe.args(init=str(srresnet_30_epochs[1]), epochs=10, seed=0))
     gan.fit(ds, epochs=10, verbose=0)
     scores = kg.metrics.evaluate_super_resolution(gan, "mnist-m", split="test")
     print(scores)

@@ -205,8 +205,8 @@ def _published_commands():
     for path in sorted(glob.glob(os.path.join(ROOT, "keras_gans", "presets", "*", "metadata.json"))):
         with open(path) as f:
             command = json.load(f).get("training_command") or ""
-        if command.startswith("keras-gans train "):
-            commands.append(command)
+        # a card of a two-phase run (srgan_mnistm: SRResNet, then the GAN from it) joins its commands with &&
+        commands += [c.strip() for c in command.split("&&") if c.strip().startswith("keras-gans train ")]
     with open(os.path.join(ROOT, "scripts", "train_presets.sh")) as f:
         script = f.read().replace("\\\n", " ")
     for train_args in re.findall(r'train_and_publish +\S+ +"([^"]+)"', script):

@@ -110,7 +110,8 @@ def test_list_filters_by_model_and_dataset(capsys):
     assert all(issubclass(getattr(kg.models, r["model"]), kg.models.CGAN) for r in cgans)
     mnist = {r["name"] for r in zoo.list(dataset="mnist")}
     assert "dcgan_mnist" in mnist and "cyclegan_mnist_mnistm" not in mnist   # mnist-5k, not mnist2mnistm-*
-    assert {r["dataset"] for r in zoo.list(dataset="mnist")} == {"mnist-5k"}
+    assert {r["dataset"] for r in zoo.list(dataset="mnist")} == {"mnist-5k"}   # MNIST-M (mnist-m) is not MNIST
+    assert [r["name"] for r in zoo.list(dataset="mnist-m")] == ["srgan_mnistm"]
     assert zoo.list(model="DCGAN", dataset="mnist2mnistm-paired") == []
     from keras_gans.cli import main
 
