@@ -30,9 +30,8 @@ def runs(tmp_path_factory):
     return _load(out)
 
 
-# One xdist worker takes them all (`make test` runs `--dist loadgroup`), so the runs' subprocess (about 140 s)
+# One xdist worker takes them all (`make test` runs `--dist loadfile`), so the runs' subprocess (about 140 s)
 # runs once, not once per worker.
-@pytest.mark.xdist_group("seeded_runs")
 @pytest.mark.parametrize("name", sorted(seeded_runs.RUNS))
 def test_seeded_run_matches_the_recorded_numbers(name, runs):
     golden = _load(seeded_runs.GOLDEN)
