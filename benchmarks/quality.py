@@ -59,7 +59,7 @@ import tensorflow as tf  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 from keras_gans.metrics import evaluate_generator, format_protocol, real_baseline, reference_images  # noqa: E402
-from keras_gans.utils import atomic_path, make_grid, save_image  # noqa: E402
+from keras_gans.utils import atomic_path, make_grid, save_image, write_marked_block  # noqa: E402
 
 LATENT = 100
 BATCH = 64
@@ -363,22 +363,7 @@ def update_docs(text, path=DOCS):
 
     Everything outside the block stays byte-identical; a broken block (one marker, several, or END before
     START) raises ValueError and writes nothing."""
-    with open(path, encoding="utf-8", newline="") as f:
-        doc = f.read()
-    starts, ends = doc.count(START), doc.count(END)
-    block = START + "\n" + text.rstrip("\n") + "\n" + END
-    if starts == 0 and ends == 0:
-        new = doc + ("" if doc.endswith("\n") or not doc else "\n") + ("\n" if doc else "") + block + "\n"
-    elif starts == 1 and ends == 1 and doc.index(START) < doc.index(END):
-        head, rest = doc.split(START, 1)
-        _, tail = rest.split(END, 1)
-        new = head + block + tail
-    else:
-        raise ValueError(f"{path} has {starts} {START} and {ends} {END} marker(s) (or the end before the start); "
-                         "expected one of each, in order, or none. Nothing written.")
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(new)
+    write_marked_block(path, START, END, text, append=True)
 
 
 def check_docs(path):

@@ -46,6 +46,7 @@ import numpy as np  # noqa: E402
 import keras_gans as kg  # noqa: E402
 from keras_gans import metrics as M  # noqa: E402
 from keras_gans.data.mnistm import blend_mnistm, pad_to_32  # noqa: E402
+from keras_gans.utils import write_marked_block  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs", "metrics.md")
@@ -254,14 +255,7 @@ def protocol_lines(rows):
 
 
 def update_docs(text, path=DOCS):
-    with open(path) as f:
-        doc = f.read()
-    if START not in doc or END not in doc:
-        raise ValueError(f"{path} has no {START} ... {END} block to replace.")
-    head, rest = doc.split(START, 1)
-    _, tail = rest.split(END, 1)
-    with open(path, "w") as f:
-        f.write(head + START + "\n" + text + END + tail)
+    write_marked_block(path, START, END, text)  # atomic; the rest of the page stays byte-identical
 
 
 def main(argv=None):

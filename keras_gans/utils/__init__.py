@@ -1,5 +1,5 @@
 """Small shared helpers (atomic file writes, image grids)."""
-from keras_gans.utils.io import atomic_path, check_parent_dir
+from keras_gans.utils.io import atomic_path, check_parent_dir, write_marked_block
 from keras_gans.utils.images import make_grid, save_image, to_uint8
 
-__all__ = ["atomic_path", "check_parent_dir", "make_grid", "save_image", "to_uint8"]
+__all__ = ["atomic_path", "check_parent_dir", "make_grid", "save_image", "to_uint8", "write_marked_block"]
