@@ -12,15 +12,30 @@ Rows are grouped by task, generators first and classifiers last (noise -> image,
 image -> label, then any other task), alphabetically within a group. Metrics this script does not know are
 shown by their key and value, so any new preset kind renders without changes here.
 tests/zoo/test_presets_readme.py fails when the README does not match the cards.
+
+The block is written by the package's one writer of generated docs blocks, `keras_gans.utils.write_marked_block`
+(atomic; the rest of the README stays byte-identical; a README with missing or broken markers is refused).
 """
 import argparse
 import difflib
+import importlib.util
 import json
 import os
 import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _load_io():
+    """keras_gans/utils/io.py on its own (standard library only): `import keras_gans` would import TensorFlow."""
+    spec = importlib.util.spec_from_file_location("_keras_gans_utils_io", os.path.join(ROOT, "keras_gans", "utils", "io.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_io = _load_io()
 PRESETS_DIR = os.path.join(ROOT, "keras_gans", "presets")
 README = os.path.join(PRESETS_DIR, "README.md")
 START = "<!-- presets-table:start -->"
@@ -186,12 +201,10 @@ def render(cards):
     return "\n".join(lines)
 
 
-def regenerate(text, cards):
-    """`text` with the part between the markers replaced; ValueError when the markers are missing."""
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"the README has no {START} ... {END} block")
-    return text[: start + len(START)] + "\n" + render(cards) + "\n" + text[end:]
+def regenerate(text, cards, name="the README"):
+    """`text` with the part between the markers replaced (as `write_marked_block` writes it); ValueError when the
+    markers are missing or broken."""
+    return _io.replace_marked_block(text, START, END, render(cards), name=name)
 
 
 def main(argv=None):
@@ -200,12 +213,13 @@ def main(argv=None):
     parser.add_argument("--readme", default=README, help="the README to rewrite (default: %(default)s)")
     parser.add_argument("--presets", default=PRESETS_DIR, help="the preset folders (default: %(default)s)")
     args = parser.parse_args(argv)
-    with open(args.readme, encoding="utf-8") as f:
+    with open(args.readme, encoding="utf-8", newline="") as f:
         old = f.read()
+    cards = load_cards(args.presets)
     try:
-        new = regenerate(old, load_cards(args.presets))
+        new = regenerate(old, cards, name=args.readme)
     except ValueError as e:
-        print(f"{args.readme}: {e}", file=sys.stderr)
+        print(e, file=sys.stderr)
         return 2
     shown = os.path.relpath(args.readme, ROOT) if os.path.abspath(args.readme).startswith(ROOT + os.sep) else args.readme
     if new == old:
@@ -215,8 +229,7 @@ def main(argv=None):
         sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True), shown, shown + " (cards)"))
         print(f"\n{shown} is stale: run `python scripts/presets_readme.py`", file=sys.stderr)
         return 1
-    with open(args.readme, "w", encoding="utf-8") as f:
-        f.write(new)
+    _io.write_marked_block(args.readme, START, END, render(cards))  # atomic: `new`, with the rest byte-identical
     print(f"rewrote the presets table of {shown}")
     return 0
 

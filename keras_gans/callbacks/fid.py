@@ -5,6 +5,7 @@ import time
 import keras
 import numpy as np
 
+from keras_gans.utils import checks
 from keras_gans.utils.io import check_parent_dir
 
 LOG_NAMES = {"fid": "fid", "kid": "kid", "is": "inception_score"}
@@ -80,10 +81,7 @@ class FIDCallback(keras.callbacks.Callback):
             raise ValueError(f"`every` must be a positive number of epochs; got {every!r}.")
         if int(n_samples) < 2:
             raise ValueError(f"`n_samples` must be at least 2; got {n_samples!r}.")
-        metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-        unknown = [m for m in metrics if m not in LOG_NAMES]
-        if unknown or not metrics:
-            raise ValueError(f"Unknown metric(s) {unknown or metrics}; choose from {tuple(LOG_NAMES)}.")
+        metrics = checks.names(metrics, "metrics", LOG_NAMES, "metric")
         if tensorboard_dir is not None:
             check_parent_dir(os.fspath(tensorboard_dir))
         self.real_data = real_data

@@ -19,7 +19,10 @@
   * a gradient norm exceeds `grad_norm_limit` (100 in the notes),
   * the generator loss rises steadily: the mean over each of the last `g_rise_windows` windows of
     `g_loss_window` steps is higher than the one before, by `g_rise_min` (relative) overall.
-  Warnings are also kept in `guard.alerts`. (ganhacks, as quoted in the notes, also names a steadily
+  Warnings are also kept in `guard.alerts`. These signs are of adversarial training: while the model
+  trains no discriminator (its `trains_discriminator` is False, e.g. SRGAN's SRResNet pre-training,
+  which reports `d_loss` as 0) the guard skips the D-loss and G-loss signs; NaN/Inf and gradient
+  norms are still checked. (ganhacks, as quoted in the notes, also names a steadily
   *falling* G loss — G fooling D with garbage; that pattern is normal early in training, so the guard
   watches the rising one, the discriminator pulling away.)
 
@@ -167,9 +170,13 @@ class DivergenceGuard(keras.callbacks.Callback):
         logs = logs or {}
         self._check_finite(logs)  # raises before the callbacks after this one see the step
         steps = self._step_values(batch, logs)
-        self._watch_d_loss(steps.get("d_loss"))
+        # no D trained this step (SRResNet pre-training): its d_loss is a 0 and its g_loss no adversarial loss
+        adversarial = getattr(self.model, "trains_discriminator", True)
+        if adversarial:
+            self._watch_d_loss(steps.get("d_loss"))
         self._watch_grad_norms(logs)
-        self._watch_g_loss(steps.get("g_loss"))
+        if adversarial:
+            self._watch_g_loss(steps.get("g_loss"))
 
     # ------------------------------------------------------------------ NaN / Inf
     def _where(self):

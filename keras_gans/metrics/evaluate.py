@@ -5,6 +5,7 @@ import numpy as np
 
 from keras_gans.metrics import stats
 from keras_gans.metrics.extractors import get_extractor, resize_note
+from keras_gans.utils import checks
 
 METRICS = ("fid", "kid", "is")
 #: Defaults of the FID-MNIST protocol: 4,500 generated images (the size of the mnist-5k train
@@ -25,11 +26,8 @@ def reference_images(reference="mnist-5k", split="test"):
 
 
 def _check_metrics(metrics):
-    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-    unknown = [m for m in metrics if m not in METRICS]
-    if unknown or not metrics:
-        raise ValueError(f"Unknown metric(s) {unknown or metrics}; choose from {METRICS}.")
-    return metrics
+    """The `metrics` argument of the evaluate_* functions as a tuple: one or more of :data:`METRICS`."""
+    return checks.names(metrics, "metrics", METRICS, "metric")
 
 
 def evaluate_images(real, fake, metrics=METRICS, extractor="mnist", reference=None, kid_subsets=KID_SUBSETS,
@@ -121,6 +119,7 @@ def evaluate_generator(gan, metrics=METRICS, reference="mnist-5k", split="test",
     >>> scores = kg.metrics.evaluate_generator(gan)      # FID-MNIST, KID-MNIST, IS-MNIST vs mnist-5k test
     >>> print(scores["fid"], scores["protocol"])
     """
+    metrics = _check_metrics(metrics)  # before any image is generated
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
         raise ValueError(f"n_samples must be an integer ≥ 2; got {n_samples!r}.")
     if real is None:
@@ -335,6 +334,7 @@ def evaluate_translation(model, source="mnist-32", reference="mnist-m", split="t
     """
     from keras_gans.data import load_arrays
 
+    wanted = _check_metrics(metrics)  # before any image is loaded or translated
     src, src_labels = load_arrays(source, split=split)
     ref, ref_labels = load_arrays(reference, split=split)
     src = src.astype("float32") / 127.5 - 1.0 if src.dtype == np.uint8 else np.asarray(src, "float32")
@@ -351,7 +351,6 @@ def evaluate_translation(model, source="mnist-32", reference="mnist-m", split="t
     fake = np.asarray(fake, "float32")
     if fake.shape[0] != src.shape[0]:
         raise ValueError(f"The model returned {fake.shape[0]} images for {src.shape[0]} inputs.")
-    wanted = _check_metrics(metrics)
     out = evaluate_images(ref, fake, metrics=wanted, extractor=extractor, kid_subset_size=kid_subset_size,
                           reference=f"{reference} split={split!r} ({len(ref)} images)", batch_size=batch_size,
                           **kwargs)
@@ -378,6 +377,7 @@ def real_baseline(reference="mnist-5k", train_split="train", test_split="test", 
 
     A generator cannot be expected to beat this with the same sample counts.
     """
+    metrics = _check_metrics(metrics)
     real = reference_images(reference, test_split)
     fake = reference_images(reference, train_split)
     out = evaluate_images(real, fake, metrics=metrics, extractor=extractor,

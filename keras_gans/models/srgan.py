@@ -163,6 +163,11 @@ class SRGAN(MultiNetworkGAN):
         self._pretrain = bool(value)
         self.train_function = None  # the next fit traces the step of the new phase
 
+    @property
+    def trains_discriminator(self):
+        """False during SRResNet pre-training (the generator alone; `d_loss` is then reported as 0)."""
+        return not self.pretrain
+
     # ------------------------------------------------------------------ the algorithm
     def content_loss(self, highres, fake):
         """l_content: pixel MSE, or the MSE of the content network's features (VGG: on its input format, /12.75)."""

@@ -157,6 +157,28 @@ def image_shape(value, name="image_shape", channels=True, fix=None):
         refuse(name, value, expected, fix, ValueError)
 
 
+def names(value, name, choices, what):
+    """`value` (one string, or an iterable of them) as a tuple of names, each one of `choices`, at least one.
+
+    ValueError naming the unknown ones, or, for an empty selection, saying that at least one is
+    needed; both list `choices`. (Empty is not unknown: `metrics=()` asks for nothing.)
+
+    >>> names("fid", "metrics", ("fid", "kid", "is"), "metric")
+    ('fid',)
+    >>> names((), "metrics", ("fid", "kid", "is"), "metric")
+    Traceback (most recent call last):
+    ValueError: metrics=() selects no metric; at least one is needed: choose from ('fid', 'kid', 'is').
+    """
+    selected = (value,) if isinstance(value, str) else tuple(value)
+    choices = tuple(choices)
+    if not selected:
+        raise ValueError(f"{name}={_shown(value)} selects no {what}; at least one is needed: choose from {choices}.")
+    unknown = [v for v in selected if v not in choices]
+    if unknown:
+        raise ValueError(f"Unknown {what}(s) {unknown}; choose from {choices}.")
+    return selected
+
+
 def flag(check, convert=int, **kwargs):
     """An argparse `type=` for a flag: converts the text with `convert` and applies `check(value, "", **kwargs)`.
 

@@ -174,28 +174,43 @@ def _remove_created(created):
             break
 
 
+def replace_marked_block(doc, start, end, text, append=False, name="the text"):
+    """`doc` with what lies between the `start` and `end` markers replaced by `text` (the pure part of
+    :func:`write_marked_block`, e.g. for a `--check` that compares without writing).
+
+    Everything outside the block stays byte-identical; `text` is put between the marker lines with one
+    newline after it. With `append=True` a `doc` without the markers gets the block at its end; otherwise,
+    or when the markers are broken (one of them, several, or `end` before `start`), a ValueError naming
+    `name` says so.
+
+    >>> replace_marked_block("a\n<!-- t:start -->\nold\n<!-- t:end -->\nb\n", "<!-- t:start -->", "<!-- t:end -->", "new")
+    'a\n<!-- t:start -->\nnew\n<!-- t:end -->\nb\n'
+    """
+    starts, ends = doc.count(start), doc.count(end)
+    block = start + "\n" + text.rstrip("\n") + "\n" + end
+    if starts == 0 and ends == 0 and append:
+        return doc + ("" if doc.endswith("\n") or not doc else "\n") + ("\n" if doc else "") + block + "\n"
+    if starts == 1 and ends == 1 and doc.index(start) < doc.index(end):
+        head, rest = doc.split(start, 1)
+        return head + block + rest.split(end, 1)[1]
+    raise ValueError(f"{name} has {starts} {start} and {ends} {end} marker(s) (or the end before the start); "
+                     f"expected one of each, in order{', or none' if append else ''}. Nothing written.")
+
+
 def write_marked_block(path, start, end, text, append=False):
     """Replaces what lies between the `start` and `end` marker lines of a text file with `text`, atomically.
 
     Everything outside the block stays byte-identical. With `append=True` a file without the markers gets the
     block at its end; otherwise, or when the markers are broken (one of them, several, or `end` before
     `start`), a ValueError says so and nothing is written. Used by the scripts that regenerate docs tables
-    (benchmarks/zoo_metrics.py, benchmarks/quality.py).
+    (benchmarks/zoo_metrics.py, benchmarks/quality.py, scripts/presets_readme.py); the new text alone, without
+    writing: :func:`replace_marked_block`.
 
     >>> write_marked_block("report.md", "<!-- table:start -->", "<!-- table:end -->", "| a | b |\n")
     """
     with open(path, encoding="utf-8", newline="") as f:
         doc = f.read()
-    starts, ends = doc.count(start), doc.count(end)
-    block = start + "\n" + text.rstrip("\n") + "\n" + end
-    if starts == 0 and ends == 0 and append:
-        new = doc + ("" if doc.endswith("\n") or not doc else "\n") + ("\n" if doc else "") + block + "\n"
-    elif starts == 1 and ends == 1 and doc.index(start) < doc.index(end):
-        head, rest = doc.split(start, 1)
-        new = head + block + rest.split(end, 1)[1]
-    else:
-        raise ValueError(f"{path} has {starts} {start} and {ends} {end} marker(s) (or the end before the start); "
-                         f"expected one of each, in order{', or none' if append else ''}. Nothing written.")
+    new = replace_marked_block(doc, start, end, text, append=append, name=path)
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as f:
             f.write(new)

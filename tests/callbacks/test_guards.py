@@ -162,3 +162,32 @@ def test_guard_arguments_are_checked_and_config_round_trips():
     guard = DivergenceGuard(grad_norm_limit=50, monitor=["g_loss"])
     again = DivergenceGuard.from_config(guard.get_config())
     assert again.get_config() == guard.get_config() and again.grad_norm_limit == 50.0
+
+
+def test_srresnet_pretraining_trains_no_discriminator_so_no_discriminator_warning():
+    # SRResNet pre-training updates G alone and reports d_loss = 0: "Discriminator winning" would be false there.
+    # The same model in its GAN phase (a floor no real d_loss passes) still warns: the guard is not just off.
+    from keras_gans.utils.resize import downscale
+
+    keras.utils.set_random_seed(0)
+    high = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32")
+    pairs = tf.data.Dataset.from_tensor_slices((downscale(high, 4), high)).batch(4, drop_remainder=True).repeat()
+    sr = kg.models.SRGAN(lowres_shape=(4, 4, 3), scale=4, filters=4, num_residual_blocks=1, discriminator_filters=4,
+                         discriminator_downsampling=1, dense_units=8, pretrain=True, seed=0)
+    sr.compile()
+    guard = DivergenceGuard(check_weights=False, grad_norm_limit=None, d_loss_floor=0.05, d_loss_patience=3,
+                            g_loss_window=1, g_rise_windows=2, g_rise_min=-1.0)   # any G step would warn
+    history = sr.fit(pairs, epochs=1, steps_per_epoch=4, verbose=0, shuffle=False, callbacks=[guard]).history
+    assert history["d_loss"][-1] == 0.0
+    assert guard.alerts == []
+
+    sr.pretrain = False
+    real = DivergenceGuard(check_weights=False, grad_norm_limit=None, d_loss_floor=1e9, d_loss_patience=3,
+                           g_loss_window=None)
+    with pytest.warns(DivergenceWarning, match="Discriminator winning: d_loss has stayed below 1e.09 for 3 steps"):
+        sr.fit(pairs, epochs=1, steps_per_epoch=4, verbose=0, shuffle=False, callbacks=[real])
+    assert len(real.alerts) == 1
+    # the signal the guard reads: the model says whether its step trains a discriminator
+    assert sr.trains_discriminator is True and kg.models.DCGAN.trains_discriminator is True
+    sr.pretrain = True
+    assert sr.trains_discriminator is False

@@ -251,6 +251,29 @@ def test_evaluate_generator_and_real_baseline(tiny_gan, test_images):
         M.evaluate_images(test_images, test_images, metrics=("fd",))
 
 
+EMPTY = r"^metrics=\(\) selects no metric; at least one is needed: choose from \('fid', 'kid', 'is'\)\.$"
+
+
+def _never(*_):
+    raise AssertionError("images were generated or translated before the metrics were checked")
+
+
+@pytest.mark.parametrize("evaluate", [
+    lambda m: M.evaluate_images(np.zeros((2, 28, 28, 1), "float32"), np.zeros((2, 28, 28, 1), "float32"), metrics=m),
+    lambda m: M.evaluate_generator(_never, metrics=m, real=np.zeros((2, 28, 28, 1), "float32")),
+    lambda m: M.evaluate_translation(_never, metrics=m),
+    lambda m: M.real_baseline(metrics=m),
+    lambda m: kg.callbacks.FIDCallback(np.zeros((2, 28, 28, 1), "float32"), metrics=m),
+], ids=["evaluate_images", "evaluate_generator", "evaluate_translation", "real_baseline", "FIDCallback"])
+def test_no_metric_is_refused_as_empty_not_unknown_before_any_image_is_made(evaluate):
+    with pytest.raises(ValueError, match=EMPTY):
+        evaluate(())
+    with pytest.raises(ValueError, match=r"^metrics=\[\] selects no metric"):
+        evaluate([])
+    with pytest.raises(ValueError, match=r"^Unknown metric\(s\) \['fd'\]; choose from \('fid', 'kid', 'is'\)\.$"):
+        evaluate(("fid", "fd"))
+
+
 # ------------------------------------------------------------------ callback
 def test_fid_callback_logs_into_history_for_early_stopping(tiny_gan, small_ds, tmp_path):
     cb = kg.callbacks.FIDCallback("mnist-5k", every=1, n_samples=200, metrics=("fid", "is"),

@@ -90,3 +90,13 @@ def test_messages_are_one_line():
     with pytest.raises(ValueError) as info:
         checks.integer(10**6, "num_labeled", high=4500, fix="Class 3 has only 450 examples; lower num_labeled.")
     assert "\n" not in str(info.value) and "num_labeled" in str(info.value) and "1000000" in str(info.value)
+
+
+def test_names_are_one_or_more_of_the_choices_and_empty_is_not_unknown():
+    assert checks.names("fid", "metrics", ("fid", "kid"), "metric") == ("fid",)
+    assert checks.names(["kid", "fid"], "metrics", {"fid": 1, "kid": 2}, "metric") == ("kid", "fid")
+    with pytest.raises(ValueError, match=r"^metrics=\(\) selects no metric; at least one is needed: "
+                                         r"choose from \('fid', 'kid'\)\.$"):
+        checks.names((), "metrics", ("fid", "kid"), "metric")
+    with pytest.raises(ValueError, match=r"^Unknown metric\(s\) \['fd', 'x'\]; choose from \('fid', 'kid'\)\.$"):
+        checks.names(("fid", "fd", "x"), "metrics", ("fid", "kid"), "metric")

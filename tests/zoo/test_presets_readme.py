@@ -151,3 +151,28 @@ def test_a_readme_without_markers_is_an_error(tmp_path):
     zoo, readme = _zoo(tmp_path, [_fake_card("one")])
     open(readme, "w").write("no markers here\n")
     assert pr.main(["--check", "--readme", readme, "--presets", zoo]) == 2
+
+
+def test_the_block_is_written_by_write_marked_block_and_the_rest_stays_byte_identical(tmp_path, monkeypatch, capsys):
+    # the package's one writer of generated docs blocks (atomic), not a copy of it here
+    zoo, readme = _zoo(tmp_path, [_fake_card("one")])
+    with open(readme, "wb") as f:  # Windows line ends outside the block are kept as they are
+        f.write(f"# Zoo\r\n\r\n{pr.START}\nold table\n{pr.END}\r\nprose below\r\n".encode())
+    calls = []
+    real = pr._io.write_marked_block
+    monkeypatch.setattr(pr._io, "write_marked_block", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert pr.main(["--readme", readme, "--presets", zoo]) == 0
+    assert [c[:3] for c in calls] == [(readme, pr.START, pr.END)]
+    data = open(readme, "rb").read()
+    assert data.startswith(f"# Zoo\r\n\r\n{pr.START}\n| Preset |".encode())
+    assert data.endswith(f"|\n{pr.END}\r\nprose below\r\n".encode())
+    assert sorted(os.listdir(tmp_path)) == ["README.md", "presets"]  # no temporary file left
+    assert pr.main(["--check", "--readme", readme, "--presets", zoo]) == 0
+
+    # broken markers (two starts): refused, nothing written (a copy would splice at the first one)
+    broken = f"{pr.START}\n{pr.START}\nold\n{pr.END}\n"
+    open(readme, "w", encoding="utf-8").write(broken)
+    capsys.readouterr()
+    assert pr.main(["--readme", readme, "--presets", zoo]) == 2
+    assert "expected one of each, in order" in capsys.readouterr().err
+    assert open(readme, encoding="utf-8").read() == broken
