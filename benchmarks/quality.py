@@ -109,11 +109,11 @@ class Tracker:
         self.epochs += 1
         if self.epochs % self.eval_every and not final:
             return
-        t0, w0 = cpu(), time.time()
+        used, t0, w0 = self.used(), cpu(), time.time()  # the train CPU so far: not this evaluation's
         sample = lambda n: self.generate(n, seed=123)  # noqa: E731
         fid = evaluate_generator(sample, metrics=("fid",), real=self.real_quick, n_samples=1000)["fid"]
-        self.curve.append((self.epochs, self.steps, round(self.used(), 1), round(fid, 3)))
-        print(f"  [{self.name}] epoch {self.epochs} step {self.steps} train-cpu {self.used():.0f}s "
+        self.curve.append((self.epochs, self.steps, round(used, 1), round(fid, 3)))
+        print(f"  [{self.name}] epoch {self.epochs} step {self.steps} train-cpu {used:.0f}s "
               f"quick FID-MNIST {fid:.3f}", flush=True)
         if fid < self.best[0]:
             self.best = (fid, self.epochs, [w.copy() for w in self.generator.get_weights()])
