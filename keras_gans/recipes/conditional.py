@@ -40,6 +40,7 @@ class SGANRecipe(ImageModelRecipe):
     summary = "semi-supervised GAN: a classifier from 100 labels (ch. 7)"
     flags = (LATENT_DIM, NUM_LABELED)
     model_class = "SGAN"
+    omit = ("d_lr", "g_lr")  # its learning rates follow a decay schedule (below)
     draws_from_noise = False  # what it trains and publishes is the classifier: no --fid-every
 
     def dataset(self, args):

@@ -28,6 +28,7 @@ class StyleGAN2Recipe(ImageModelRecipe):
     name = "stylegan2"
     summary = "StyleGAN2, small: style mixing, lazy R1 (32 px)"
     defaults = {"batch_size": 32}
+    omit = ("d_lr", "g_lr")  # D's Adam settings are adjusted for the lazy R1 interval inside the model
     flags = (LATENT_DIM, IMAGE_SIZE, STYLE_DIM, R1_GAMMA, MIXING_PROB, AUGMENT, EMA_DECAY)
     model_class = "StyleGAN2"
     model_options = ("style_dim", "r1_gamma", "mixing_prob", "augment", "ema_decay")

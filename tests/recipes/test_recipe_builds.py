@@ -233,6 +233,23 @@ def test_precision_flag_builds_the_model_in_that_policy_and_leaves_the_global_po
         recipe.args(precision="half")
 
 
+def test_learning_rate_flags_change_only_the_rate_of_the_models_default_optimizers():
+    model, _, _ = build("sagan", latent_dim=8, width=4, image_size=16, d_lr=1e-3)
+    d, g = model.d_optimizer, model.g_optimizer
+    assert float(d.learning_rate) == pytest.approx(1e-3) and float(g.learning_rate) == pytest.approx(1e-4)
+    assert (d.beta_1, d.beta_2, g.beta_1, g.beta_2) == (0.0, 0.9, 0.0, 0.9)   # SAGAN's Adam settings kept
+    cgan, _, _ = build("cgan", latent_dim=8, batch_size=4, d_lr=4e-4, g_lr=3e-4)
+    assert float(cgan.d_optimizer.learning_rate) == pytest.approx(4e-4) and cgan.g_optimizer.beta_1 == 0.5
+    assert float(cgan.g_optimizer.learning_rate) == pytest.approx(3e-4)
+    default, _, _ = build("cgan", latent_dim=8, batch_size=4)
+    assert float(default.d_optimizer.learning_rate) == pytest.approx(2e-4)
+    for bad in ("0", "-1e-4", "nan", "fast"):
+        with pytest.raises(ValueError, match="--g-lr must be a number > 0 such as 2e-4"):
+            recipes.get("cgan").args(g_lr=bad)
+    with pytest.raises(TypeError, match="d_lr"):
+        recipes.get("sgan").args(d_lr=1e-3)      # SGAN's rates follow its decay schedule
+
+
 # ---------------------------------------------------------------------------- self-attention GANs
 def test_sagan_and_biggan_take_their_flags():
     sagan, _, _ = build("sagan", latent_dim=8, width=4, image_size=16, attention="off")

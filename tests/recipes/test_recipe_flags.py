@@ -40,6 +40,9 @@ COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precisi
 #: The recipes whose model draws images from noise: they also take --fid-every (after the common flags).
 FID_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "progan", "sagan", "biggan", "stylegan2", "acgan",
                "infogan"]
+#: The recipes that take --d-lr and --g-lr (after those): the ImageModelRecipe ones, less SGAN (a decay schedule)
+#: and StyleGAN2 (D's Adam settings follow its lazy R1 interval).
+LR_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "sagan", "biggan", "acgan", "infogan"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
 
 
@@ -62,6 +65,7 @@ def test_each_recipe_declares_its_flags():
     for name, own in OWN_FLAGS.items():
         common = [f for f in COMMON if not (name == "progan" and f == "steps_per_epoch")]  # the schedule sets steps
         common += ["fid_every"] if name in FID_RECIPES else []
+        common += ["d_lr", "g_lr"] if name in LR_RECIPES else []
         assert recipes.get(name).draws_from_noise is (name in FID_RECIPES), name
         assert recipes.get(name).flag_names() == common + own, name
         parsed = vars(parse(name, "--out", "x"))
@@ -90,7 +94,7 @@ def test_defaults_are_those_of_the_command_line_before_recipes():
 
 def _foreign_flags():
     """(recipe, a flag another recipe declares but this one does not)."""
-    every = {f for own in OWN_FLAGS.values() for f in own} | {"steps_per_epoch", "fid_every"}
+    every = {f for own in OWN_FLAGS.values() for f in own} | {"steps_per_epoch", "fid_every", "d_lr", "g_lr"}
     return [(name, flag) for name in OWN_FLAGS for flag in sorted(every - set(recipes.get(name).flag_names()))]
 
 
