@@ -245,3 +245,25 @@ def call_in_tensorflow_only(export_dir, inputs, endpoint="serving_default", time
         assert result.returncode == 0, result.stderr[-3000:]
         with np.load(os.path.join(tmp, "out.npz")) as f:
             return {k: f[k] for k in f.files}
+
+
+def discriminator_call_sizes(gan, data):
+    """The batch size of every call of `gan.discriminator` in one eager `train_step(data)`, in order.
+
+    Tells the D calls of `d_batch="separate"` (one per batch) from those of `"joint"` (one on the concatenation).
+    """
+    import tensorflow as tf
+
+    sizes, call = [], gan.discriminator.call
+
+    def counting_call(inputs, *args, **kwargs):
+        images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        sizes.append(int(images.shape[0]))
+        return call(inputs, *args, **kwargs)
+
+    gan.discriminator.call = counting_call
+    try:
+        gan.train_step(tuple(tf.constant(a) for a in data))
+    finally:
+        del gan.discriminator.call
+    return sizes

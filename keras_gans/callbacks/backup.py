@@ -220,14 +220,23 @@ class ExactBackupAndRestore(keras.callbacks.BackupAndRestore):
             self._save(epoch + 1, 0)
 
     def on_train_end(self, logs=None):
-        # A kept backup ends at the end of the last epoch (with save_freq=N steps the last step need
-        # not fall on a backup), so that more epochs later continue from the final state.
-        if (not self.delete_checkpoint and not getattr(self.model, "stop_training", False)
-                and self._steps_in_epoch == 0 and self._epoch == (self.params or {}).get("epochs")
-                and self._last_saved != (self._epoch, 0)):
-            self._save(self._epoch, 0)
+        if not getattr(self.model, "stop_training", False) and self._epoch == (self.params or {}).get("epochs"):
+            self.save_end()  # the fit ran all its epochs (a callback that stopped it leaves the backup as it is)
         if not self._spanning:
             super().on_train_end(logs)  # with delete_checkpoint, deletes the backup
+
+    def save_end(self):
+        """Backs up the state at the end of the `fit` that just ended, as (its epoch, batch 0), when the backup is
+        kept (`delete_checkpoint=False`) and does not hold it in that form yet.
+
+        With save_freq=N steps the last step need not fall on a backup; a kept backup ends at the end of the
+        run, in the form of an epoch's end, so that more epochs later continue from the final state. Called
+        by :meth:`on_train_end` after a `fit` that ran all its epochs, and by a driver whose `fit` ends when
+        a callback stops it at a planned step (ProGAN's :func:`~keras_gans.training.progressive_fit.fit_schedule`
+        at the end of each phase), which :meth:`on_train_end` cannot tell from an early stop.
+        """
+        if not self.delete_checkpoint and self._steps_in_epoch == 0 and self._last_saved != (self._epoch, 0):
+            self._save(self._epoch, 0)
 
     def _save(self, epoch, batch):
         from keras_gans.utils.io import atomic_path

@@ -58,7 +58,9 @@ class BigGAN(CGAN):
         orthogonal_reg: β of the orthogonal regulariser (BigGAN: 1e-4; 0 turns it off).
         generator, discriminator: networks replacing the built-in ones, taking `[z, labels]` and
             `[images, labels]`. G's own `losses` (weight regularisers) are added to G's loss.
-        **kwargs: `seed`, `dtype_policy`, the tricks (`ema_decay`, `d_steps`, ...) and Keras model arguments.
+        **kwargs: `seed`, `dtype_policy`, `update`, `d_batch` (`"separate"`, the default, or `"joint"`: D's step
+            judges the real and the fake pairs in one call, so its spectral norms take one power iteration per
+            D step instead of two), the tricks (`ema_decay`, `d_steps`, ...) and Keras model arguments.
 
     Example:
 
@@ -119,9 +121,9 @@ class BigGAN(CGAN):
         for real_slice, label_slice in self.critic_batches(real, labels):
             m = ops.shape(real_slice)[0]
             fake = self.generator([self.sample_latent(m), label_slice], training=True)
-            with tf.GradientTape() as tape:
-                real_logits = self.discriminator([self.d_input(real_slice), label_slice], training=True)
-                fake_logits = self.discriminator([self.d_input(fake), label_slice], training=True)
+            with tf.GradientTape() as tape:   # one D call on both pairs with d_batch="joint"
+                real_logits, fake_logits = self.discriminate([self.d_input(real_slice), label_slice],
+                                                             [self.d_input(fake), label_slice])
                 d_loss = self.discriminator_loss(real_logits, fake_logits)
             self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
         # 2. Generator on new z and random classes, plus the orthogonal regularisation of its weights.

@@ -47,7 +47,9 @@ class CGAN(ClassConditionalMixin, TricksMixin, GAN):
             by-product and G follows labels slowly: on mnist-5k (batch 64, seed 0) after 4 epochs
             the judge read 47% of samples as their label without it and 78% with it, and the
             default reaches ≥ 90% in 8 epochs (tests/models/test_cgan_quality.py).
-        **kwargs: `seed`, `update` (`"alternating"` or `"simultaneous"`, as for :class:`GAN`), the tricks
+        **kwargs: `seed`, `update` (`"alternating"` or `"simultaneous"`) and `d_batch` (`"separate"`, the
+            default: D judges the real, fake and mismatched pairs of its step in one call each; `"joint"`: in one
+            call on all of them, so its batch norm normalises them together), as for :class:`GAN`; the tricks
             of :mod:`keras_gans.tricks` (`label_smoothing`, `d_steps`, `ema_decay`, ...) and Keras model
             arguments.
 
@@ -111,13 +113,15 @@ class CGAN(ClassConditionalMixin, TricksMixin, GAN):
 
     def discriminate_pairs(self, real, fake, labels):
         """D's logits on (real, y) and (fake, y), and the logits D learns to call fake: those of the fakes and,
-        with `matching_aware`, of the real images paired with a wrong label. Returns `(real, fake, negatives)`."""
-        real_logits = self.discriminator([self.d_input(real), labels], training=True)
-        fake_logits = self.discriminator([self.d_input(fake), labels], training=True)
-        negatives = fake_logits
+        with `matching_aware`, of the real images paired with a wrong label. Returns `(real, fake, negatives)`.
+
+        The pairs go through :meth:`~GAN.discriminate`: one D call each (`d_batch="separate"`) or one on them all
+        (`"joint"`, the mismatched pairs included)."""
+        pairs = [[self.d_input(real), labels], [self.d_input(fake), labels]]
         if self.matching_aware:  # real images with a wrong label are "fake" too
-            mismatched = self.discriminator([self.d_input(real), self.wrong_labels(labels)], training=True)
-            negatives = ops.concatenate([fake_logits, mismatched], axis=0)
+            pairs.append([self.d_input(real), self.wrong_labels(labels)])
+        real_logits, fake_logits, *mismatched = self.discriminate(*pairs)
+        negatives = ops.concatenate([fake_logits, *mismatched], axis=0) if mismatched else fake_logits
         return real_logits, fake_logits, negatives
 
     def generator_loss(self, fake_logits, real_logits):

@@ -50,6 +50,27 @@ def run_network(network, inputs, batch_size=256):
     return result
 
 
+def joint_call(network, batches, training=True):
+    """`network` called once on `batches` concatenated along the batch axis; its outputs split back, one per batch.
+
+    Each batch is what `network` takes: a tensor, or a list of them (`[images, labels]`), each input joined
+    with its counterparts in the first batch's dtype. The outputs (one tensor or a list) come back as a
+    tuple with one entry per batch, in order. A network with batch normalisation then normalises all the
+    batches with the same statistics (`d_batch="joint"` of :class:`~keras_gans.models.GAN`).
+    """
+    first, rest = batches[0], batches[1:]
+    joined = keras.tree.map_structure(
+        lambda x, *others: ops.concatenate([x, *(ops.cast(o, x.dtype) for o in others)], axis=0), first, *rest)
+    outputs = network(joined, training=training)
+    parts, start = [], 0
+    for batch in batches[:-1]:
+        end = start + ops.shape(keras.tree.flatten(batch)[0])[0]
+        parts.append(keras.tree.map_structure(lambda o, s=start, e=end: o[s:e], outputs))
+        start = end
+    parts.append(keras.tree.map_structure(lambda o, s=start: o[s:], outputs))
+    return tuple(parts)
+
+
 def available_memory():
     """Bytes of memory this process can still take (psutil, else /proc/meminfo and the cgroup limit), or None."""
     try:

@@ -19,7 +19,7 @@ from keras import ops
 from keras_gans import losses as gan_losses
 from keras_gans.export import check_format, export_generator
 from keras_gans.models.common import (check_images, check_not_empty, check_result_memory, deserialize_networks,
-                                      run_network, unpack_images)
+                                      joint_call, run_network, unpack_images)
 from keras_gans.models.presets import PresetMixin
 from keras_gans.models.resumable import ResumableMixin
 from keras_gans.networks.inputs import latent_size, single_input
@@ -68,7 +68,9 @@ class GAN(PresetMixin, ResumableMixin, keras.Model):
     `runs_first`: :meth:`fit` moves every callback whose `runs_first` attribute is True (e.g.
     :class:`~keras_gans.callbacks.DivergenceGuard`) to the front of `callbacks`, in their order, so
     it reads each step's logs before any callback saves the step; :meth:`skip_batches` (exact
-    mid-epoch resume); `track_grad_norms`: when True at tracing, steps report `d/g_grad_norm`.
+    mid-epoch resume); `track_grad_norms`: when True at tracing, steps report `d/g_grad_norm`;
+    :attr:`trains_discriminator`: False while a step updates no discriminator (e.g. SRGAN's SRResNet
+    pre-training), so the guards skip the adversarial failure signs then.
 
     Example (the book's chapter 3 MLP GAN):
 
@@ -85,6 +87,10 @@ class GAN(PresetMixin, ResumableMixin, keras.Model):
     default_loss = "non_saturating"
     #: The networks `get_config` serialises and `from_config` deserialises (by attribute / config key).
     network_keys = ("generator", "discriminator")
+    #: Whether each training step updates a discriminator (adversarial training). A model with a phase that
+    #: trains the generator alone (SRGAN's `pretrain`) makes it a property that is False then;
+    #: :class:`~keras_gans.callbacks.DivergenceGuard` reads it and skips the adversarial failure signs.
+    trains_discriminator = True
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, update="alternating",
                  d_batch="separate", dtype_policy=None, **kwargs):
@@ -260,13 +266,16 @@ class GAN(PresetMixin, ResumableMixin, keras.Model):
         """The image tensor of a batch that may be `x`, `(x,)`, `(x, y)` or a dict with `"images"`."""
         return unpack_images(data)
 
-    def discriminate(self, real, fake, training=True):
-        """D's logits on a real and a fake batch: one call on both (`d_batch="joint"`) or two."""
+    def discriminate(self, *batches, training=True):
+        """D's outputs on each of `batches` (the real one, the fake one, ...), as a tuple: one call each
+        (`d_batch="separate"`) or one call on their concatenation (`"joint"`, :func:`joint_call`).
+
+        A batch is whatever D takes: an image tensor, or a list such as `[images, labels]` for a conditional
+        D (CGAN, BigGAN); D's output may be one tensor or a list (InfoGAN's three heads).
+        """
         if self.d_batch == "separate":
-            return self.discriminator(real, training=training), self.discriminator(fake, training=training)
-        n = ops.shape(real)[0]
-        logits = self.discriminator(ops.concatenate([real, ops.cast(fake, real.dtype)], axis=0), training=training)
-        return logits[:n], logits[n:]
+            return tuple(self.discriminator(batch, training=training) for batch in batches)
+        return joint_call(self.discriminator, batches, training=training)
 
     def d_input(self, images):
         """What D sees of a batch of images: the images themselves (the hook of the tricks' instance noise)."""

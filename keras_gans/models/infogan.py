@@ -180,11 +180,7 @@ class InfoGAN(TricksMixin, GAN):
         gray noise, which Q and G had already used to carry the code (info_loss 0.055), while "joint" drew
         strokes on black. The paper's code makes two calls; "joint" departs from it on purpose.
         """
-        if self.d_batch == "separate":
-            return self.discriminator(real, training=training), self.discriminator(fake, training=training)
-        n = ops.shape(real)[0]
-        outputs = self.discriminator(ops.concatenate([real, ops.cast(fake, real.dtype)], axis=0), training=training)
-        return [o[:n] for o in outputs], [o[n:] for o in outputs]
+        return super().discriminate(real, fake, training=training)
 
     def call(self, inputs, training=False):
         """The generator's images for `[z, category, continuous]`."""

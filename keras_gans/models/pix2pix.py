@@ -5,7 +5,7 @@ import tensorflow as tf
 from keras_gans.export import check_format, export_image_to_image
 from keras_gans.losses.image import l1_loss
 from keras_gans.models.multi_network import MultiNetworkGAN, as_model_images, check_links, run_network
-from keras_gans.training.ema import check_decay, ema_copy, ema_update
+from keras_gans.training.ema import check_decay, ema_copy, ema_counter, ema_follow
 from keras_gans.utils import checks
 
 __all__ = ["Pix2Pix", "MNISTM_LAMBDA_L1", "l1_loss"]
@@ -106,6 +106,8 @@ class Pix2Pix(MultiNetworkGAN):
         #: The moving average of the generator's weights (None without `ema_decay`); it is the
         #: :attr:`sampling_generator` that `translate`, `export` and zoo presets use.
         self.ema_generator = None if self.ema_decay is None else ema_copy(generator)
+        #: EMA updates made so far (saved with the weights; the warm-up of the decay).
+        self.ema_updates = None if self.ema_decay is None else ema_counter()
         self.built = True
 
     def train_step(self, data):
@@ -123,9 +125,9 @@ class Pix2Pix(MultiNetworkGAN):
             g_loss = adv + self.lambda_l1 * l1
         self.apply_update(self.d_optimizer, d_tape, d_loss, self.d_weights)
         self.apply_update(self.g_optimizer, g_tape, g_loss, self.g_weights)
-        if self.ema_generator is not None:  # after G's step: g_optimizer.iterations − 1 updates came before
-            ema_update(self.ema_generator.weights, self.generator.weights, self.ema_decay,
-                       step=self.g_optimizer.iterations - 1)
+        if self.ema_generator is not None:  # after G's step
+            ema_follow(self.ema_generator.weights, self.generator.weights, self.ema_decay, self.ema_updates,
+                       self.g_optimizer)
         return self.track(d_loss=d_loss, g_loss=g_loss, adv_loss=adv, l1_loss=l1)
 
     def call(self, images, training=False):

@@ -28,6 +28,7 @@ import os
 
 import keras
 
+from keras_gans.training.ema import UNCOUNTED, is_ema_counter
 from keras_gans.utils.io import atomic_path, check_target
 
 
@@ -136,6 +137,9 @@ class ResumableMixin:
     def load_own_variables(self, store):
         own = self._trainable_variables + self._non_trainable_variables
         for i, variable in enumerate(own):
+            if f"{i}" not in store and is_ema_counter(variable):  # a file from before the model counted its EMA
+                variable.assign(UNCOUNTED)
+                continue
             variable.assign(store[f"{i}"])
         states = self._seed_states()
         if all(f"seed_generator_{i}" in store for i in range(len(states))):  # files from before: fresh seeds

@@ -6,7 +6,7 @@ from keras import layers, ops
 from keras_gans.export import check_format, export_classifier
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
-from keras_gans.training.ema import check_decay, ema_copy, ema_update
+from keras_gans.training.ema import check_decay, ema_copy, ema_counter, ema_follow
 from keras_gans.training.schedules import HalfLinearDecay
 from keras_gans.training.tricks import TricksMixin, check_trick_options
 from keras_gans.utils import checks
@@ -167,6 +167,8 @@ class SGAN(TricksMixin, GAN):
         self.lr_decay_steps = None if lr_decay_steps is None else int(lr_decay_steps)
         #: The moving average of D's weights behind :attr:`classifier` (None without `classifier_ema`).
         self.ema_discriminator = None if self.classifier_ema is None else ema_copy(discriminator)
+        #: Updates of :attr:`ema_discriminator` made so far (saved with the weights; the warm-up of its decay).
+        self.classifier_ema_updates = None if self.classifier_ema is None else ema_counter("classifier_ema_updates")
         self._image_shape = tuple(int(d) for d in generator.output_shape[1:])
         if generator_objective == "feature_matching":
             try:
@@ -223,8 +225,8 @@ class SGAN(TricksMixin, GAN):
             d_loss = self.supervised_weight * supervised_loss + self.unsupervised_weight * unsupervised_loss
         self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
         if self.ema_discriminator is not None:  # Polyak averaging of the classifier's weights, after D's step
-            ema_update(self.ema_discriminator.weights, self.discriminator.weights, self.classifier_ema,
-                       step=self.d_optimizer.iterations - 1)
+            ema_follow(self.ema_discriminator.weights, self.discriminator.weights, self.classifier_ema,
+                       self.classifier_ema_updates, self.d_optimizer)
 
         # 2. Generator: fool D's real/fake head, or match D's mean features on real data.
         with tf.GradientTape() as tape:

@@ -16,7 +16,7 @@ from keras_gans.layers.augment import DiffAugment, parse_policy
 from keras_gans.models.common import run_network
 from keras_gans.models.gan import GAN
 from keras_gans.networks import stylegan_nets
-from keras_gans.training.ema import ema_copy, ema_update
+from keras_gans.training.ema import ema_copy, ema_counter, ema_follow
 from keras_gans.utils import checks
 from keras_gans.utils.images import check_output, format_output
 
@@ -122,6 +122,8 @@ class StyleGAN2(GAN):
         #: Discriminator steps taken (R1 is applied when it is a multiple of `r1_interval`).
         self.d_steps = keras.Variable(0, dtype="int64", trainable=False, name="d_steps",
                                       aggregation="only_first_replica")
+        #: EMA updates made so far (the warm-up of the decay); created last: files saved before it lack it.
+        self.ema_updates = ema_counter()
         self.apply_precision()
 
     # ------------------------------------------------------------------ networks
@@ -168,9 +170,9 @@ class StyleGAN2(GAN):
 
     def update_ema(self):
         """ema ← β·ema + (1 − β)·weights for every trainable weight of the generator, β = `ema_decay` warmed up
-        (:func:`~keras_gans.training.ema.ema_update`); after G's step, so `g_optimizer.iterations` − 1 came before."""
-        ema_update(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay,
-                   step=self.g_optimizer.iterations - 1)
+        by the updates counted in :attr:`ema_updates` (:func:`~keras_gans.training.ema.ema_follow`); after G's step."""
+        ema_follow(self.ema_generator.trainable_variables, self.generator.trainable_variables, self.ema_decay,
+                   self.ema_updates, self.g_optimizer)
 
     # ------------------------------------------------------------------ algorithm
     def train_step(self, data):

@@ -6,6 +6,9 @@ Used for every averaged network in the package: the EMA generator of the trainin
 A model keeps the copy as an attribute (so it is saved with the model's weights) and calls
 :func:`ema_update` after the step that changes the original, with the number of updates made
 before; :attr:`keras_gans.models.GAN.sampling_generator` then samples and exports from it.
+The models keep that number themselves, in an :func:`ema_counter` updated by :func:`ema_follow`:
+not in their optimizers' `iterations`, which restart at 0 when a second `compile()` (a new learning
+rate, say) replaces the optimizers, and would restart the warm-up with them.
 
 The update has the warm-up of `tf.train.ExponentialMovingAverage(num_updates=n)`: the update made
 after n others (n = 0 at the first) uses the decay min(β, (1 + n) / (10 + n)) — 0.1, 0.18, 0.25, …,
@@ -74,9 +77,9 @@ def ema_update(average_variables, variables, decay, step=None):
         variables: the original's, in the same order.
         decay: the EMA decay once warmed up, in (0, 1).
         step: the number of updates of this copy before this one (0 at the first; a Python or
-            tensor integer, e.g. the optimizer's `iterations` − 1 after its step, which is saved
-            with the model, so a resumed run goes on with the same decay). None: no warm-up,
-            β = `decay` from the first update (the plain rule).
+            tensor integer, e.g. an :func:`ema_counter` saved with the model, so a resumed run goes on
+            with the same decay: :func:`ema_follow`). None: no warm-up, β = `decay` from the first
+            update (the plain rule).
     """
     if step is None:
         for avg, var in zip(average_variables, variables):
@@ -86,6 +89,43 @@ def ema_update(average_variables, variables, decay, step=None):
     for avg, var in zip(average_variables, variables):
         b = ops.cast(beta, avg.dtype)
         avg.assign(b * avg + (1.0 - b) * ops.cast(var, avg.dtype))
+
+
+#: What an :func:`ema_counter` holds after loading a weights file saved before the model kept one: the count is
+#: then the optimizer's, as those files kept it (:func:`ema_follow`).
+UNCOUNTED = -1
+
+
+def ema_counter(name="ema_updates"):
+    """A new count of the updates made to one EMA copy (0), for :func:`ema_follow`: an int64 variable that the
+    model keeps as an attribute, so it is saved with the model's weights and a resumed run goes on with it.
+
+    A weights file saved before the model kept its counter loads it as :data:`UNCOUNTED`
+    (:meth:`~keras_gans.models.resumable.ResumableMixin.load_own_variables`, :func:`is_ema_counter`).
+    """
+    counter = keras.Variable(0, dtype="int64", trainable=False, name=name, aggregation="only_first_replica")
+    counter.is_ema_counter = True
+    return counter
+
+
+def is_ema_counter(variable):
+    """Whether `variable` is an :func:`ema_counter`."""
+    return getattr(variable, "is_ema_counter", False)
+
+
+def ema_follow(average_variables, variables, decay, counter, optimizer):
+    """:func:`ema_update` after `optimizer`'s step on `variables`, warmed up by `counter`'s updates; then counter + 1.
+
+    The count is the model's (`counter`, an :func:`ema_counter`), not `optimizer.iterations`: a second
+    `compile()` brings new optimizers, whose `iterations` start at 0 again, while the average goes on. A
+    counter left :data:`UNCOUNTED` by an older weights file counts as `optimizer.iterations` − 1, the
+    count those files kept, and goes on from there.
+    """
+    count = counter.value
+    step = ops.where(count < 0, ops.cast(optimizer.iterations, "int64") - 1, count)
+    step = ops.maximum(step, 0)  # a skipped mixed-precision step: iterations − 1 may be −1 (see warmup_decay)
+    ema_update(average_variables, variables, decay, step=step)
+    counter.assign(step + 1)
 
 
 def check_decay(decay, name="ema_decay", example=0.999):

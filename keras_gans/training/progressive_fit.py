@@ -58,7 +58,7 @@ def fit_schedule(model, data, schedule=None, *, fit_phase, callbacks=None, verbo
     make_dataset = phase_data(model, data, shuffle_buffer)
     callbacks = list(callbacks or [])
     # backups that span the phases' fits (ExactBackupAndRestore): a run killed in any phase resumes in it
-    backups = [c for c in callbacks if callable(getattr(c, "spanning_fits", None))]
+    backups = _backups(callbacks)
     resume = _resume_point(model, backups, phases)
     if resume is not None and stop_after is not None and keys.index(stop_after) < resume["index"]:
         raise ValueError(f"stop_after={stop_after} comes before the phase of the backup to resume, "
@@ -111,6 +111,8 @@ def _fit_phase(model, phase, dataset, epochs, per_epoch, fit_phase, callbacks, v
         model.skip_batches(0)  # a restored backup of the phase's end leaves batches to skip that were never drawn
     if phase_end.reached and not phase_end.stopped_by_others:
         model.stop_training = False
+        for backup in _backups(callbacks):  # the planned end, not an early stop: backed up as a fit's end is
+            backup.save_end()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     model.phase_times.append((phase.resolution, phase.kind, seconds, int(model.phase_images.numpy()), cpu))
     for key, values in result.history.items():
@@ -119,6 +121,11 @@ def _fit_phase(model, phase, dataset, epochs, per_epoch, fit_phase, callbacks, v
     history.setdefault("resolution", []).extend([phase.resolution] * n)
     history.setdefault("alpha", []).extend([model.alpha] * n)
     return bool(model.stop_training)
+
+
+def _backups(callbacks):
+    """The backups among `callbacks` that span the phases' fits (an ExactBackupAndRestore's `spanning_fits`)."""
+    return [c for c in callbacks if callable(getattr(c, "spanning_fits", None))]
 
 
 def _resume_point(model, backups, phases):

@@ -50,7 +50,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.layers.augment import DiffAugment, parse_policy
-from keras_gans.training.ema import check_decay, ema_copy, ema_update
+from keras_gans.training.ema import check_decay, ema_copy, ema_counter, ema_follow
 from keras_gans.utils import checks
 
 BCE_LOSSES = ("minimax", "non_saturating")
@@ -163,9 +163,11 @@ class TricksMixin:
         self.d_steps = int(d_steps)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.trick_seed_generator = keras.random.SeedGenerator(None if self.seed is None else self.seed + 7919)
-        self.ema_generator = None
+        self.ema_generator = self.ema_updates = None
         if self.ema_decay is not None:
             self.ema_generator = ema_copy(self.generator)
+            #: The EMA updates made so far (saved with the weights; the warm-up of the decay).
+            self.ema_updates = ema_counter()
         # An attribute of the model, so its SeedGenerator state is saved and restored with it.
         self.augmenter = None if augment is None else DiffAugment(
             augment, seed=None if self.seed is None else self.seed + 104729, name="diff_augment")
@@ -235,15 +237,14 @@ class TricksMixin:
         return self.track(d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
 
     def update_ema(self):
-        """Moves the EMA generator towards the generator (no-op when `ema_decay` is None).
+        """Moves the EMA generator towards the generator (no-op when `ema_decay` is None); after G's step.
 
-        Called after G's optimizer step, so the EMA updates before this one are the G steps before it,
-        `g_optimizer.iterations` − 1: the warm-up of :func:`~keras_gans.training.ema.ema_update` counts
-        from there, and goes on from the saved optimizer state in a resumed run.
+        The warm-up of :func:`~keras_gans.training.ema.ema_follow` counts the updates in :attr:`ema_updates`,
+        saved with the weights: it goes on in a resumed run and through a second `compile()`.
         """
         if self.ema_generator is not None:
-            ema_update(self.ema_generator.weights, self.generator.weights, self.ema_decay,
-                       step=self.g_optimizer.iterations - 1)
+            ema_follow(self.ema_generator.weights, self.generator.weights, self.ema_decay, self.ema_updates,
+                       self.g_optimizer)
 
     def check_data(self, x):
         super().check_data(x)

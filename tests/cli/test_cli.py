@@ -141,6 +141,29 @@ def test_cli_train_progan_grows_and_resumes_after_a_grow(tmp_path, monkeypatch):
     assert meta["stage"] == {"index": 2, "resolution": 8, "phase": "stable"}
 
 
+def test_cli_train_progan_with_save_freq_continues_a_finished_run_with_more_epochs(tmp_path, capsys):
+    """--save-freq N: the last step of the last phase need not fall on a backup; the run still ends with a backup of
+    its end, so the same command is refused (finished) and more --epochs continue from it, as with the default."""
+    out = tmp_path / "run"
+    # digits at 8×8, 12 batches of 128 a pass; --epochs 1: stable 4, transition 8, stable 8 of 512 images, 4 steps each
+    args = ["train", "progan", "--dataset", "digits", "--target-resolution", "8", "--batch-size", "128",
+            "--latent-dim", "8", "--save-freq", "3", "--out", str(out), "--verbose", "0", "--every", "100"]
+    assert cli.main(args + ["--epochs", "1"]) == 0
+    meta = json.load(open(out / "backup" / "training_metadata.json"))
+    assert (meta["epoch"], meta["batch"], meta["step"]) == (1, 0, 4)   # the last phase's end, not its step 3
+    assert meta["stage"] == {"index": 2, "resolution": 8, "phase": "stable"}
+    first = keras.saving.load_model(out / "model.keras")
+    capsys.readouterr()
+    assert cli.main(args + ["--epochs", "1"]) == 2                      # finished: refused, nothing trained
+    assert "holds a finished run (1 epochs" in capsys.readouterr().err
+    assert cli.main(args + ["--epochs", "2"]) == 0                      # continues the last phase to 1,024 images
+    longer = keras.saving.load_model(out / "model.keras")
+    assert (longer.resolution, longer.phase) == (8, "stable") and longer.schedule_done()
+    assert int(first.phase_images.numpy()) == 512 and int(longer.phase_images.numpy()) == 1024
+    meta = json.load(open(out / "backup" / "training_metadata.json"))
+    assert (meta["epoch"], meta["batch"]) == (2, 0)
+
+
 @pytest.mark.parametrize("argv,match", [
     (["train", "dcgan", "--dataset", "mnist-6k", "--out", "{tmp}/x"], "Unknown dataset"),
     (["train", "dcgan", "--out", "{tmp}/notes.txt/dir"], "notes.txt' is a file, not a folder"),

@@ -184,3 +184,18 @@ def test_bad_input_is_refused(trained):
     with pytest.raises(ValueError, match="out of range"):
         gan.fit(tf.data.Dataset.from_tensor_slices((x, y + 4)).batch(4), epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 2                                          # nothing ran
+
+
+@pytest.mark.parametrize("d_batch, update", [("separate", "alternating"), ("joint", "alternating"),
+                                             ("separate", "simultaneous"), ("joint", "simultaneous")])
+def test_d_batch_joint_judges_real_and_fake_pairs_in_one_discriminator_call(d_batch, update):
+    """D's step: (real, y) and (fake, y) in two calls ("separate") or one ("joint", one power iteration of the
+    spectral norms per D step instead of two); G's step then calls D on its own fakes (alternating rule)."""
+    from helpers import discriminator_call_sizes
+
+    gan = tiny(d_batch=d_batch, update=update)
+    gan.compile()
+    d_step = [4, 4] if d_batch == "separate" else [8]
+    g_step = [4] if update == "alternating" else []
+    assert discriminator_call_sizes(gan, data(4)) == d_step + g_step
+    assert BigGAN.from_config(gan.get_config()).d_batch == d_batch

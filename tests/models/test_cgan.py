@@ -347,3 +347,36 @@ def test_simultaneous_update_refuses_several_d_steps():
     assert tiny(update="alternating", d_steps=2).d_steps == 2
     with pytest.raises(ValueError, match="`update` must be one of"):
         tiny(update="async")
+
+
+# ---------------------------------------------------------------------------- d_batch
+@pytest.mark.parametrize("matching_aware", [True, False])
+@pytest.mark.parametrize("d_batch, update", [("separate", "alternating"), ("joint", "alternating"),
+                                             ("separate", "simultaneous"), ("joint", "simultaneous")])
+def test_d_batch_joint_judges_every_pair_of_the_d_step_in_one_discriminator_call(d_batch, update, matching_aware):
+    """D's step sees (real, y), (fake, y) [and (real, wrong y)]: one call each ("separate") or one on all ("joint");
+    G's step then calls D on its own fakes (the alternating rule only)."""
+    from helpers import discriminator_call_sizes
+
+    gan = tiny(d_batch=d_batch, update=update, matching_aware=matching_aware)
+    gan.compile()
+    pairs = 3 if matching_aware else 2
+    d_step = [4] * pairs if d_batch == "separate" else [4 * pairs]
+    g_step = [4] if update == "alternating" else []
+    assert discriminator_call_sizes(gan, tiny_data(4)) == d_step + g_step
+    assert CGAN.from_config(gan.get_config()).d_batch == d_batch
+
+
+def test_d_batch_joint_logits_are_those_of_one_call_on_the_concatenated_pairs():
+    """With batch norm in D, the joint call's logits are those of D on the concatenation, not of each batch."""
+    gan = tiny(d_batch="joint")
+    x, y = (tf.constant(a) for a in tiny_data(4))
+    fake = gan.generator([tf.constant(np.zeros((4, 4), "float32")), y], training=False)
+    wrong = (y + 1) % 3
+    gan.wrong_labels = lambda labels: wrong
+    real_logits, fake_logits, negatives = gan.discriminate_pairs(x, fake, y)
+    together = gan.discriminator([tf.concat([x, fake, x], 0), tf.concat([y, y, wrong], 0)], training=True)
+    np.testing.assert_allclose(real_logits, together[:4], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(fake_logits, together[4:8], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(negatives, together[4:], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(real_logits, gan.discriminator([x, y], training=True), atol=1e-4)   # batch statistics

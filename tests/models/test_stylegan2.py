@@ -48,10 +48,11 @@ def test_fit_is_finite_and_r1_is_applied_every_r1_interval_steps(trained):
     assert any(not np.allclose(a.numpy(), b.numpy()) for a, b in zip(ema, live))   # an average, not a copy
 
 
-def test_the_ema_warms_up_from_the_generator_optimizers_step_count():
+def test_the_ema_warms_up_from_its_own_update_count():
     gan = StyleGAN2(seed=0, ema_decay=0.99, **TINY)
     gan.compile()
-    gan.g_optimizer.iterations.assign(101)                     # update_ema runs after G's step: 100 came before
+    gan.ema_updates.assign(100)                                # 100 updates came before (not the optimizer's count:
+    gan.g_optimizer.iterations.assign(7)                       # a second compile() would restart that one)
     ema, live = gan.ema_generator.trainable_variables, gan.generator.trainable_variables
     before = [v.numpy() for v in ema]
     for v in live:
@@ -60,6 +61,7 @@ def test_the_ema_warms_up_from_the_generator_optimizers_step_count():
     beta = min(0.99, (1 + 100) / (10 + 100))                    # 0.918, not 0.99: still warming up
     for avg, w0, w in zip(ema, before, live):
         np.testing.assert_allclose(avg.numpy(), beta * w0 + (1 - beta) * w.numpy(), rtol=1e-5, atol=1e-6)
+    assert int(gan.ema_updates) == 101
 
 
 def test_truncation_and_deterministic_sampling(trained):

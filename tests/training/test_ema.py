@@ -91,8 +91,8 @@ def _images():
                                               .astype("float32")).batch(8)
 
 
-def test_a_resumed_run_keeps_the_warm_up_count_of_the_saved_optimizer(tmp_path):
-    """3 steps, save, load, 2 steps = 5 steps; the count comes from g_optimizer.iterations, saved with the model."""
+def test_a_resumed_run_keeps_the_saved_warm_up_count(tmp_path):
+    """3 steps, save, load, 2 steps = 5 steps; the count of EMA updates (`ema_updates`) is saved with the model."""
     keras.utils.set_random_seed(0)
     straight = tiny_dcgan_with_tricks(ema_decay=0.9)
     straight.compile()
@@ -103,7 +103,7 @@ def test_a_resumed_run_keeps_the_warm_up_count_of_the_saved_optimizer(tmp_path):
     first.fit(_images().take(3), epochs=1, verbose=0)
     first.save(tmp_path / "three.keras")
     resumed = keras.saving.load_model(tmp_path / "three.keras")
-    assert int(resumed.g_optimizer.iterations) == 3
+    assert int(resumed.g_optimizer.iterations) == int(resumed.ema_updates) == 3
     ema_before = resumed.ema_generator.get_weights()
     resumed.fit(_images().skip(3).take(1), epochs=1, verbose=0)          # step 4: the update after n = 3 others
     beta = (1 + 3) / (10 + 3)                                             # not 0.1: the count did not restart
@@ -130,3 +130,82 @@ def test_sampling_generator_is_the_ema_copy_when_there_is_one():
         w.assign(np.zeros(w.shape, "float32"))
     np.testing.assert_allclose(tricks.generate(2, seed=0), 0.0, atol=1e-6)
     assert not np.allclose(tricks.generator.predict(tricks.latent(2, 0), verbose=0), 0.0)
+
+
+# ---------------------------------------------------------------------------- a second compile()
+def _averaged(kind):
+    """`(model, data, average, original, frozen)`: a tiny model whose EMA copy `average` follows `original`
+    (trainable variables of both), a dataset of 8-image batches, and which optimizer steps `original` ("d"/"g")."""
+    rng = np.random.default_rng(0)
+    if kind == "tricks":
+        model = tiny_dcgan_with_tricks(ema_decay=0.9)
+        data = _images().repeat()
+        return model, data, model.ema_generator, model.generator, "g"
+    if kind == "stylegan2":
+        model = kg.models.StyleGAN2(image_shape=(8, 8, 1), latent_dim=8, style_dim=8, mapping_layers=2,
+                                    filters={4: 8, 8: 4}, group_size=2, ema_decay=0.9, seed=0)
+        return model, _images().repeat(), model.ema_generator, model.generator, "g"
+    if kind == "pix2pix":
+        model = kg.models.Pix2Pix(image_shape=(8, 8, 3), filters=4, discriminator_filters=4,
+                                  discriminator_downsampling=1, ema_decay=0.9, seed=0)
+        a = rng.integers(0, 256, (16, 8, 8, 3)).astype("uint8")
+        data = kg.data.paired_pipeline(a, 255 - a, batch_size=8, seed=0).repeat()
+        return model, data, model.ema_generator, model.generator, "g"
+    model = kg.models.SGAN(latent_dim=4, num_labeled=10, classifier_ema=0.9, seed=0)      # the classifier's EMA
+    x = rng.uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    data = tf.data.Dataset.from_tensors({"images": x, "labeled_images": x[:4],
+                                         "labels": np.arange(4, dtype="int32")}).repeat()
+    return model, data, model.ema_discriminator, model.discriminator, "d"
+
+
+def _decay_of_last_update(before, after, target):
+    """β of after = β·before + (1 − β)·target, fitted over every element (least squares)."""
+    before, after, target = (np.concatenate([np.ravel(a) for a in arrays]) for arrays in (before, after, target))
+    return float(np.dot(after - target, before - target) / np.dot(before - target, before - target))
+
+
+@pytest.mark.parametrize("kind", ["tricks", "stylegan2", "pix2pix", "sgan_classifier"])
+def test_a_second_compile_neither_restarts_the_warm_up_nor_resets_the_average(kind):
+    """3 steps, compile() again (a new learning rate), 1 step: that EMA update is the one after n = 3 others
+    (decay (1 + 3) / (10 + 3)), not a first one (0.1), and the copy kept its weights through the compile."""
+    model, data, average, original, frozen = _averaged(kind)
+    model.compile()
+    model.fit(data.take(3), epochs=1, verbose=0)
+    before = [v.numpy() for v in average.trainable_variables]
+    # the averaged network's optimizer gets a zero learning rate, so the network stays where the EMA follows it
+    still, other = keras.optimizers.SGD(0.0), keras.optimizers.Adam(1e-4)
+    model.compile(**({"g_optimizer": still, "d_optimizer": other} if frozen == "g" else
+                     {"d_optimizer": still, "g_optimizer": other}))
+    for kept, now in zip(before, average.trainable_variables):
+        np.testing.assert_array_equal(now.numpy(), kept)                      # not reset by compile()
+    model.fit(data.take(1), epochs=1, verbose=0)
+    target = [v.numpy() for v in original.trainable_variables]
+    after = [v.numpy() for v in average.trainable_variables]
+    assert _decay_of_last_update(before, after, target) == pytest.approx(hand_decay(0.9, 3), abs=1e-4)
+
+
+def test_a_file_saved_before_the_model_counted_its_ema_updates_counts_from_the_optimizer(tmp_path):
+    """Weights files from before `ema_updates` (the counter) lack it: the warm-up then goes on from the saved
+    `g_optimizer.iterations`, as it did when those files were written, and counts on from there."""
+    import h5py
+
+    from keras_gans.training.ema import UNCOUNTED
+
+    first = tiny_dcgan_with_tricks(ema_decay=0.9)
+    first.compile()
+    first.fit(_images().take(3), epochs=1, verbose=0)
+    assert int(first.ema_updates) == 3
+    path = tmp_path / "old.weights.h5"
+    first.save_weights(path)
+    with h5py.File(path, "r+") as f:
+        del f["vars/0"]                                                    # the counter: as an older file
+    resumed = tiny_dcgan_with_tricks(ema_decay=0.9)
+    resumed.compile()
+    resumed.load_weights(path)
+    assert int(resumed.ema_updates) == UNCOUNTED and int(resumed.g_optimizer.iterations) == 3
+    ema_before = resumed.ema_generator.get_weights()
+    resumed.fit(_images().skip(3).take(1), epochs=1, verbose=0)           # the update after n = 3 others
+    beta = hand_decay(0.9, 3)
+    for ema, e0, w in zip(resumed.ema_generator.get_weights(), ema_before, resumed.generator.get_weights()):
+        np.testing.assert_allclose(ema, beta * e0 + (1 - beta) * w, rtol=1e-5, atol=1e-6)
+    assert int(resumed.ema_updates) == 4

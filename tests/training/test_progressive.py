@@ -142,8 +142,9 @@ def uninterrupted_schedule():
 @pytest.mark.parametrize("crash,backup", [
     # in the transition to 8×8 (grown at step 5), its 2nd epoch: the backup of step 8 (epoch 2, batch 1)
     (9, {"epoch": 1, "batch": 1, "step": 4, "stage": {"index": 1, "resolution": 8, "phase": "transition"}}),
-    # just after the grow to stable 8×8 (step 11), before its first backup: the backup is the transition's end
-    (11, {"epoch": 1, "batch": 3, "step": 6, "stage": {"index": 1, "resolution": 8, "phase": "transition"}}),
+    # just after the grow to stable 8×8 (step 11), before its first backup: the backup is the transition's end,
+    # written at its step 6 (epoch 1, batch 3) and again as the end of its fit (epoch 2, batch 0)
+    (11, {"epoch": 2, "batch": 0, "step": 6, "stage": {"index": 1, "resolution": 8, "phase": "transition"}}),
 ])
 def test_a_schedule_killed_after_a_grow_resumes_like_an_uninterrupted_run(tmp_path, uninterrupted_schedule, crash,
                                                                           backup):
@@ -160,6 +161,26 @@ def test_a_schedule_killed_after_a_grow_resumes_like_an_uninterrupted_run(tmp_pa
         np.testing.assert_array_equal(a, b)
     meta = json.loads((tmp_path / "training_metadata.json").read_text())
     assert meta["stage"] == {"index": 2, "resolution": 8, "phase": "stable"}   # kept: the last phase's end
+
+
+def test_a_schedule_backed_up_every_n_steps_keeps_a_backup_of_its_end(tmp_path):
+    """save_freq=2 steps: the last phase (stable 8×8, 2 epochs of 2 steps) is backed up at its steps 2 and 4 (epoch 1,
+    batch 2), then, as its fit ends at the phase's end (fit_schedule stops it there), at (epoch 2, batch 0): the form
+    a finished run's backup has, which `keras-gans train` reads to continue the run with more --epochs."""
+    import json
+
+    gan = _schedule_run(tmp_path)
+    meta = json.loads((tmp_path / "training_metadata.json").read_text())
+    assert {k: meta[k] for k in ("epoch", "batch", "step", "stage")} == {
+        "epoch": 2, "batch": 0, "step": 4, "stage": {"index": 2, "resolution": 8, "phase": "stable"}}
+    restored = ProGAN(4, 8, seed=0, **TINY)
+    restored.compile(run_eagerly=True)
+    restored.grow()
+    restored.grow()
+    restored.load_weights(tmp_path / meta["weights"])
+    assert restored.schedule_done(gan.schedule) and int(restored.g_optimizer.iterations) == 4
+    for a, b in zip(restored.weights, gan.weights):                  # the state the run ended with
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 
 
 def test_a_schedules_backup_spans_its_phases_and_is_deleted_at_the_end(tmp_path):
