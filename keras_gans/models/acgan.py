@@ -5,6 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.losses import class_loss
+from keras_gans.models.common import check_fixed_option
 from keras_gans.models.gan import GAN
 from keras_gans.models.labels import ClassConditionalMixin
 from keras_gans.networks import auxiliary_nets
@@ -79,8 +80,7 @@ class ACGAN(ClassConditionalMixin, TricksMixin, GAN):
         if conditioning not in CONDITIONINGS:
             raise ValueError(f"conditioning must be one of {CONDITIONINGS}; got {conditioning!r}.")
         for option, only in (("update", "alternating"), ("d_batch", "separate")):
-            if kwargs.get(option, only) != only:
-                raise ValueError(f"ACGAN takes {option}={only!r} only (its D has two heads); got {kwargs[option]!r}.")
+            check_fixed_option(kwargs, option, only, "ACGAN", "its D has two heads")
         if kwargs.get("d_steps", 1) != 1:
             raise ValueError(f"ACGAN takes one discriminator step per generator step (as the paper); d_steps must "
                              f"be 1; got {kwargs['d_steps']!r}.")

@@ -71,6 +71,20 @@ def joint_call(network, batches, training=True):
     return tuple(parts)
 
 
+def check_fixed_option(kwargs, option, only, model, why):
+    """A `ValueError` when `kwargs` give `option` (a constructor option of :class:`~keras_gans.models.GAN`) a value
+    other than `only`, the one value that `model` takes, for the reason `why`.
+
+    >>> check_fixed_option({"d_batch": "separate"}, "d_batch", "separate", "ACGAN", "its D has two heads")
+    >>> check_fixed_option({"d_batch": "joint"}, "d_batch", "separate", "ACGAN", "its D has two heads")
+    Traceback (most recent call last):
+    ...
+    ValueError: ACGAN takes d_batch='separate' only (its D has two heads); got 'joint'.
+    """
+    if kwargs.get(option, only) != only:
+        raise ValueError(f"{model} takes {option}={only!r} only ({why}); got {kwargs[option]!r}.")
+
+
 def available_memory():
     """Bytes of memory this process can still take (psutil, else /proc/meminfo and the cgroup limit), or None."""
     try:

@@ -4,6 +4,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from keras_gans.export import check_format, export_classifier
+from keras_gans.models.common import check_fixed_option
 from keras_gans.models.gan import GAN
 from keras_gans.networks import mnist_nets
 from keras_gans.training.ema import check_decay, ema_copy, ema_counter, ema_follow
@@ -97,6 +98,10 @@ class SGAN(TricksMixin, GAN):
         lr_decay_steps: if set, the learning rates stay constant for the first half of this many
             steps and decay linearly to 0 at the end (:class:`HalfLinearDecay`; set it to the
             number of training steps). `keras-gans train sgan` sets it from `--epochs`.
+        d_batch: `"separate"` only (the default; `"joint"` of :class:`~keras_gans.models.GAN` is refused): D's
+            step judges the labelled, the unlabelled and the fake batch in calls of their own, as the book and
+            Salimans et al. do (with `d_normalization="batch"`, the classifier's labelled batch is normalised
+            by its own statistics in training, never with fakes).
         **kwargs: `seed`, tricks (`label_smoothing`, `instance_noise`, `ema_decay`) and Keras arguments.
 
     The book's chapter 7 networks and objective are `SGAN(generator=book_dcgan_generator(100),
@@ -141,6 +146,9 @@ class SGAN(TricksMixin, GAN):
                                          fix="The training steps of the run (epochs × steps per epoch), or None.")
         if kwargs.get("d_steps", 1) != 1:
             raise ValueError("SGAN takes one discriminator step per generator step; d_steps must be 1.")
+        check_fixed_option(kwargs, "d_batch", "separate", "SGAN", "its D step judges three batches in calls of their "
+                           "own, as the book and Salimans et al. do: labelled images for the supervised classifier, "
+                           "unlabelled reals, fakes")
         check_trick_options(kwargs)
         if generator is None:
             generator = mnist_nets.sgan_generator(latent_dim, image_shape)

@@ -13,7 +13,7 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.layers.augment import DiffAugment, parse_policy
-from keras_gans.models.common import run_network
+from keras_gans.models.common import check_fixed_option, run_network
 from keras_gans.models.gan import GAN
 from keras_gans.networks import stylegan_nets
 from keras_gans.training.ema import ema_copy, ema_counter, ema_follow
@@ -64,6 +64,10 @@ class StyleGAN2(GAN):
             the paper: it learns 100× slower than the rest; see :func:`keras_gans.networks.mapping_network`).
             Models saved before it existed load with 1.0, the setting their weights were trained with.
         seed: seed of the model's `SeedGenerator` (z, style mixing, R1 steps are counted, not drawn).
+        d_batch: `"separate"` only (the default; `"joint"` of :class:`~keras_gans.models.GAN` is refused): D
+            judges the real and the fake batch in two calls, as the paper's code, because its minibatch
+            standard deviation (a statistic over groups of the batch) would otherwise mix reals and fakes in
+            every group.
 
     Images are floats in [-1, 1]; the synthesis output is linear, as in the paper, and samples are
     clipped to [-1, 1].
@@ -99,6 +103,8 @@ class StyleGAN2(GAN):
         if augment is not None:
             parse_policy(augment)      # refused before anything is built
         kwargs.pop("update", None)    # StyleGAN2's own step; the base class' update rule does not apply
+        check_fixed_option(kwargs, "d_batch", "separate", "StyleGAN2", "its D's minibatch standard deviation "
+                           "would mix real and fake images in each group's statistic; the paper judges them apart")
         net = dict(filters=stylegan_nets._filters(image_shape[0], filters, max_filters, filter_base))
         generator = stylegan_nets.stylegan2_generator(latent_dim, image_shape, style_dim, mapping_layers,
                                                       mapping_lr_multiplier=self.mapping_lr_multiplier, **net)

@@ -40,6 +40,9 @@ class WGAN(TricksMixin, GAN):
         clip_value: c of the weight clipping (0.01).
         critic_normalization: normalisation in the built-in critic (`"batch"`, as the paper's
             DCGAN critic; None or `"layer"`).
+        d_batch: how each critic step scores its real slice and its fakes: `"separate"` (default; two critic
+            calls, as the paper's code) or `"joint"` (one call on their concatenation, so a batch-norm critic
+            normalises them together); see :class:`~keras_gans.models.GAN`.
         **kwargs: `seed`, the tricks of :mod:`keras_gans.tricks` (`instance_noise`, `ema_decay`, ...)
             and Keras model arguments.
 
@@ -105,8 +108,7 @@ class WGAN(TricksMixin, GAN):
             m = ops.shape(real_slice)[0]
             fake = self.generator(self.sample_latent(m), training=True)
             with tf.GradientTape() as tape:
-                real_scores = self.critic(self.d_input(real_slice), training=True)
-                fake_scores = self.critic(self.d_input(fake), training=True)
+                real_scores, fake_scores = self.discriminate(self.d_input(real_slice), self.d_input(fake))
                 d_loss = self.gan_loss.discriminator(real_scores, fake_scores)  # E[c(G(z))] − E[c(x)]
             self.apply_update(self.d_optimizer, tape, d_loss, self.d_weights)
             if self.clip_value is not None:
@@ -135,6 +137,10 @@ class WGANGP(WGAN):
         gp_weight: λ (10).
         n_critic: critic updates per generator update (5; see the module docstring for batching).
         critic_normalization: None (default) or `"layer"`; `"batch"` is refused.
+        d_batch: as :class:`WGAN`'s, for the real and fake scores of each critic step (two critic calls, or
+            one on their concatenation); the gradient penalty's interpolates x̂ always get their own call, as
+            the penalty is the gradient at x̂ alone. With a critic without batch norm (the built-in ones here)
+            both give the same scores; `"joint"` is one critic call fewer per step.
         Other arguments as :class:`WGAN`.
 
     Defaults (Algorithm 1 of the paper): Adam(1e-4, β1 = 0, β2 = 0.9) for both networks.
@@ -179,8 +185,7 @@ class WGANGP(WGAN):
             fake = self.generator(self.sample_latent(m), training=True)
             real_in, fake_in = self.d_input(real_slice), self.d_input(fake)
             with tf.GradientTape() as tape:
-                real_scores = self.critic(real_in, training=True)
-                fake_scores = self.critic(fake_in, training=True)
+                real_scores, fake_scores = self.discriminate(real_in, fake_in)   # one or two calls, as d_batch says
                 w_loss = self.gan_loss.discriminator(real_scores, fake_scores)  # E[c(G(z))] − E[c(x)]
                 gp = gradient_penalty(self.critic, real_in, fake_in, seed=self.gp_seed_generator)
                 d_loss = w_loss + self.gp_weight * gp

@@ -210,6 +210,20 @@ def test_bad_options_are_refused():
         SGAN(unsupervised_weight=-1)
 
 
+def test_d_batch_joint_is_refused_and_the_config_keeps_separate():
+    """SGAN's D step judges a labelled, an unlabelled and a fake batch, each in its own call: "joint" is refused
+    at construction (and from a config), not silently ignored."""
+    with pytest.raises(ValueError, match=r"SGAN takes d_batch='separate' only \(its D step judges three batches in "
+                                         r"calls of their own, .*labelled images for the supervised classifier.*\); "
+                                         r"got 'joint'\."):
+        SGAN(latent_dim=8, d_batch="joint")
+    sgan = SGAN(latent_dim=8, d_batch="separate")
+    config = sgan.get_config()
+    assert config["d_batch"] == "separate" and SGAN.from_config(config).d_batch == "separate"
+    with pytest.raises(ValueError, match="SGAN takes d_batch='separate' only"):
+        SGAN.from_config({**sgan.get_config(), "d_batch": "joint"})   # fresh: from_config consumed the first's networks
+
+
 def test_learning_rate_decays_linearly_to_zero_over_the_second_half():
     from keras_gans.models.sgan import HalfLinearDecay
 

@@ -169,6 +169,24 @@ def test_bad_inputs_are_refused_with_the_fix():
         gan.fit(np.zeros((4, 16, 16, 1), "float32"), epochs=1, verbose=0)
 
 
+def test_d_batch_joint_is_refused_because_the_minibatch_stddev_would_mix_reals_and_fakes():
+    with pytest.raises(ValueError, match=r"StyleGAN2 takes d_batch='separate' only \(its D's minibatch standard "
+                                         r"deviation would mix real and fake images .*\); got 'joint'\."):
+        StyleGAN2(d_batch="joint", **TINY)
+    gan = StyleGAN2(d_batch="separate", seed=0, **TINY)
+    assert gan.d_batch == "separate" and StyleGAN2.from_config(gan.get_config()).d_batch == "separate"
+    with pytest.raises(ValueError, match="StyleGAN2 takes d_batch='separate' only"):
+        StyleGAN2.from_config({**gan.get_config(), "d_batch": "joint"})
+    # the reason: in one call on [reals, fakes], D's score of a real image depends on the fakes beside it
+    rng = np.random.default_rng(1)
+    real, fake_a, fake_b = (rng.uniform(-1, 1, (4, 8, 8, 1)).astype("float32") for _ in range(3))
+    d = gan.discriminator
+    with_a = d(np.concatenate([real, fake_a]), training=True)[:4]
+    with_b = d(np.concatenate([real, fake_b]), training=True)[:4]
+    assert not np.allclose(with_a, with_b)
+    np.testing.assert_allclose(d(real, training=True), d(real, training=True))      # alone: its own statistic
+
+
 def test_the_augmentation_layer_is_tracked_and_saved(trained):
     gan, _ = trained
     assert gan.augmenter in gan._flatten_layers(include_self=False, recursive=False)
