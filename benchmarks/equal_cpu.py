@@ -76,6 +76,13 @@ CONFIGS = {
     # the attention ablation of sagan_mnist
     "sagan-noattn": {"recipe": "sagan", "preset": None,
                      "flags": {"dataset": "mnist-5k", "ema_decay": 0.999, "attention": "off"}},
+    # keras-gans train wgan_gp --dataset mnist-5k --ema-decay 0.99 (n_critic 5, Adam 1e-4, β 0, 0.9)
+    "wgan_gp": {"recipe": "wgan_gp", "preset": "wgan_gp_mnist",
+                "flags": {"dataset": "mnist-5k", "ema_decay": 0.99}},
+    # a cheaper WGAN-GP: 2 critic steps per G step, Adam 2e-4 for both, bfloat16, EMA 0.999
+    "wgan_gp-fast": {"recipe": "wgan_gp", "preset": None,
+                     "flags": {"dataset": "mnist-5k", "ema_decay": 0.999, "precision": "bfloat16", "n_critic": 2,
+                               "d_lr": 2e-4, "g_lr": 2e-4}},
 }
 GOAL = 0.9          # issue 24: SAGAN's FID-MNIST <= GOAL x DCGAN's at the same CPU budget
 QUICK_SAMPLES = 1000  # what quality.Tracker's quick FID draws

@@ -147,8 +147,9 @@ for WANTED in "$@"; do
         "ProGAN (Karras et al. 2018, book ch. 6): progressive growing 4 -> 32 px on mnist-5k, EMA generator" \
         "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]: mnist-5k digits resized to 32x32. Steps count every phase (4 stable; 8, 16, 32 transition and stable) at batch 32; the optimizers restart at each phase, as in the paper." ;;
     acgan_mnist)  # issue 24: D with a real/fake head and a class head; --eval adds label accuracy (cgan_mnist's protocol)
-      train_and_publish acgan_mnist "acgan --dataset mnist-5k --epochs 60 --precision bfloat16 --ema-decay 0.99 --fid-every 10" \
-        generator "AC-GAN (Odena et al. 2017) on mnist-5k: D with real/fake and class heads, bfloat16, EMA generator (0.99)" ;;
+      train_and_publish acgan_mnist "acgan --dataset mnist-5k --epochs 90 --precision bfloat16 --ema-decay 0.99 --fid-every 10 --conditioning one_hot --d-lr 4e-4 --g-lr 4e-4" \
+        generator "AC-GAN (Odena et al. 2017) on mnist-5k: D with real/fake and class heads, one-hot labels, Adam 4e-4, bfloat16, EMA generator (0.99)" \
+        "Trained as 60 epochs (322 s wall), then the same command with --epochs 90 continued the run exactly from its backup (177 s wall); training time is the sum, on the 2-core CPU at load about 1-2. One-hot labels and Adam at 4e-4 for D and G (twice the default) replaced the embedding and 2e-4 of the earlier preset (60 epochs: FID-MNIST 6.43, label accuracy 0.891)." ;;
     sagan_mnist)  # issue 24: hinge loss, spectral norm in G and D, self-attention at 14x14, TTUR (D 4e-4, G 1e-4)
       train_and_publish sagan_mnist "sagan --dataset mnist-5k --epochs 30 --ema-decay 0.999 --fid-every 10" generator \
         "SAGAN (Zhang et al. 2019), small, on mnist-5k: hinge loss, spectral norm, self-attention, TTUR, EMA generator (0.999)" \
