@@ -4,6 +4,11 @@ Goal: 1,000 samples (100 per label) read as the requested label ≥ 95% of the t
 judge of tests/helpers.py (as the CGAN test; the shipped classifier's number is printed too); FID-MNIST
 (4,500 samples, docs/metrics.md) at most the `cgan_mnist` preset's card value (read from the card: 0.76 since
 the preset was retrained; 21.6 before).
+
+It trains the `biggan_mnist` preset's recipe (`keras-gans train biggan --precision bfloat16 --ema-decay 0.99
+--d-lr 4e-4 --g-lr 4e-4`, 20 epochs; `BIGGAN_EPOCHS` changes it). With the model's own defaults instead (the paper's
+TTUR, G 1e-4 and D 4e-4, float32) 10 epochs gave label accuracy 27.8%; the preset's run of this recipe gave 0.996
+(worst class 0.99) by the shipped classifier and FID-MNIST 1.71, above the CGAN preset's 0.76.
 """
 import json
 import os
@@ -14,21 +19,21 @@ import numpy as np
 import pytest
 
 import keras_gans as kg
+from keras_gans import recipes
 from helpers import digit_quality, judge_accuracy, label_accuracy
 
-EPOCHS = int(os.environ.get("BIGGAN_EPOCHS", 10))
+EPOCHS = int(os.environ.get("BIGGAN_EPOCHS", 20))
 
 
 @pytest.mark.slow
 def test_biggan_samples_are_digits_of_the_requested_class():
     cgan_preset_fid = kg.zoo.sampler("cgan_mnist").metadata["metrics"]["fid_mnist"]["value"]
-    keras.utils.set_random_seed(0)
-    # defaults, with BigGAN's EMA of G; 0.99, not the paper's 0.9999: the EMA starts at the random initial weights
-    # and has no warm-up, so after this run's 700 steps a 0.999 average would still hold 0.999**700 = 50% of them
-    gan = kg.models.BigGAN(seed=0, ema_decay=0.99)
-    gan.compile()
+    keras.utils.set_random_seed(0)    # as `keras-gans train` does
+    recipe = recipes.get("biggan")
+    args = recipe.args(dataset="mnist-5k", epochs=EPOCHS, precision="bfloat16", ema_decay=0.99, d_lr=4e-4, g_lr=4e-4)
+    gan, ds, _ = recipe.build(args)
     t0 = time.time()
-    gan.fit(kg.data.load("mnist-5k", batch_size=64, with_labels=True, seed=0), epochs=EPOCHS, verbose=0)
+    gan.fit(ds, epochs=EPOCHS, verbose=0)
     seconds = time.time() - t0
     labels = np.arange(1000) % 10
     images = gan.generate(1000, seed=1, labels=labels)
