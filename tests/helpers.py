@@ -267,3 +267,18 @@ def discriminator_call_sizes(gan, data):
     finally:
         del gan.discriminator.call
     return sizes
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_script(relative_path, name=None):
+    """A script of the repository (e.g. `"benchmarks/quality.py"`) imported as a module by its path: it runs the
+    script's top level only (its `main()` waits to be called). `name` defaults to the file's stem."""
+    import importlib.util
+
+    path = os.path.join(REPO, relative_path)
+    spec = importlib.util.spec_from_file_location(name or os.path.splitext(os.path.basename(path))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -7,6 +7,7 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
 from keras_gans.models.cyclegan import ImageHistoryPool, LinearDecay, cycle_consistency_loss, identity_loss
+from helpers import load_script
 
 SHAPE = (16, 16, 3)
 
@@ -320,14 +321,7 @@ def test_linear_decay_schedule():
 
 # ---------------------------------------------------------------------------- slow: real training
 def _benchmark(name="translation_quality"):
-    import importlib.util
-    import os
-
-    path = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "benchmarks", f"{name}.py")
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f"benchmarks/{name}.py")
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans.models.pix2pix import l1_loss
 from keras_gans.networks.unet import InferenceDropout
+from helpers import load_script
 
 SHAPE = (16, 16, 3)
 
@@ -145,13 +146,7 @@ def test_pix2pix_mnist_to_mnistm_keeps_labels(tmp_path):
     78.8, 81.8, 82.8, 85.2, 86.6 %). The same run's plain generator: 81.0 %, FID-MNIST-M 25.2 (72–88 % over
     epochs 7–15), hence the bars. The benchmark's goal (≥ 95 %) is not reached.
     """
-    import importlib.util
-    import os
-
-    path = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "benchmarks", "translation_quality.py")
-    spec = importlib.util.spec_from_file_location("translation_quality", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("benchmarks/translation_quality.py")
     results = bench.main(["--model", "pix2pix", "--pix2pix-minutes", "120", "--max-steps", "2000",
                           "--lambda-l1", "10", "--ema-decay", "0.99", "--out", str(tmp_path)])
     print(results["judges"], results["pix2pix"]["final"], [e["a2b_acc"] for e in results["pix2pix"]["per_epoch"]])
@@ -172,13 +167,7 @@ def test_pix2pix_reaches_the_95_percent_goal_with_64_filters(tmp_path):
     test L1 0.569, 1,229 s of training; per epoch 94.4 % after 8, then 95.8–97.4 % over epochs 9–16. The
     32-filter recipe of the example and the zoo preset stops at 91.8 % after 2,250 steps (docs/tutorials/pix2pix.md).
     """
-    import importlib.util
-    import os
-
-    path = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "benchmarks", "translation_quality.py")
-    spec = importlib.util.spec_from_file_location("translation_quality", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("benchmarks/translation_quality.py")
     results = bench.main(["--model", "pix2pix", "--filters", "64", "--batch-size", "16", "--max-steps", "4500",
                           "--pix2pix-minutes", "120", "--out", str(tmp_path)])
     run = results["pix2pix"]

@@ -8,6 +8,7 @@ import keras_gans as kg
 from keras_gans.data import semi_supervised_dataset, semi_supervised_split
 from keras_gans.models import SGAN
 from keras_gans.models.sgan import real_logit, supervised_baseline
+from helpers import load_script
 
 
 # --------------------------------------------------------------------------- data
@@ -251,13 +252,7 @@ def test_sgan_with_100_labels_beats_the_supervised_classifier():
     Measured on the shared 2-core CPU (seed 0, the defaults): SGAN 0.942, the same network trained on
     the 100 labels alone 0.888. The 3-seed, 3,000-step numbers are in the benchmark's docstring.
     """
-    import importlib.util
-    import pathlib
-
-    path = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "sgan_accuracy.py"
-    spec = importlib.util.spec_from_file_location("sgan_accuracy", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("benchmarks/sgan_accuracy.py")
     result = bench.run(bench.parse_args(["--seeds", "0", "--steps", "1500", "--generator", "small"]))
     assert result["sgan"]["mean"] >= SLOW_SGAN_THRESHOLD
     assert result["sgan"]["mean"] - result["supervised"]["mean"] >= 0.03

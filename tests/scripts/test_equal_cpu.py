@@ -3,12 +3,12 @@
 The run is shrunk with --set (16-image batches, latent 16, SAGAN width 8, 20 steps an epoch) and a 3-second
 CPU budget per configuration: about 40 s of wall time in all, most of it tracing and the quick FIDs.
 """
-import importlib.util
 import json
 import os
 import pathlib
 
 import pytest
+from helpers import load_script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TINY = ["--cpu-budget", "3", "--n-samples", "200", "--eval-every", "1", "--set", "steps_per_epoch=20",
@@ -17,10 +17,7 @@ TINY = ["--cpu-budget", "3", "--n-samples", "200", "--eval-every", "1", "--set",
 
 @pytest.fixture(scope="module")
 def equal_cpu():
-    spec = importlib.util.spec_from_file_location("equal_cpu_bench", ROOT / "benchmarks" / "equal_cpu.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # imports only: training starts in main()
-    return module
+    return load_script("benchmarks/equal_cpu.py", "equal_cpu_bench")  # imports only: training starts in main()
 
 
 def test_a_tiny_run_writes_the_table_json_and_the_goal_line(equal_cpu, tmp_path, capsys):

@@ -5,13 +5,13 @@ list every built-in generator preset with its card's FID-MNIST and the right ver
 the block is written into temporary copies of docs/metrics.md only.
 """
 import copy
-import importlib.util
 import json
 import math
 import os
 import pathlib
 
 import pytest
+from helpers import load_script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "metrics.md"
@@ -21,10 +21,7 @@ PLAIN_FID = 16.56
 
 @pytest.fixture(scope="module")
 def quality():
-    spec = importlib.util.spec_from_file_location("quality_bench", ROOT / "benchmarks" / "quality.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # imports only: training starts in main()
-    return module
+    return load_script("benchmarks/quality.py", "quality_bench")  # imports only: training starts in main()
 
 
 def _snap(fid):

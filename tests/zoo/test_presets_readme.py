@@ -3,7 +3,6 @@
 JSON only: nothing here builds or loads a model. A re-published preset without a regenerated README fails
 `test_the_shipped_readme_matches_the_cards`; the fix is `python scripts/presets_readme.py`.
 """
-import importlib.util
 import json
 import os
 import shutil
@@ -11,14 +10,13 @@ import subprocess
 import sys
 
 import pytest
+from helpers import load_script
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(ROOT, "scripts", "presets_readme.py")
 PRESETS = os.path.join(ROOT, "keras_gans", "presets")
 
-_spec = importlib.util.spec_from_file_location("presets_readme", SCRIPT)
-pr = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(pr)
+pr = load_script("scripts/presets_readme.py")
 
 
 def _names():
