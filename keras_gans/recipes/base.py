@@ -124,8 +124,9 @@ AUGMENT = Flag("augment", None, "DiffAugment policy for every image D sees, real
 EMA_DECAY = Flag("ema_decay", None, "keep an exponential moving average of the generator's weights with this "
                  "decay (e.g. 0.99); samples, the saved model's generate and presets use it (default: none)",
                  type=decay)
-#: The learning rates of the model's default optimizers (:class:`ImageModelRecipe`; every other setting of the
-#: optimizer, e.g. Adam's β, stays the model's).
+#: The learning rates of the model's default optimizers (the recipes whose `takes_learning_rates` is True:
+#: :class:`ImageModelRecipe`, `cogan`; every other setting of the optimizer, e.g. Adam's β, stays the model's;
+#: :func:`rated_optimizers`).
 D_LR = Flag("d_lr", None, "learning rate of the discriminator's optimizer (default: the model's, e.g. DCGAN's "
             "Adam 2e-4; its other settings are kept)", type=positive_float)
 G_LR = Flag("g_lr", None, "learning rate of the generator's optimizer (default: the model's)", type=positive_float)
@@ -137,9 +138,10 @@ class Recipe:
 
     Subclasses set `name`, `summary` (one line for `keras-gans train --help`), `flags` (their
     own :class:`Flag` s, besides :data:`COMMON_FLAGS`), optionally `defaults` (their own defaults
-    of common flags), `omit` (common flags that do not apply) and `draws_from_noise` (True when the
+    of common flags), `omit` (common flags that do not apply), `draws_from_noise` (True when the
     model draws images from noise, `generate(n, seed=)`: the recipe then also takes :data:`GENERATOR_FLAGS`,
-    --fid-every), and implement :meth:`make` (which :meth:`build` runs).
+    --fid-every) and `takes_learning_rates` (True when the recipe compiles with :meth:`optimizers`: it then
+    also takes --d-lr and --g-lr), and implement :meth:`make` (which :meth:`build` runs).
     The class docstring is the description of `keras-gans train NAME --help`.
     """
 
@@ -149,12 +151,18 @@ class Recipe:
     defaults = {}
     omit = ()
     draws_from_noise = False
+    takes_learning_rates = False
 
     def common_flags(self):
         """The common flags this recipe reads: :data:`COMMON_FLAGS`, then :data:`GENERATOR_FLAGS` if
-        `draws_from_noise`, less `omit`."""
-        common = COMMON_FLAGS + (GENERATOR_FLAGS if self.draws_from_noise else ())
+        `draws_from_noise`, then --d-lr and --g-lr if `takes_learning_rates`, less `omit`."""
+        common = (COMMON_FLAGS + (GENERATOR_FLAGS if self.draws_from_noise else ())
+                  + ((D_LR, G_LR) if self.takes_learning_rates else ()))
         return [f for f in common if f.name not in self.omit]
+
+    def optimizers(self, args, model):
+        """`compile`'s keyword arguments for `model` from --d-lr / --g-lr (:func:`rated_optimizers`)."""
+        return rated_optimizers(model, getattr(args, "d_lr", None), getattr(args, "g_lr", None))
 
     def all_flags(self):
         """`(flag, default)` for every flag this recipe reads: the common ones first, then its own."""
@@ -231,6 +239,20 @@ class Recipe:
         return f"<Recipe {self.name}: {self.summary}>"
 
 
+def rated_optimizers(model, d_lr=None, g_lr=None):
+    """`compile`'s keyword arguments: `{}` (the model's default optimizers) when both rates are None, else
+    `model.default_optimizers()` (d first, g second) with each given learning rate, the optimizer rebuilt from
+    its config (β, ε, ... kept)."""
+    if (d_lr, g_lr) == (None, None):
+        return {}
+    chosen = []
+    for optimizer, rate in zip(model.default_optimizers(), (d_lr, g_lr)):
+        if rate is not None:
+            optimizer = type(optimizer).from_config({**optimizer.get_config(), "learning_rate": rate})
+        chosen.append(optimizer)
+    return {"d_optimizer": chosen[0], "g_optimizer": chosen[1]}
+
+
 def image_size(args):
     """`--image-size` as the `(height, width)` the data loaders take, or None."""
     size = getattr(args, "image_size", None)
@@ -251,10 +273,7 @@ class ImageModelRecipe(Recipe):
     model_options = ()
     with_labels = False
     draws_from_noise = True
-
-    def common_flags(self):
-        """:meth:`Recipe.common_flags`, then --d-lr and --g-lr (:meth:`optimizers`), less `omit`."""
-        return super().common_flags() + [f for f in (D_LR, G_LR) if f.name not in self.omit]
+    takes_learning_rates = True
 
     def images_per_batch(self, args):
         """Images a batch holds (`--batch-size`; WGAN's n_critic slices take more)."""
@@ -278,19 +297,6 @@ class ImageModelRecipe(Recipe):
 
         return getattr(models, self.model_class)(image_shape=image_shape, latent_dim=args.latent_dim, seed=args.seed,
                                                  **self.options(args, ds))
-
-    def optimizers(self, args, model):
-        """`compile`'s keyword arguments: `{}` (the model's default optimizers), or with --d-lr / --g-lr those
-        optimizers at the given learning rates, each rebuilt from its config (β, ε, ... kept)."""
-        rates = (getattr(args, "d_lr", None), getattr(args, "g_lr", None))
-        if rates == (None, None):
-            return {}
-        chosen = []
-        for optimizer, rate in zip(model.default_optimizers(), rates):
-            if rate is not None:
-                optimizer = type(optimizer).from_config({**optimizer.get_config(), "learning_rate": rate})
-            chosen.append(optimizer)
-        return {"d_optimizer": chosen[0], "g_optimizer": chosen[1]}
 
     def make(self, args):
         ds, image_shape = self.dataset(args)

@@ -155,20 +155,23 @@ class CoGANRecipe(Recipe):
 
     Digits and their negatives by default. Negatives, not edge maps: on edges G_B drew filled blobs
     and only 20.3 % of the pairs read as the same digit after 30 epochs, against 75.6 % on
-    negatives after 15 (docs/tutorials/cogan.md).
+    negatives after 15 (docs/tutorials/cogan.md). --ema-decay keeps a moving average of both generators
+    (their shared layers averaged once), which pairs, samples and presets then use; --d-lr / --g-lr set the
+    rates of the default Adam(2e-4, beta1 = 0.5).
     """
 
     name = "cogan"
     summary = "coupled GAN: one z, the same digit in two domains (ch. 9)"
     defaults = {"dataset": "mnist2negative-unpaired"}
-    flags = (LATENT_DIM, IMAGE_SIZE)
+    flags = (LATENT_DIM, IMAGE_SIZE, EMA_DECAY)
+    takes_learning_rates = True
 
     def make(self, args):
         from keras_gans import models
 
         ds, shape = pair_dataset(args, self.defaults["dataset"])
-        model = models.CoGAN(image_shape=shape, latent_dim=args.latent_dim, seed=args.seed)
-        model.compile()
+        model = models.CoGAN(image_shape=shape, latent_dim=args.latent_dim, ema_decay=args.ema_decay, seed=args.seed)
+        model.compile(**self.optimizers(args, model))
         return model, ds, []
 
 

@@ -2,7 +2,8 @@
 
 Used for every averaged network in the package: the EMA generator of the training tricks
 (`ema_decay=` of WGAN, CGAN, SGAN, BigGAN, SAGAN, ACGAN, InfoGAN, DCGANWithTricks), pix2pix's
-`ema_generator`, SGAN's averaged classifier (`classifier_ema=`), ProGAN's Gs and StyleGAN2's EMA generator.
+`ema_generator`, CoGAN's `ema_generators` (both generators as one network, the shared layers once), SGAN's
+averaged classifier (`classifier_ema=`), ProGAN's Gs and StyleGAN2's EMA generator.
 A model keeps the copy as an attribute (so it is saved with the model's weights) and calls
 :func:`ema_update` after the step that changes the original, with the number of updates made
 before; :attr:`keras_gans.models.GAN.sampling_generator` then samples and exports from it.

@@ -124,6 +124,100 @@ def test_mismatched_domains_error(data):
         model.fit(data[1], epochs=1)
 
 
+# ---------------------------------------------------------------------------- ema_decay: an average of both generators
+@pytest.fixture(scope="module")
+def averaged(data):
+    """A CoGAN with ema_decay=0.9 before and after one step, then after a second step."""
+    keras.utils.set_random_seed(0)
+    model = kg.models.CoGAN(image_shape=SHAPE, latent_dim=8, filters=4, ema_decay=0.9, seed=0)
+    model.compile(run_eagerly=True)
+    before = [v.numpy().copy() for v in model.ema_variables()[0]]
+    model.fit(data[1], epochs=1, steps_per_epoch=1, verbose=0)
+    one_step = ([v.numpy().copy() for v in model.ema_variables()[0]],
+                [v.numpy().copy() for v in model.ema_variables()[1]])
+    model.fit(data[1], epochs=1, steps_per_epoch=2, verbose=0)
+    return model, before, one_step
+
+
+def test_ema_starts_as_the_generators_and_follows_the_warmed_up_rule(averaged):
+    model, before, (after_avg, after_raw) = averaged
+    assert model.get_config()["ema_decay"] == 0.9
+    averages, originals = model.ema_variables()
+    assert len(averages) == len(originals) == len({id(v) for v in model.generator_a.weights + model.generator_b.weights})
+    assert {id(v) for v in originals} == {id(v) for v in model.generator_a.weights + model.generator_b.weights}
+    assert not {id(v) for v in averages} & {id(v) for v in originals}
+    # the first update uses the warm-up decay min(0.9, 1/10) = 0.1: w̄ = 0.1·w̄₀ + 0.9·w
+    for avg0, avg1, raw1 in zip(before, after_avg, after_raw):
+        np.testing.assert_allclose(avg1, 0.1 * avg0 + 0.9 * raw1, rtol=1e-5, atol=1e-6)
+    assert int(model.ema_updates.numpy()) == 3 == int(model.g_optimizer.iterations.numpy())
+    differ = [not np.allclose(a.numpy(), o.numpy()) for a, o in zip(averages, originals) if a.trainable]
+    assert all(differ)                                              # three steps: the averages lag the generators
+
+
+def test_averaged_pair_shares_its_first_layers_and_is_what_the_model_samples(averaged):
+    model, *_ = averaged
+    g_a, g_b = model.sampling_generators
+    assert g_a is not model.generator_a and g_b is not model.generator_b
+    for name in ("shared_dense", "shared_bn1", "shared_convT2"):
+        assert g_a.get_layer(name) is g_b.get_layer(name)        # one averaged copy of the shared layers
+        assert g_a.get_layer(name).weights[0] is not model.generator_a.get_layer(name).weights[0]
+    assert g_a.get_layer("a_out") is not g_b.get_layer("b_out")
+    z = model.latent(3, seed=4)
+    a, b = model.generate_pair(z=z)
+    np.testing.assert_allclose(a, g_a(z, training=False).numpy(), atol=1e-6)
+    np.testing.assert_allclose(b, g_b(z, training=False).numpy(), atol=1e-6)
+    assert not np.allclose(a, model.generator_a(z, training=False).numpy(), atol=1e-4)  # not the raw generator
+    np.testing.assert_allclose(model.generate(3, z=z, domain="b"), b, atol=1e-6)
+    pairs = model.sampling_generator                                # what `zoo publish --part generator` stores
+    assert {id(v) for v in pairs.weights} == {id(v) for v in model.ema_generators.weights}
+    np.testing.assert_allclose(pairs(z, training=False).numpy(), np.concatenate([a, b], axis=2), atol=1e-6)
+
+
+def test_ema_round_trip_export_and_preset(averaged, tmp_path):
+    model, *_ = averaged
+    path = str(tmp_path / "cogan_ema.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.ema_decay == 0.9 and int(loaded.ema_updates.numpy()) == int(model.ema_updates.numpy())
+    for x, y in zip(model.ema_generators.get_weights(), loaded.ema_generators.get_weights()):
+        np.testing.assert_array_equal(x, y)
+    g_a, g_b = loaded.sampling_generators
+    assert g_a.get_layer("shared_dense") is g_b.get_layer("shared_dense")
+    for x, y in zip(model.generate_pair(4, seed=1), loaded.generate_pair(4, seed=1)):
+        np.testing.assert_array_equal(x, y)
+    loaded.export(str(tmp_path / "serving"), verbose=False)
+    served = tf.saved_model.load(str(tmp_path / "serving"))
+    z = model.latent(3, seed=1)
+    a, b = model.generate_pair(z=z)
+    out = served.serve(z)
+    np.testing.assert_allclose(out["images_a"].numpy(), a, atol=1e-5)
+    np.testing.assert_allclose(out["images_b"].numpy(), b, atol=1e-5)
+    # a generator-only preset (the averaged pair) into a new model: sampling pair and trained pair both get it
+    metadata = {"task": "noise_to_image", "resolution": [12, 24, 1], "latent_dim": 8, "name": "cogan_test",
+                "model_config": model.get_config()}
+    preset = kg.models.CoGAN.from_preset_generator(model.sampling_generator, metadata)
+    assert preset.ema_decay == 0.9
+    for x, y in zip(model.generate_pair(4, seed=2), preset.generate_pair(4, seed=2)):
+        np.testing.assert_allclose(x, y, atol=1e-6)
+    np.testing.assert_array_equal(preset.generator_b.get_layer("b_out").kernel.numpy(),
+                                  model.sampling_generators[1].get_layer("b_out").kernel.numpy())
+
+
+def test_without_ema_decay_nothing_is_averaged():
+    model = kg.models.CoGAN(image_shape=SHAPE, latent_dim=8, filters=4)
+    assert model.ema_decay is None and model.ema_generators is None and model.ema_updates is None
+    assert model.sampling_generators == (model.generator_a, model.generator_b)
+    assert len(model.weights) == len(unique(model.generator_a.weights + model.generator_b.weights
+                                            + model.discriminator_a.weights + model.discriminator_b.weights))
+    for bad in (0.0, 1.0, -0.5):
+        with pytest.raises(ValueError, match="ema_decay"):
+            kg.models.CoGAN(image_shape=SHAPE, latent_dim=8, filters=4, ema_decay=bad)
+
+
+def unique(variables):
+    return list({id(v): v for v in variables}.values())
+
+
 @pytest.mark.slow
 def test_cogan_pairs_correspond_on_digits_and_negatives():
     """After training on *unpaired* digits and negative digits, G_A(z) and 255 − G_B(z) show the same digit.

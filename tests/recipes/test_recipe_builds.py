@@ -220,6 +220,22 @@ def test_cogan_trains_on_digits_and_their_negatives_by_default():
     assert float(np.mean(a)) < -0.5 < 0.5 < float(np.mean(b))
 
 
+def test_cogan_takes_ema_decay_and_learning_rates():
+    default = build("cogan", latent_dim=8, batch_size=2, epochs=1, steps_per_epoch=1)[0]
+    assert default.ema_decay is None and default.ema_generators is None
+    assert float(default.d_optimizer.learning_rate) == pytest.approx(2e-4)
+    model = build("cogan", latent_dim=8, batch_size=2, ema_decay=0.99, d_lr=4e-4, g_lr=3e-4, epochs=1,
+                  steps_per_epoch=1)[0]
+    assert model.ema_decay == 0.99 and model.ema_generators is not None
+    d, g = model.d_optimizer, model.g_optimizer
+    assert float(d.learning_rate) == pytest.approx(4e-4) and float(g.learning_rate) == pytest.approx(3e-4)
+    assert (d.beta_1, g.beta_1) == (0.5, 0.5)                       # CoGAN's Adam settings kept
+    assert float(build("cogan", latent_dim=8, batch_size=2, g_lr=1e-3)[0].d_optimizer.learning_rate) == \
+        pytest.approx(2e-4)
+    with pytest.raises(ValueError, match="--ema-decay"):
+        recipes.get("cogan").args(ema_decay=1.0)
+
+
 def test_precision_flag_builds_the_model_in_that_policy_and_leaves_the_global_policy_alone():
     import keras
 

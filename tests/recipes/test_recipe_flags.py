@@ -27,7 +27,7 @@ OWN_FLAGS = {
     "progan": ["target_resolution", "image_size", "latent_dim"],
     "cyclegan": ["image_size", "filters", "d_downsampling", "lambda_cycle_b"],
     "pix2pix": ["image_size", "filters", "d_downsampling", "lambda_l1", "ema_decay"],
-    "cogan": ["latent_dim", "image_size"],
+    "cogan": ["latent_dim", "image_size", "ema_decay"],
     "discogan": ["image_size", "filters", "depth", "lambda_reconstruction", "reconstruction"],
     "srgan": ["scale", "filters", "residual_blocks", "content", "adversarial_weight", "phase", "init"],
     "sagan": ["latent_dim", "image_size", "width", "attention", "ema_decay"],
@@ -41,8 +41,8 @@ COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precisi
 FID_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "progan", "sagan", "biggan", "stylegan2", "acgan",
                "infogan"]
 #: The recipes that take --d-lr and --g-lr (after those): the ImageModelRecipe ones, less SGAN (a decay schedule)
-#: and StyleGAN2 (D's Adam settings follow its lazy R1 interval).
-LR_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "sagan", "biggan", "acgan", "infogan"]
+#: and StyleGAN2 (D's Adam settings follow its lazy R1 interval), and CoGAN.
+LR_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "cogan", "sagan", "biggan", "acgan", "infogan"]
 RUN_FLAGS = ["out", "every", "verbose", "save_freq", "deterministic", "strategy", "overwrite"]
 
 
