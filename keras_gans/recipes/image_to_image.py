@@ -149,6 +149,10 @@ class Pix2PixRecipe(Recipe):
         return model, ds, []
 
 
+COGAN_FILTERS = Flag("filters", 32, "width of the coupled networks: G's last block and D's first convolution have this "
+                     "many filters, the layers before/after it 2x and 4x", type=positive_int)
+
+
 @register
 class CoGANRecipe(Recipe):
     """Coupled GAN (Liu & Tuzel 2016; book ch. 9): one z to the same digit in two domains, from unpaired data.
@@ -163,14 +167,15 @@ class CoGANRecipe(Recipe):
     name = "cogan"
     summary = "coupled GAN: one z, the same digit in two domains (ch. 9)"
     defaults = {"dataset": "mnist2negative-unpaired"}
-    flags = (LATENT_DIM, IMAGE_SIZE, EMA_DECAY)
+    flags = (LATENT_DIM, IMAGE_SIZE, COGAN_FILTERS, EMA_DECAY)
     takes_learning_rates = True
 
     def make(self, args):
         from keras_gans import models
 
         ds, shape = pair_dataset(args, self.defaults["dataset"])
-        model = models.CoGAN(image_shape=shape, latent_dim=args.latent_dim, ema_decay=args.ema_decay, seed=args.seed)
+        model = models.CoGAN(image_shape=shape, latent_dim=args.latent_dim, filters=args.filters,
+                             ema_decay=args.ema_decay, seed=args.seed)
         model.compile(**self.optimizers(args, model))
         return model, ds, []
 

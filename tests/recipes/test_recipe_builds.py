@@ -236,6 +236,16 @@ def test_cogan_takes_ema_decay_and_learning_rates():
         recipes.get("cogan").args(ema_decay=1.0)
 
 
+def test_cogan_filters_widen_both_networks():
+    narrow = build("cogan", latent_dim=8, batch_size=2)[0]
+    wide = build("cogan", latent_dim=8, batch_size=2, filters=8)[0]
+    assert (narrow.filters, wide.filters) == (32, 8)
+    assert wide.generator_a.get_layer("shared_convT2").filters == 8
+    assert wide.discriminator_b.get_layer("shared_conv").filters == 16
+    with pytest.raises(ValueError, match="--filters"):
+        recipes.get("cogan").args(filters=0)
+
+
 def test_precision_flag_builds_the_model_in_that_policy_and_leaves_the_global_policy_alone():
     import keras
 

@@ -27,7 +27,7 @@ OWN_FLAGS = {
     "progan": ["target_resolution", "image_size", "latent_dim"],
     "cyclegan": ["image_size", "filters", "d_downsampling", "lambda_cycle_b"],
     "pix2pix": ["image_size", "filters", "d_downsampling", "lambda_l1", "ema_decay"],
-    "cogan": ["latent_dim", "image_size", "ema_decay"],
+    "cogan": ["latent_dim", "image_size", "filters", "ema_decay"],
     "discogan": ["image_size", "filters", "depth", "lambda_reconstruction", "reconstruction"],
     "srgan": ["scale", "filters", "residual_blocks", "content", "adversarial_weight", "phase", "init"],
     "sagan": ["latent_dim", "image_size", "width", "attention", "ema_decay"],
