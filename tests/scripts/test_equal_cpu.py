@@ -42,7 +42,7 @@ def test_a_tiny_run_writes_the_table_json_and_the_goal_line(equal_cpu, tmp_path,
     # the preset's training command, plus the --set changes
     assert dcgan["given_flags"] == {"dataset": "mnist-5k", "update": "simultaneous", "precision": "bfloat16",
                                     "ema_decay": 0.999, "steps_per_epoch": 20, "batch_size": 16, "latent_dim": 16}
-    assert sagan["flags"]["width"] == 8 and sagan["flags"]["precision"] == "float32" and "width" not in dcgan["flags"]
+    assert sagan["flags"]["width"] == 8 and sagan["flags"]["precision"] == "bfloat16" and "width" not in dcgan["flags"]
     assert record["sagan_goal"] == {"sagan": {"ratio_to_dcgan": round(sagan["ratio"], 4),
                                               "met": sagan["ratio"] <= 0.9}}
     printed = capsys.readouterr().out
