@@ -113,14 +113,27 @@ def test_cli_train_resume_sample_export(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "sm" / "saved_model.pb").exists()
 
 
+def _noise_folder(folder, n):
+    """`n` seeded 8×8 noise PNGs: a dataset as small as the ProGAN tests' phases need (digits at batch 64-128
+    spend most of their time on the convolutions of steps that only the backup bookkeeping needs)."""
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir()
+    for i, image in enumerate(np.random.default_rng(0).integers(0, 256, (n, 8, 8, 3), dtype=np.uint8)):
+        Image.fromarray(image).save(folder / f"{i:03d}.png")
+    return str(folder)
+
+
 def test_cli_train_progan_grows_and_resumes_after_a_grow(tmp_path, monkeypatch):
     """ProGAN trains one fit per phase: the backup kept after one phase (for more --epochs) must not be restored
     into the grown networks of the next, and a run killed after a grow resumes in its phase (exactly: see
     tests/training/test_progressive.py)."""
     out = tmp_path / "run"
-    # digits at 8×8, 1,600 images a pass: stable 4, transition 8, stable 8 of 533 images, 9 steps each
-    args = ["train", "progan", "--dataset", "digits", "--target-resolution", "8", "--epochs", "1", "--batch-size", "64",
-            "--latent-dim", "8", "--save-freq", "4", "--out", str(out), "--verbose", "0", "--every", "100"]
+    # 100 images at 8×8, 25 batches of 4 a pass: stable 4, transition 8, stable 8 of 33 images, 9 steps each
+    args = ["train", "progan", "--dataset", _noise_folder(tmp_path / "images", 100), "--target-resolution", "8",
+            "--epochs", "1", "--batch-size", "4", "--latent-dim", "8", "--save-freq", "4", "--out", str(out),
+            "--verbose", "0", "--every", "100"]
 
     def crash_in_the_transition(self, batch, logs=None):
         if self.model.phase == "transition" and batch == 5:
@@ -145,9 +158,10 @@ def test_cli_train_progan_with_save_freq_continues_a_finished_run_with_more_epoc
     """--save-freq N: the last step of the last phase need not fall on a backup; the run still ends with a backup of
     its end, so the same command is refused (finished) and more --epochs continue from it, as with the default."""
     out = tmp_path / "run"
-    # digits at 8×8, 12 batches of 128 a pass; --epochs 1: stable 4, transition 8, stable 8 of 512 images, 4 steps each
-    args = ["train", "progan", "--dataset", "digits", "--target-resolution", "8", "--batch-size", "128",
-            "--latent-dim", "8", "--save-freq", "3", "--out", str(out), "--verbose", "0", "--every", "100"]
+    # 48 images at 8×8, 12 batches of 4 a pass; --epochs 1: stable 4, transition 8, stable 8 of 16 images, 4 steps each
+    args = ["train", "progan", "--dataset", _noise_folder(tmp_path / "images", 48), "--target-resolution", "8",
+            "--batch-size", "4", "--latent-dim", "8", "--save-freq", "3", "--out", str(out), "--verbose", "0",
+            "--every", "100"]
     assert cli.main(args + ["--epochs", "1"]) == 0
     meta = json.load(open(out / "backup" / "training_metadata.json"))
     assert (meta["epoch"], meta["batch"], meta["step"]) == (1, 0, 4)   # the last phase's end, not its step 3
@@ -156,10 +170,10 @@ def test_cli_train_progan_with_save_freq_continues_a_finished_run_with_more_epoc
     capsys.readouterr()
     assert cli.main(args + ["--epochs", "1"]) == 2                      # finished: refused, nothing trained
     assert "holds a finished run (1 epochs" in capsys.readouterr().err
-    assert cli.main(args + ["--epochs", "2"]) == 0                      # continues the last phase to 1,024 images
+    assert cli.main(args + ["--epochs", "2"]) == 0                      # continues the last phase to 32 images
     longer = keras.saving.load_model(out / "model.keras")
     assert (longer.resolution, longer.phase) == (8, "stable") and longer.schedule_done()
-    assert int(first.phase_images.numpy()) == 512 and int(longer.phase_images.numpy()) == 1024
+    assert int(first.phase_images.numpy()) == 16 and int(longer.phase_images.numpy()) == 32
     meta = json.load(open(out / "backup" / "training_metadata.json"))
     assert (meta["epoch"], meta["batch"]) == (2, 0)
 

@@ -146,7 +146,9 @@ def test_fits_in_mixed_bfloat16_with_an_ema_generator():
 
 def test_simultaneous_update_steps_both_networks_on_one_pass_with_the_orthogonal_penalty(tmp_path):
     gan = tiny(update="simultaneous", orthogonal_reg=0.1)
-    gan.compile()
+    # eagerly: two steps cost less than tracing them (the traced steps: the `trained` fixture's alternating ones,
+    # and CGAN.simultaneous_step's in tests/models/test_cgan.py)
+    gan.compile(run_eagerly=True)
     history = gan.fit(*data(8), batch_size=4, epochs=1, verbose=0).history
     assert all(np.isfinite(v[-1]) for v in history.values()), history
     assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 2
