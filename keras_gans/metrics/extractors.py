@@ -7,6 +7,7 @@ records how it preprocesses images (`protocol`), so every number says how it was
 All extractors take images as this package writes them: floats in [-1, 1] (uint8 [0, 255]
 is accepted and rescaled), shape (N, H, W, C) or (N, H, W).
 """
+import copy
 import hashlib
 import os
 
@@ -422,8 +423,8 @@ def get_extractor(extractor="mnist"):
             _INSTANCES[extractor] = EXTRACTORS[extractor]()
         return _INSTANCES[extractor]
     if isinstance(extractor, dict) and "model" in extractor:
-        config = dict(extractor)
-        model = keras.saving.deserialize_keras_object(config.pop("model"))
+        config = dict(extractor)  # deep-copied: Keras' functional from_config empties the nested config it is given
+        model = keras.saving.deserialize_keras_object(copy.deepcopy(config.pop("model")))
         return CallableExtractor(model, **config)
     if callable(extractor):
         return CallableExtractor(extractor)

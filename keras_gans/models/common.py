@@ -5,6 +5,7 @@
 >>> run_network(net, np.zeros((5, 2), "float32"), batch_size=2).shape
 (5, 3)
 """
+import copy
 import os
 
 import numpy as np
@@ -149,12 +150,21 @@ def check_result_memory(network, n, what):
         check_memory(n, shape[1:], what)
 
 
+def deserialize_network(value):
+    """`value` turned back into a model when it is a serialised one (a dict), else `value` itself.
+
+    Deserialises a deep copy: Keras' functional `from_config` pops the keys of the nested config it is given, which
+    would empty the caller's config (a second `from_config` of it would fail).
+    """
+    return keras.saving.deserialize_keras_object(copy.deepcopy(value)) if isinstance(value, dict) else value
+
+
 def deserialize_networks(config, keys):
-    """A copy of `config` with the serialised networks under `keys` turned back into models."""
+    """A copy of `config` with the serialised networks under `keys` turned back into models (`config` unchanged)."""
     config = dict(config)
     for key in keys:
-        if isinstance(config.get(key), dict):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
+        if key in config:
+            config[key] = deserialize_network(config[key])
     return config
 
 

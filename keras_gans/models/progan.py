@@ -9,6 +9,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as gan_losses
+from keras_gans.models.common import check_fixed_option
 from keras_gans.models.gan import GAN
 from keras_gans.networks import progan_nets
 from keras_gans.training import progressive_fit
@@ -119,6 +120,8 @@ class ProGAN(GAN):
                                     expected="in [0, 1) (0.999 in the paper) or None")
         gp_weight = checks.non_negative(gp_weight, "gp_weight", fix="The paper uses 10.")
         drift_weight = checks.non_negative(drift_weight, "drift_weight", fix="The paper uses 0.001.")
+        check_fixed_option(kwargs, "update", "alternating", "ProGAN",
+                           "its step is the paper's: a critic step, then a generator step on new latent vectors")
         kwargs.pop("update", None)  # ProGAN's own step; the base class' update rule does not apply
         all_res = progan_nets.resolutions(4, target_resolution)
         if filters is None:

@@ -102,6 +102,9 @@ class SGAN(TricksMixin, GAN):
             step judges the labelled, the unlabelled and the fake batch in calls of their own, as the book and
             Salimans et al. do (with `d_normalization="batch"`, the classifier's labelled batch is normalised
             by its own statistics in training, never with fakes).
+        update: `"alternating"` only (the default; `"simultaneous"` of :class:`~keras_gans.models.GAN` is
+            refused): D's step on the three batches, then the classifier's moving average follows D, then G's
+            step on new fakes.
         **kwargs: `seed`, tricks (`label_smoothing`, `instance_noise`, `ema_decay`) and Keras arguments.
 
     The book's chapter 7 networks and objective are `SGAN(generator=book_dcgan_generator(100),
@@ -149,6 +152,9 @@ class SGAN(TricksMixin, GAN):
         check_fixed_option(kwargs, "d_batch", "separate", "SGAN", "its D step judges three batches in calls of their "
                            "own, as the book and Salimans et al. do: labelled images for the supervised classifier, "
                            "unlabelled reals, fakes")
+        check_fixed_option(kwargs, "update", "alternating", "SGAN", "its D step judges three batches, labelled, "
+                           "unlabelled and fake, and its classifier's moving average follows D's step, before G's "
+                           "step on new fakes; it has no simultaneous step")
         check_trick_options(kwargs)
         if generator is None:
             generator = mnist_nets.sgan_generator(latent_dim, image_shape)

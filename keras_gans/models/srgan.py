@@ -13,6 +13,7 @@ from keras import ops
 
 from keras_gans.export import check_format, export_image_to_image
 from keras_gans.losses.image import mse_loss
+from keras_gans.models.common import deserialize_networks
 from keras_gans.models.multi_network import MultiNetworkGAN, as_model_images, check_links, run_network
 from keras_gans.networks import vgg
 from keras_gans.utils import checks
@@ -283,10 +284,7 @@ class SRGAN(MultiNetworkGAN):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        if isinstance(config.get("content"), dict):
-            config["content"] = keras.saving.deserialize_keras_object(config["content"])
-        return super().from_config(config)
+        return super().from_config(deserialize_networks(config, ("content",)))
 
 
 def vgg_input(images):

@@ -40,6 +40,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models.common import deserialize_networks
 from keras_gans.models.presets import PresetMixin
 from keras_gans.losses.style import NORMALIZATIONS, content_loss, gram_matrix, style_loss, total_variation_loss
 from keras_gans.networks.vgg import (
@@ -367,10 +368,7 @@ class StyleTransfer(PresetMixin, keras.Model):
     @classmethod
     def from_config(cls, config):
         """Rebuilds the model with placeholder images; `load_model` then restores image and targets."""
-        config = dict(config)
-        if isinstance(config.get("weights"), dict):
-            config["weights"] = keras.saving.deserialize_keras_object(config["weights"])
-        return cls(**config)
+        return cls(**deserialize_networks(config, ("weights",)))
 
 
 def _check_input_size(model, height, width):

@@ -68,6 +68,8 @@ class StyleGAN2(GAN):
             judges the real and the fake batch in two calls, as the paper's code, because its minibatch
             standard deviation (a statistic over groups of the batch) would otherwise mix reals and fakes in
             every group.
+        update: `"alternating"` only (the default; `"simultaneous"` of :class:`~keras_gans.models.GAN` is
+            refused): the step is the paper's loop above, its lazy R1 counted in D steps and w̄ moved by G's step.
 
     Images are floats in [-1, 1]; the synthesis output is linear, as in the paper, and samples are
     clipped to [-1, 1].
@@ -102,7 +104,10 @@ class StyleGAN2(GAN):
                                                    low_open=True, expected="a positive number (0.01 in the paper)")
         if augment is not None:
             parse_policy(augment)      # refused before anything is built
-        kwargs.pop("update", None)    # StyleGAN2's own step; the base class' update rule does not apply
+        check_fixed_option(kwargs, "update", "alternating", "StyleGAN2", "its step is the paper's alternating "
+                           "loop: a D step with the lazy R1 penalty every r1_interval D steps, then a G step on new "
+                           "style-mixed fakes that also moves w_avg, then the EMA generator; it has no simultaneous "
+                           "step")
         check_fixed_option(kwargs, "d_batch", "separate", "StyleGAN2", "its D's minibatch standard deviation "
                            "would mix real and fake images in each group's statistic; the paper judges them apart")
         net = dict(filters=stylegan_nets._filters(image_shape[0], filters, max_filters, filter_base))

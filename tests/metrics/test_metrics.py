@@ -582,3 +582,21 @@ def test_cli_eval_reproduces_the_cogan_presets_card(tmp_path):
     record, card = json.load(open(out)), kg.zoo.info("cogan_mnist")["metrics"]
     assert record["fid"] == pytest.approx(card["fid_mnist_a"]["value"], rel=1e-3)
     assert record["kid"] == pytest.approx(card["kid_mnist_a"]["value"], rel=1e-3)
+
+
+def test_an_extractor_config_rebuilds_twice_and_stays_unchanged():
+    """get_extractor({"model": ...}) once emptied the caller's nested network config (Keras pops its keys)."""
+    import copy
+
+    import keras
+
+    from keras_gans.metrics.extractors import CallableExtractor, get_extractor
+
+    inputs = keras.Input((4, 4, 1))
+    net = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.Flatten()(inputs)))     # functional
+    config = CallableExtractor(net).get_config()
+    snapshot = copy.deepcopy(config)
+    first, second = get_extractor(config), get_extractor(config)
+    assert config == snapshot
+    x = np.ones((2, 4, 4, 1), "float32")
+    assert tuple(first.fn(x).shape) == tuple(second.fn(x).shape) == (2, 3)      # the same architecture, twice

@@ -101,6 +101,7 @@ def test_growing_keeps_the_same_variables():
     ({"phase": "transition"}, "no transition into the start"),
     ({"phase": "fading"}, "phase must be"),
     ({"filters": {4: 8}}, "no entry for resolutions"),
+    ({"update": "simultaneous"}, r"ProGAN takes update='alternating' only \(its step is the paper's"),
 ])
 def test_bad_configurations(kwargs, match):
     with pytest.raises(ValueError, match=match):

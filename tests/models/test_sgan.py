@@ -225,6 +225,20 @@ def test_d_batch_joint_is_refused_and_the_config_keeps_separate():
         SGAN.from_config({**sgan.get_config(), "d_batch": "joint"})   # fresh: from_config consumed the first's networks
 
 
+def test_update_simultaneous_is_refused_and_alternating_fits_a_step():
+    """SGAN's step alternates (D on three batches, its classifier's average, then G): "simultaneous" is refused at
+    construction, not silently ignored; the default, "alternating", builds and trains."""
+    with pytest.raises(ValueError, match=r"SGAN takes update='alternating' only \(its D step judges three batches, "
+                                         r"labelled, unlabelled and fake, .*classifier's moving average.*\); "
+                                         r"got 'simultaneous'\."):
+        SGAN(latent_dim=8, update="simultaneous")
+    sgan = SGAN(latent_dim=8, update="alternating", seed=0)
+    assert sgan.update == "alternating"
+    sgan.compile()
+    sgan.fit(semi_supervised_dataset("mnist-5k", num_labeled=10, batch_size=8, seed=0).take(1), epochs=1, verbose=0)
+    assert int(sgan.d_optimizer.iterations) == 1 and int(sgan.g_optimizer.iterations) == 1
+
+
 def test_learning_rate_decays_linearly_to_zero_over_the_second_half():
     from keras_gans.models.sgan import HalfLinearDecay
 

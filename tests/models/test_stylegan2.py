@@ -187,6 +187,21 @@ def test_d_batch_joint_is_refused_because_the_minibatch_stddev_would_mix_reals_a
     np.testing.assert_allclose(d(real, training=True), d(real, training=True))      # alone: its own statistic
 
 
+def test_update_simultaneous_is_refused_and_alternating_fits_a_step():
+    """StyleGAN2's step is the paper's alternating loop (lazy R1 counted in D steps, then G's step moving w̄):
+    "simultaneous" is refused at construction (and from a config), not silently ignored."""
+    with pytest.raises(ValueError, match=r"StyleGAN2 takes update='alternating' only \(its step is the paper's "
+                                         r"alternating loop: .*lazy R1.*w_avg.*\); got 'simultaneous'\."):
+        StyleGAN2(update="simultaneous", **TINY)
+    gan = StyleGAN2(update="alternating", seed=0, **TINY)
+    assert gan.update == "alternating"
+    with pytest.raises(ValueError, match="StyleGAN2 takes update='alternating' only"):
+        StyleGAN2.from_config({**gan.get_config(), "update": "simultaneous"})
+    gan.compile()
+    gan.fit(_data(4), epochs=1, verbose=0)
+    assert int(gan.d_steps.numpy()) == 1 and int(gan.g_optimizer.iterations) == 1
+
+
 def test_the_augmentation_layer_is_tracked_and_saved(trained):
     gan, _ = trained
     assert gan.augmenter in gan._flatten_layers(include_self=False, recursive=False)
