@@ -7,7 +7,6 @@ records how it preprocesses images (`protocol`), so every number says how it was
 All extractors take images as this package writes them: floats in [-1, 1] (uint8 [0, 255]
 is accepted and rescaled), shape (N, H, W, C) or (N, H, W).
 """
-import copy
 import hashlib
 import os
 
@@ -16,6 +15,7 @@ import keras
 from keras import ops
 
 from keras_gans.metrics import mnist, mnistm
+from keras_gans.models.common import deserialize_network
 from keras_gans.utils.online import can_reach
 
 GREY_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601 luma (sums to 1: grey -> RGB -> grey is exact)
@@ -423,8 +423,8 @@ def get_extractor(extractor="mnist"):
             _INSTANCES[extractor] = EXTRACTORS[extractor]()
         return _INSTANCES[extractor]
     if isinstance(extractor, dict) and "model" in extractor:
-        config = dict(extractor)  # deep-copied: Keras' functional from_config empties the nested config it is given
-        model = keras.saving.deserialize_keras_object(copy.deepcopy(config.pop("model")))
+        config = dict(extractor)
+        model = deserialize_network(config.pop("model"))  # a copy: Keras empties the nested config it rebuilds
         return CallableExtractor(model, **config)
     if callable(extractor):
         return CallableExtractor(extractor)
