@@ -125,6 +125,20 @@ def _noise_folder(folder, n):
     return str(folder)
 
 
+@pytest.fixture
+def eager_progan(monkeypatch):
+    """ProGAN compiled to run eagerly: each phase's fit (grown networks) traces the train step again, which costs
+    more than 4 eager steps. What the test checks (backups, refusal, more epochs) is the command's, not the traced
+    step's (that one: tests/training/test_progressive.py). Measured alone on the 2-core machine, 2026-12-06: 14-18 s
+    traced, 10-12 s eager (less CPU time too); the grow-and-resume test (9 steps a phase) was no faster eagerly."""
+    compile_ = kg.models.ProGAN.compile
+
+    def eager_compile(self, *args, **kwargs):
+        return compile_(self, *args, **{**kwargs, "run_eagerly": True})
+
+    monkeypatch.setattr(kg.models.ProGAN, "compile", eager_compile)
+
+
 def test_cli_train_progan_grows_and_resumes_after_a_grow(tmp_path, monkeypatch):
     """ProGAN trains one fit per phase: the backup kept after one phase (for more --epochs) must not be restored
     into the grown networks of the next, and a run killed after a grow resumes in its phase (exactly: see
@@ -154,6 +168,7 @@ def test_cli_train_progan_grows_and_resumes_after_a_grow(tmp_path, monkeypatch):
     assert meta["stage"] == {"index": 2, "resolution": 8, "phase": "stable"}
 
 
+@pytest.mark.usefixtures("eager_progan")
 def test_cli_train_progan_with_save_freq_continues_a_finished_run_with_more_epochs(tmp_path, capsys):
     """--save-freq N: the last step of the last phase need not fall on a backup; the run still ends with a backup of
     its end, so the same command is refused (finished) and more --epochs continue from it, as with the default."""
