@@ -51,8 +51,9 @@ class StyleGAN2(GAN):
             (the paper's 8 suit 1024²; 2–4 here).
         filters: {resolution: feature maps} of both networks (4, 8, …, size); by default
             min(`max_filters`, `filter_base` / resolution): 64, 64, 32, 16 at 32×32.
-        r1_gamma: γ of R1. The paper uses 10 at 1024²; small images want far less: the default 0.01
-            is StyleGAN2-ADA's CIFAR-10 (32×32) setting.
+        r1_gamma: γ of R1 (10, the paper's). On mnist-5k at 32×32, StyleGAN2-ADA's CIFAR-10 setting 0.01 and
+            γ = 1 let D overfit and G hop between one or two digits (quick FID 104–114 after 840 steps, a third
+            to a half of the samples one digit); γ = 10 kept every digit drawn (quick FID 43.8 after 1,400 steps).
         r1_interval: k, the lazy-regularisation interval (16 in the paper; 1 = every step).
         mixing_prob: probability of style mixing per batch (0.9 in the paper; 0 turns it off).
         augment: a DiffAugment policy, or None (default) for none.
@@ -86,13 +87,13 @@ class StyleGAN2(GAN):
     default_loss = "non_saturating"
 
     def __init__(self, image_shape=(32, 32, 1), latent_dim=64, style_dim=64, mapping_layers=4, filters=None,
-                 max_filters=64, filter_base=512, r1_gamma=0.01, r1_interval=16, mixing_prob=0.9, augment=None,
+                 max_filters=64, filter_base=512, r1_gamma=10.0, r1_interval=16, mixing_prob=0.9, augment=None,
                  ema_decay=0.999, w_avg_decay=0.995, group_size=4, mapping_lr_multiplier=0.01, seed=None, **kwargs):
         image_shape = stylegan_nets.check_image_shape(image_shape)
         latent_dim = checks.positive_int(latent_dim, "latent_dim")
         style_dim = checks.positive_int(style_dim, "style_dim")
         mapping_layers = checks.positive_int(mapping_layers, "mapping_layers")
-        self.r1_gamma = checks.non_negative(r1_gamma, "r1_gamma", fix="StyleGAN2-ADA uses 0.01 at 32×32.")
+        self.r1_gamma = checks.non_negative(r1_gamma, "r1_gamma", fix="The paper uses 10.")
         self.r1_interval = checks.positive_int(r1_interval, "r1_interval", fix="The paper uses 16 (1: every step).")
         self.mixing_prob = checks.number(mixing_prob, "mixing_prob", low=0.0, high=1.0,
                                          expected="a probability in [0, 1] (0.9 in the paper)")

@@ -12,7 +12,8 @@ from keras_gans.recipes.registry import register
 LATENT_DIM = Flag("latent_dim", 64, "size of z", type=positive_int)
 IMAGE_SIZE = Flag("image_size", 32, "resize images to this square size, a power of two ≥ 8", type=resolution)
 STYLE_DIM = Flag("style_dim", 64, "size of w, the mapping network's output", type=positive_int)
-R1_GAMMA = Flag("r1_gamma", 0.01, "γ of the lazy R1 penalty on real images (StyleGAN2-ADA's 32×32 setting)",
+R1_GAMMA = Flag("r1_gamma", 10.0, "γ of the lazy R1 penalty on real images (the paper's; 0.01 and 1 collapse on "
+                "mnist-5k)",
                 type=non_negative_float)
 MIXING_PROB = Flag("mixing_prob", 0.9, "probability of style mixing regularisation per batch",
                    type=non_negative_float)
