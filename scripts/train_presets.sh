@@ -101,7 +101,7 @@ PY
 
 if [ $# -eq 0 ]; then
   set -- dcgan_mnist cgan_mnist wgan_gp_mnist sgan_mnist_100labels pix2pix_mnist_mnistm cogan_mnist cyclegan_mnist_mnistm \
-    progan_mnist_32 acgan_mnist sagan_mnist biggan_mnist \
+    progan_mnist_32 acgan_mnist sagan_mnist biggan_mnist stylegan2_mnist_32 \
     infogan_mnist srgan_mnistm discogan_mnist_mnistm mnist_classifier
 fi
 for WANTED in "$@"; do
@@ -160,6 +160,10 @@ for WANTED in "$@"; do
         "BigGAN (Brock et al. 2019), small, on mnist-5k: class-conditional BN from a shared embedding, hierarchical z, projection D, spectral norm, orthogonal regularisation, hinge loss, bfloat16, EMA generator (0.99)" \
         "Inputs: z (N, 120) ~ N(0, I) and int labels (N,) in [0, 9]; generate(truncation=...) draws truncated z. Adam 4e-4 for G and D (β 0, 0.9; the model's default TTUR is 1e-4 / 4e-4): with the default, 10 epochs in float32 gave label accuracy 0.278." \
         float16 ;;
+    stylegan2_mnist_32)  # issue 24: mapping network, modulated convolutions, noise, style mixing, lazy R1 (gamma 10: the recipe's default), EMA generator
+      train_and_publish stylegan2_mnist_32 "stylegan2 --dataset mnist-5k --epochs 40 --r1-gamma 10 --fid-every 5" generator \
+        "StyleGAN2 (Karras et al. 2020), small, on mnist-5k at 32x32: mapping network, modulated convolutions with noise, style mixing, lazy R1 (gamma 10), EMA generator (0.999)" \
+        "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]: mnist-5k digits resized to 32x32; FID-MNIST resizes the samples to 28x28 (the progan_mnist_32 protocol). generate(truncation_psi=...) truncates towards the stored w_avg." ;;
     infogan_mnist)  # issue 24: 10-way categorical + 2 continuous codes, no labels; --eval adds the code->digit accuracy
       train_and_publish infogan_mnist "infogan --dataset mnist-5k --epochs 60 --precision bfloat16 --ema-decay 0.99 --fid-every 10" generator \
         "InfoGAN (Chen et al. 2016) on mnist-5k without labels: a 10-way categorical and 2 continuous codes, EMA generator (0.99)" \

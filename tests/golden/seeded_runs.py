@@ -374,7 +374,7 @@ def _preset_run(name):
 
 #: Every shipped preset, loaded and run on fixed inputs.
 PRESETS = ("acgan_mnist", "biggan_mnist", "cgan_mnist", "cogan_mnist", "cyclegan_mnist_mnistm", "dcgan_mnist", "discogan_mnist_mnistm", "infogan_mnist", "mnist_classifier",
-           "pix2pix_mnist_mnistm", "progan_mnist_32", "sagan_mnist", "sgan_mnist_100labels", "srgan_mnistm", "wgan_gp_mnist")
+           "pix2pix_mnist_mnistm", "progan_mnist_32", "sagan_mnist", "sgan_mnist_100labels", "srgan_mnistm", "stylegan2_mnist_32", "wgan_gp_mnist")
 RUNS.update({f"preset_{name}": _preset_run(name) for name in PRESETS})
 
 
