@@ -8,7 +8,7 @@ the book's faces (z of 512 → 128×128×3); offline, the same loader is shown o
 script exports from the ProGAN it just trained (`gan.export(dir)` writes a hub-loadable SavedModel).
 
 Full mode trains `MNIST_32_RECIPE` (keras_gans/recipes/progan.py), the schedule of the slow test and
-the `progan_mnist_32` preset: 98,560 images, about 15 CPU-minutes; FID/IS-MNIST of the 32-px samples.
+the first `progan_mnist_32` preset (the preset now trains it with --epochs 44 in bfloat16): 98,560 images, about 15 CPU-minutes; FID/IS-MNIST of the 32-px samples.
 
     python examples/ch06_progan.py                                # 4 → 32, about 18 minutes
     python examples/ch06_progan.py --hub google/progan-128/1      # also the real hub module

@@ -141,11 +141,11 @@ for WANTED in "$@"; do
       train_and_publish cyclegan_mnist_mnistm "cyclegan --dataset mnist2mnistm-unpaired --epochs 20 --batch-size 8 --filters 32 --lambda-cycle-b 0 --d-downsampling 3" gan \
         "CycleGAN (book ch. 9): unpaired 32x32 digits <-> MNIST-M, both directions (ResNet generators, PatchGAN)" \
         "" float16 ;;  # 3.9 M parameters
-    progan_mnist_32)  # MNIST_32_RECIPE (keras_gans/recipes/progan.py): 4 -> 32 px, 98,560 images, EMA generator
+    progan_mnist_32)  # MNIST_32_RECIPE (keras_gans/recipes/progan.py) with --epochs 44: 4 -> 32 px, the last phase 22 passes longer; bf16, EMA generator
       train_and_publish progan_mnist_32 \
-        "progan --dataset mnist-5k --target-resolution 32 --epochs 22 --batch-size 32 --latent-dim 64" generator \
-        "ProGAN (Karras et al. 2018, book ch. 6): progressive growing 4 -> 32 px on mnist-5k, EMA generator" \
-        "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]: mnist-5k digits resized to 32x32. Steps count every phase (4 stable; 8, 16, 32 transition and stable) at batch 32; the optimizers restart at each phase, as in the paper." ;;
+        "progan --dataset mnist-5k --target-resolution 32 --epochs 44 --batch-size 32 --latent-dim 64 --precision bfloat16 --fid-every 4" generator \
+        "ProGAN (Karras et al. 2018, book ch. 6): progressive growing 4 -> 32 px on mnist-5k, bfloat16, EMA generator" \
+        "z (N, 64) ~ N(0, I) -> (N, 32, 32, 1) in [-1, 1]: mnist-5k digits resized to 32x32. MNIST_32_RECIPE's phases with --epochs 44: the last phase (stable at 32x32) gets the 22 extra passes. Steps count every phase (4 stable; 8, 16, 32 transition and stable) at batch 32; the optimizers restart at each phase, as in the paper." ;;
     acgan_mnist)  # issue 24: D with a real/fake head and a class head; --eval adds label accuracy (cgan_mnist's protocol)
       train_and_publish acgan_mnist "acgan --dataset mnist-5k --epochs 90 --precision bfloat16 --ema-decay 0.99 --fid-every 10 --conditioning one_hot --d-lr 4e-4 --g-lr 4e-4" \
         generator "AC-GAN (Odena et al. 2017) on mnist-5k: D with real/fake and class heads, one-hot labels, Adam 4e-4, bfloat16, EMA generator (0.99)" \

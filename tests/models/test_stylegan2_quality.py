@@ -4,7 +4,7 @@ preset (issue 24's goal), on the package's 28×28 protocol. Run with `make test-
 The protocol is the presets' one (`kg.metrics.evaluate_generator`: 4,500 samples with seed 0 against the
 500-image mnist-5k test split); the 32-px samples are brought to 28×28 by the MNIST extractor itself
 (`prepare_images`: bilinear, antialiased resize), exactly as for ProGAN's 32-px preset.
-Written but not yet run (no CPU for a training run in the session that wrote it): its training time is unmeasured.
+It trains the `stylegan2_mnist_32` preset's recipe (the `stylegan2` recipe's defaults, 40 epochs: 726 s for the preset).
 """
 import json
 import time
@@ -14,14 +14,14 @@ import pytest
 
 import keras_gans as kg
 
-EPOCHS = 20
+EPOCHS = 40
 
 
 @pytest.mark.slow
 def test_stylegan2_fid_mnist_is_at_most_the_progan_presets():
     progan = kg.zoo.info("progan_mnist_32")["metrics"]["fid_mnist"]
     keras.utils.set_random_seed(0)
-    recipe = kg.recipes.get("stylegan2")        # what `keras-gans train stylegan2 --epochs 20` trains
+    recipe = kg.recipes.get("stylegan2")        # what `keras-gans train stylegan2 --epochs 40` trains
     gan, data, callbacks = recipe.build(recipe.args(epochs=EPOCHS, seed=0))
     started, cpu = time.perf_counter(), time.process_time()
     gan.fit(data, epochs=EPOCHS, callbacks=callbacks, verbose=0)
