@@ -181,7 +181,9 @@ def test_a_second_compile_neither_restarts_the_warm_up_nor_resets_the_average(ki
     model.fit(data.take(1), epochs=1, verbose=0)
     target = [v.numpy() for v in original.trainable_variables]
     after = [v.numpy() for v in average.trainable_variables]
-    assert _decay_of_last_update(before, after, target) == pytest.approx(hand_decay(0.9, 3), abs=1e-4)
+    # The fit carries float32 rounding: G moved only ~5e-4 (rms) in 3 steps, and a clean CI clone read 0.30782 for
+    # StyleGAN2 (1.3e-4 off). 1e-3 still tells n = 3 (0.3077) from n = 2 or 4 (0.25, 0.357) and a restart (0.1).
+    assert _decay_of_last_update(before, after, target) == pytest.approx(hand_decay(0.9, 3), abs=1e-3)
 
 
 def test_a_file_saved_before_the_model_counted_its_ema_updates_counts_from_the_optimizer(tmp_path):
