@@ -52,8 +52,8 @@ class StyleGAN2(GAN):
         filters: {resolution: feature maps} of both networks (4, 8, …, size); by default
             min(`max_filters`, `filter_base` / resolution): 64, 64, 32, 16 at 32×32.
         r1_gamma: γ of R1 (10, the paper's). On mnist-5k at 32×32, StyleGAN2-ADA's CIFAR-10 setting 0.01 and
-            γ = 1 let D overfit and G hop between one or two digits (quick FID 104–114 after 840 steps, a third
-            to a half of the samples one digit); γ = 10 kept every digit drawn (quick FID 43.8 after 1,400 steps).
+            γ = 1 let D overfit and G hop between one or two digits (quick FID 103–114 after 840 steps, half to
+            two thirds of the samples one digit); γ = 10 drew every digit by 1,400 steps (quick FID 43.8).
         r1_interval: k, the lazy-regularisation interval (16 in the paper; 1 = every step).
         mixing_prob: probability of style mixing per batch (0.9 in the paper; 0 turns it off).
         augment: a DiffAugment policy, or None (default) for none.
