@@ -16,6 +16,14 @@ import pytest
 from golden import seeded_runs
 
 
+#: The recorded numbers are exact on the machine that recorded them (the same run twice, with 1 or 2 threads,
+#: agrees to the last bit), but oneDNN picks other kernels on other CPUs: on an AVX2-only AMD EPYC (2026-12-06)
+#: 28 of the 53 runs recorded on an AVX-512 machine differed by more than 1e-6, by at most 0.2 % of the array's
+#: largest magnitude (cli_dcgan's bfloat16 images: 8.7e-5 of 0.044). Each array may differ by 0.5 % of its largest
+#: magnitude: tiny after two steps for images near 0, so a changed loss, update, default or seed still fails.
+RTOL_OF_SCALE = 5e-3
+
+
 def _load(path):
     with np.load(path) as f:
         return {k: f[k] for k in f.files}
@@ -40,7 +48,7 @@ def test_seeded_run_matches_the_recorded_numbers(name, runs):
     got = {k: v for k, v in runs.items() if k.startswith(name + "/")}
     assert sorted(got) == sorted(expected)
     for key, value in expected.items():
-        np.testing.assert_allclose(got[key], value, rtol=0, atol=1e-6, err_msg=key)
+        np.testing.assert_allclose(got[key], value, rtol=0, atol=max(1e-6, RTOL_OF_SCALE * np.abs(value).max()), err_msg=key)
 
 
 def test_every_shipped_preset_has_a_recorded_run():
