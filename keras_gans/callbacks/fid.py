@@ -1,4 +1,5 @@
 """`FIDCallback`: FID (and optionally KID / IS) of the generator during `fit`, in the history."""
+import inspect
 import os
 import time
 
@@ -9,6 +10,22 @@ from keras_gans.utils import checks
 from keras_gans.utils.io import check_parent_dir
 
 LOG_NAMES = {"fid": "fid", "kid": "kid", "is": "inception_score"}
+#: Arguments of `generate` that the callback sets itself (`n_samples`, `seed`), or that would bypass its latent vectors.
+_OWN_GENERATE_ARGS = ("n", "seed", "z")
+
+
+def _check_generate_kwargs(generate_kwargs):
+    """`generate_kwargs` as a dict: a mapping of names to values, none of :data:`_OWN_GENERATE_ARGS`."""
+    if generate_kwargs is None:
+        return {}
+    if not hasattr(generate_kwargs, "items") or not all(isinstance(k, str) for k in generate_kwargs):
+        raise ValueError("generate_kwargs must be a dict of keyword arguments of the model's generate, e.g. "
+                         f"{{'domain': 'a'}} for a CoGAN; got {generate_kwargs!r}.")
+    own = sorted(set(generate_kwargs) & set(_OWN_GENERATE_ARGS))
+    if own:
+        raise ValueError(f"generate_kwargs may not set {', '.join(own)}: the callback draws n_samples images from "
+                         "the latent vectors of `seed` itself.")
+    return dict(generate_kwargs)
 
 
 def _real_images(real_data, n_real):
@@ -62,6 +79,10 @@ class FIDCallback(keras.callbacks.Callback):
             :func:`keras_gans.metrics.get_extractor`).
         metrics: which of `"fid"`, `"kid"`, `"is"` to log (`"kid"` and `"inception_score"` keys).
         seed: seed of the evaluation latent vectors.
+        generate_kwargs: more keyword arguments of the model's `generate(n_samples, seed=seed, ...)`, e.g.
+            `{"domain": "a"}` to score one domain of a :class:`~keras_gans.models.CoGAN` (whose default draws
+            each pair side by side); not `n`, `seed` or `z`. Names the model's `generate` does not take are
+            refused when training begins (or at :meth:`evaluate`).
         tensorboard_dir: folder for TensorBoard scalars (None = none).
         verbose: 1 prints the values after each evaluation.
 
@@ -75,13 +96,14 @@ class FIDCallback(keras.callbacks.Callback):
     """
 
     def __init__(self, real_data="mnist-5k", every=1, n_samples=1000, n_real=None, extractor="mnist",
-                 metrics=("fid",), seed=0, batch_size=250, tensorboard_dir=None, verbose=1):
+                 metrics=("fid",), seed=0, batch_size=250, tensorboard_dir=None, verbose=1, generate_kwargs=None):
         super().__init__()
         if int(every) < 1:
             raise ValueError(f"`every` must be a positive number of epochs; got {every!r}.")
         if int(n_samples) < 2:
             raise ValueError(f"`n_samples` must be at least 2; got {n_samples!r}.")
         metrics = checks.names(metrics, "metrics", LOG_NAMES, "metric")
+        self.generate_kwargs = _check_generate_kwargs(generate_kwargs)
         if tensorboard_dir is not None:
             check_parent_dir(os.fspath(tensorboard_dir))
         self.real_data = real_data
@@ -114,9 +136,24 @@ class FIDCallback(keras.callbacks.Callback):
                     objs[name].update_state(real=real[start:start + self.batch_size])
         self._metrics = objs
 
-    def on_train_begin(self, logs=None):
-        if not hasattr(self.model, "generate"):
+    def _check_model(self):
+        """ValueError unless the model has a `generate` that takes the names of :attr:`generate_kwargs`."""
+        generate = getattr(self.model, "generate", None)
+        if generate is None:
             raise ValueError("FIDCallback needs a keras_gans GAN (a model with generate(n, seed=...)).")
+        try:
+            parameters = inspect.signature(generate).parameters
+        except (TypeError, ValueError):  # no signature to read: generate itself will say
+            return
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return
+        unknown = sorted(set(self.generate_kwargs) - set(parameters))
+        if unknown:
+            raise ValueError(f"FIDCallback's generate_kwargs {unknown} are not arguments of "
+                             f"{type(self.model).__name__}.generate (it takes {', '.join(parameters)}).")
+
+    def on_train_begin(self, logs=None):
+        self._check_model()
         if self._metrics is None:
             self._build()
         if self.tensorboard_dir:
@@ -127,9 +164,10 @@ class FIDCallback(keras.callbacks.Callback):
     # ---------------------------------------------------------------- evaluation
     def evaluate(self):
         """Scores the current generator now; returns {log name: value}."""
+        self._check_model()
         if self._metrics is None:
             self._build()
-        fake = self.model.generate(self.n_samples, seed=self.seed)
+        fake = self.model.generate(self.n_samples, seed=self.seed, **self.generate_kwargs)
         values = {}
         for name, metric in self._metrics.items():
             if name == "is":
@@ -168,12 +206,14 @@ class FIDCallback(keras.callbacks.Callback):
 
     @property
     def protocol(self):
-        """How the logged numbers were measured (extractor, counts, seed)."""
+        """How the logged numbers were measured (extractor, counts, seed, and `generate_kwargs` if any)."""
         from keras_gans.metrics import get_extractor
 
         out = dict(get_extractor(self.extractor).protocol)
         out.update(n_fake=self.n_samples, n_real=self._n_real, sample_seed=self.seed,
                    reference=self.real_data if isinstance(self.real_data, str) else "given real images")
+        if self.generate_kwargs:
+            out["generate_kwargs"] = dict(self.generate_kwargs)
         return out
 
     def best(self, name="fid"):

@@ -199,9 +199,21 @@ def _fid_curve_from_run(run_dir, steps, epochs):
                 "fid_protocol": "the fid column of the run's history.csv (how it was measured is not recorded)"}
     return {"fid_curve": curve, "fid_label": f"quick FID-MNIST ({FID_SAMPLES:,} samples)",
             "fid_protocol": f"`keras-gans train --fid-every {every}` (keras_gans.callbacks.FIDCallback): FID-MNIST, "
-                            f"{FID_SAMPLES:,} generated images (seed 0) against the held-out test split of "
-                            f"{run.get('dataset')}, every {every} epoch(s); fewer samples than `keras-gans zoo publish "
-                            "--eval` takes (4,500 by default) bias FID upwards: compare the curve with itself"}
+                            f"{FID_SAMPLES:,} generated images (seed 0) {_fid_scored(run)}, every {every} epoch(s); "
+                            "fewer samples than `keras-gans zoo publish --eval` takes (4,500 by default) bias FID "
+                            "upwards: compare the curve with itself"}
+
+
+def _fid_scored(run):
+    """What the run's --fid-every scored against what (its recipe's `fid_description`, from its command.json)."""
+    import argparse
+
+    from keras_gans import recipes
+
+    try:
+        return recipes.get(run.get("model")).fid_description(argparse.Namespace(**run))
+    except (KeyError, ValueError, AttributeError, TypeError):  # a run of an older or unknown recipe
+        return f"against the held-out test split of {run.get('dataset')}"
 
 
 def _command_from_run(run_dir):

@@ -20,14 +20,17 @@ from keras_gans.data.semi_supervised import semi_supervised_dataset, semi_superv
 
 from keras_gans.data import mnistm  # noqa: E402  (registers "mnist-m", "mnist-32", "mnist-negative", "mnist-edges")
 from keras_gans.data.translation import (  # noqa: E402
+    DOMAIN_DATASETS,
     PAIRS,
     available_pairs,
+    domain_dataset,
     load_pair,
     paired_pipeline,
     unpaired_pipeline,
 )
 
-__all__ = ["PAIRS", "available_pairs", "load_pair", "paired_pipeline", "unpaired_pipeline", "mnistm",
+__all__ = ["DOMAIN_DATASETS", "PAIRS", "available_pairs", "domain_dataset", "load_pair", "paired_pipeline",
+           "unpaired_pipeline", "mnistm",
            "DATASETS", "available", "load", "load_arrays", "make_pipeline", "register_dataset", "scale_images",
            "semi_supervised_dataset", "semi_supervised_split"]
 from keras_gans.data.super_resolution import super_resolution_arrays, super_resolution_dataset  # noqa: E402

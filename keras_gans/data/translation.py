@@ -38,9 +38,50 @@ for _target, _prefix in (("mnist-m", "mnist2mnistm"), ("negative", "mnist2negati
         PAIRS[f"{_prefix}-{_split}"] = (_target, _split)
 
 
+#: Target domain of :data:`PAIRS` → the in-memory datasets (:func:`keras_gans.data.load_arrays`) of its domains
+#: A and B, whose "test" split holds the held-out images of that domain (those of the ``-test`` pair).
+DOMAIN_DATASETS = {"mnist-m": ("mnist-32", "mnist-m"), "negative": ("mnist-5k", "mnist-negative"),
+                   "edges": ("mnist-5k", "mnist-edges")}
+
+
 def available_pairs():
     """The offline two-domain names, plus the TFDS prefix and the folder form."""
     return sorted(PAIRS) + ["cycle_gan/<name> (TFDS)", "(folder_a, folder_b)"]
+
+
+def domain_dataset(name, domain="a"):
+    """The in-memory dataset that holds domain `domain` (`"a"` or `"b"`) of the two-domain dataset `name`, or None.
+
+    For an offline pair (:data:`PAIRS`) it is a name of :func:`keras_gans.data.load_arrays` whose `"test"` split
+    is the pair's held-out images of that domain, e.g. `"mnist-5k"` for domain A of ``"mnist2negative-unpaired"``
+    (the reference of a CoGAN's FID) and `"mnist-32"` for domain A of ``"mnist2mnistm-*"``. TFDS sets
+    (``"cycle_gan/<name>"``) and `(folder_a, folder_b)` tuples have none in memory: None.
+
+    Raises:
+        ValueError: `domain` is not "a" or "b". KeyError: `name` is no two-domain dataset (as :func:`load_pair`).
+    """
+    if domain not in ("a", "b"):
+        raise ValueError(f"domain must be 'a' or 'b'; got {domain!r}.")
+    if isinstance(name, (tuple, list)):
+        return None
+    name = os.fspath(name)
+    if name in PAIRS:
+        return DOMAIN_DATASETS[PAIRS[name][0]][domain == "b"]
+    if _tfds_pair_name(name) is not None:
+        return None
+    raise KeyError(_unknown_pair(name))
+
+
+def _tfds_pair_name(name):
+    """`"cycle_gan/<name>"` for a TFDS two-domain name (with or without "tfds:"), else None."""
+    if "/" in name and not os.path.exists(name) and name.split("/")[0] in ("cycle_gan", "tfds:cycle_gan"):
+        return name[5:] if name.startswith("tfds:") else name
+    return None
+
+
+def _unknown_pair(name):
+    return (f"Unknown two-domain dataset {name!r}. Use one of {sorted(PAIRS)}, 'cycle_gan/<name>' (TensorFlow "
+            "Datasets), or a (folder_a, folder_b) tuple.")
 
 
 # ---------------------------------------------------------------------------- per-image preprocessing
@@ -307,8 +348,8 @@ def load_pair(name, batch_size=1, split="train", image_size=None, load_size=None
                                      flip=bool(flip), **common)
         return paired_pipeline(arrays["a"], arrays["b"], image_size=image_size, load_size=load_size,
                                flip=bool(flip), **common)
-    if "/" in name and not os.path.exists(name) and name.split("/")[0] in ("cycle_gan", "tfds:cycle_gan"):
-        name = name[5:] if name.startswith("tfds:") else name
+    if _tfds_pair_name(name) is not None:
+        name = _tfds_pair_name(name)
         size = tuple(image_size or (256, 256))
         train = split == "train"
         if load_size is None and train:
@@ -316,7 +357,4 @@ def load_pair(name, batch_size=1, split="train", image_size=None, load_size=None
         ds_a, ds_b = tfds_domains(name, split=split, data_dir=data_dir, download=download)
         return unpaired_pipeline(ds_a, ds_b, image_size=size, load_size=load_size if train else None,
                                  flip=train if flip is None else flip, **common)
-    raise KeyError(
-        f"Unknown two-domain dataset {name!r}. Use one of {sorted(PAIRS)}, 'cycle_gan/<name>' (TensorFlow Datasets), "
-        "or a (folder_a, folder_b) tuple."
-    )
+    raise KeyError(_unknown_pair(name))

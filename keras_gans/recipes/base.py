@@ -109,7 +109,8 @@ COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED, PRECISION)
 FID_SAMPLES = 1000
 #: The common flag of the recipes whose model draws images from noise (:attr:`Recipe.draws_from_noise`).
 FID_EVERY = Flag("fid_every", None, "every N epochs, log the quick FID-MNIST (1,000 samples against --dataset's "
-                 "held-out test split; higher than the cards' 4,500-sample FID) as the 'fid' column of "
+                 "held-out test split, cogan: domain A's samples against its digits; higher than the cards' "
+                 "4,500-sample FID) as the 'fid' column of "
                  "history.csv (default: none)", type=positive_int)
 #: The common flags of those recipes, after :data:`COMMON_FLAGS`.
 GENERATOR_FLAGS = (FID_EVERY,)
@@ -213,23 +214,44 @@ class Recipe:
 
     def fid_callback(self, args):
         """The :class:`~keras_gans.callbacks.FIDCallback` of `--fid-every N`: the quick FID-MNIST every N
-        epochs, :data:`FID_SAMPLES` generated images (seed 0) against the held-out test split of --dataset,
-        logged as `"fid"` (in `fit`'s history and `keras-gans train`'s history.csv).
+        epochs, :data:`FID_SAMPLES` generated images (seed 0, `generate(..., **fid_generate_kwargs(args))`)
+        against the held-out test split of :meth:`fid_reference` (--dataset), logged as `"fid"` (in `fit`'s
+        history and `keras-gans train`'s history.csv).
 
-        `ValueError` if --dataset has no held-out test split in memory (a folder, `tfds:...`, full `mnist`).
+        `ValueError` if that dataset has no held-out test split in memory (a folder, `tfds:...`, full `mnist`).
         """
         from keras_gans.callbacks import FIDCallback
         from keras_gans.metrics import reference_images
 
+        reference = self.fid_reference(args)
         try:
-            reference_images(args.dataset, "test")
+            reference_images(reference, "test")
         except (KeyError, ValueError) as e:
             raise ValueError(f"--fid-every scores the samples against the held-out test split of --dataset, and "
-                             f"{args.dataset!r} has none in memory ({e.args[0] if e.args else e}). Use a built-in "
+                             f"{reference!r} has none in memory ({e.args[0] if e.args else e}). Use a built-in "
                              "dataset such as mnist-5k, or leave out --fid-every (in Python, give "
                              "keras_gans.callbacks.FIDCallback real images of your own).") from None
-        return FIDCallback(args.dataset, every=args.fid_every, n_samples=FID_SAMPLES, extractor="mnist", seed=0,
-                           verbose=0)  # the progress bar shows the value
+        return FIDCallback(reference, every=args.fid_every, n_samples=FID_SAMPLES, extractor="mnist", seed=0,
+                           verbose=0, generate_kwargs=self.fid_generate_kwargs(args))  # the progress bar shows it
+
+    def fid_reference(self, args):
+        """The in-memory dataset whose held-out `"test"` split --fid-every scores the samples against: --dataset.
+
+        Recipes whose --dataset is not itself that dataset (`cogan`: a pair of domains) override it, raising a
+        `ValueError` that says why when there is none.
+        """
+        return args.dataset
+
+    def fid_generate_kwargs(self, args):
+        """More keyword arguments of the model's `generate` for --fid-every's samples (FIDCallback's
+        `generate_kwargs`): none; `cogan` scores domain A, `{"domain": "a"}`."""
+        return {}
+
+    def fid_description(self, args):
+        """What --fid-every's samples are scored against, in words that follow "1,000 generated images (seed 0)"
+        in the FID protocol of zoo cards: "against the held-out test split of DATASET". `args` may be a
+        run's command.json; raises what :meth:`fid_reference` raises."""
+        return f"against the held-out test split of {self.fid_reference(args)}"
 
     def make(self, args):
         """What :meth:`build` returns, made from `args`; each recipe implements it."""

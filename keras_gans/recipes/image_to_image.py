@@ -161,14 +161,40 @@ class CoGANRecipe(Recipe):
     and only 20.3 % of the pairs read as the same digit after 30 epochs, against 75.6 % on
     negatives after 15 (docs/tutorials/cogan.md). --ema-decay keeps a moving average of both generators
     (their shared layers averaged once), which pairs, samples and presets then use; --d-lr / --g-lr set the
-    rates of the default Adam(2e-4, beta1 = 0.5).
+    rates of the default Adam(2e-4, beta1 = 0.5). --fid-every N scores domain A's samples G_A(z) (the digits,
+    not the pairs side by side) against the held-out test split of domain A's digits (mnist-5k's for
+    mnist2negative-* and mnist2edges-*, mnist-32's for mnist2mnistm-*); a pair of folders has none.
     """
 
     name = "cogan"
     summary = "coupled GAN: one z, the same digit in two domains (ch. 9)"
     defaults = {"dataset": "mnist2negative-unpaired"}
     flags = (LATENT_DIM, IMAGE_SIZE, COGAN_FILTERS, EMA_DECAY)
+    draws_from_noise = True
     takes_learning_rates = True
+
+    def fid_reference(self, args):
+        """The in-memory dataset of domain A of --dataset (:func:`keras_gans.data.domain_dataset`), whose test
+        split holds the pair's held-out digits; `ValueError` for a pair without one (folders, TFDS sets)."""
+        from keras_gans import data
+
+        name = _dataset_name(args, self.defaults["dataset"])
+        reference = data.domain_dataset(name, "a")
+        if reference is None:
+            raise ValueError(f"--fid-every scores domain A's samples against the held-out test split of domain A, "
+                             f"and --dataset {args.dataset!r} has none in memory (only the offline pairs do: "
+                             f"{', '.join(sorted(data.PAIRS))}). Leave out --fid-every (in Python, give "
+                             "keras_gans.callbacks.FIDCallback real images of domain A and "
+                             "generate_kwargs={'domain': 'a'}).")
+        return reference
+
+    def fid_generate_kwargs(self, args):
+        return {"domain": "a"}  # G_A(z): generate's default puts each pair side by side
+
+    def fid_description(self, args):
+        name = _dataset_name(args, self.defaults["dataset"])
+        return (f"of domain A (G_A(z), CoGAN.generate(..., domain='a'), not the pairs) against the held-out test "
+                f"split of {self.fid_reference(args)} (domain A of {name})")
 
     def make(self, args):
         from keras_gans import models

@@ -1,7 +1,7 @@
 """`keras-gans train --fid-every N` logs the quick FID into history.csv; `keras-gans zoo publish` plots it on the card.
 
-One tiny dcgan run (3 epochs of 2 steps, 8-d z) serves every test of the module; its FIDs use 50 samples
-(`recipes.base.FID_SAMPLES` patched) to stay fast.
+One tiny dcgan run (3 epochs of 2 steps, 8-d z) serves most tests of the module, a tiny cogan run (domain A scored)
+its own; their FIDs use 50 samples (`recipes.base.FID_SAMPLES` patched) to stay fast.
 """
 import csv
 import json
@@ -61,6 +61,49 @@ def test_fid_every_on_a_dataset_without_a_held_out_split_is_refused_and_writes_n
                      "--epochs", "1", "--out", str(out)]) == 2
     assert "--fid-every scores the samples against the held-out test split of --dataset" in capsys.readouterr().err
     assert not out.exists() and sorted(os.listdir(tmp_path)) == ["pics"]
+
+
+COGAN = ["train", "cogan", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8", "--latent-dim", "8",
+         "--filters", "4", "--fid-every", "1", "--verbose", "0"]
+
+
+def test_cogan_fid_every_scores_domain_a_against_the_held_out_digits(tmp_path, monkeypatch, capsys):
+    recipe = kg.recipes.get("cogan")
+    assert "fid_every" in recipe.flag_names()
+    fid = recipe.fid_callback(recipe.args(fid_every=2))
+    assert (fid.real_data, fid.every, fid.generate_kwargs) == ("mnist-5k", 2, {"domain": "a"})
+    assert recipe.fid_reference(recipe.args(dataset="mnist2mnistm-unpaired")) == "mnist-32"
+    assert recipe.fid_reference(recipe.args(dataset="mnist-5k")) == "mnist-5k"   # the former default: the pair's
+    monkeypatch.setattr(base, "FID_SAMPLES", 50)
+    out = tmp_path / "run"
+    assert cli.main(COGAN + ["--out", str(out)]) == 0
+    with open(out / "history.csv", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert float(row["fid"]) > 0 and "d_loss" in row
+    # the card's protocol says what was scored: domain A against the held-out digits
+    preset = tmp_path / "tiny_cogan_fid"
+    assert cli.main(["zoo", "publish", str(out / "model.keras"), str(preset)]) == 0
+    assert "fid_vs_steps.png" in capsys.readouterr().out
+    meta = json.load(open(preset / "metadata.json"))
+    assert [point[0] for point in meta["fid_curve"]] == [2]
+    protocol = meta["fid_curve_protocol"]
+    assert "--fid-every 1" in protocol and "of domain A (G_A(z), CoGAN.generate(..., domain='a')" in protocol
+    assert "held-out test split of mnist-5k (domain A of mnist2negative-unpaired)" in protocol
+
+
+def test_cogan_fid_every_on_a_folder_pair_is_refused_before_training_and_writes_nothing(tmp_path, capsys):
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    from keras_gans.utils.images import save_image
+
+    for i in range(2):
+        save_image(kg.data.load_arrays("mnist-5k", "test")[0][i], pics / f"{i}.png")
+    out = tmp_path / "new" / "run"
+    assert cli.main(COGAN + ["--dataset", f"{pics},{pics}", "--image-size", "28", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--fid-every scores domain A's samples against the held-out test split of domain A" in err
+    assert "has none in memory (only the offline pairs do: mnist2edges-paired" in err
+    assert sorted(os.listdir(tmp_path)) == ["pics"]
 
 
 def test_publish_plots_the_fid_curve_on_the_card(run, tmp_path, capsys):

@@ -130,6 +130,25 @@ def test_load_pair_offline_names_and_errors():
         kg.data.load_pair("horse2zebra")
 
 
+def test_domain_dataset_names_the_in_memory_data_of_each_domain_of_a_pair():
+    for kind in ("unpaired", "paired", "test"):
+        assert kg.data.domain_dataset(f"mnist2negative-{kind}") == "mnist-5k"
+        assert kg.data.domain_dataset(f"mnist2edges-{kind}", "b") == "mnist-edges"
+        assert kg.data.domain_dataset(f"mnist2mnistm-{kind}", "a") == "mnist-32"
+    # their test splits are the -test pair's images of that domain
+    test = kg.data.mnistm.translation_arrays("negative", "test")
+    np.testing.assert_array_equal(kg.data.load_arrays("mnist-5k", "test")[0], test["a"])
+    np.testing.assert_array_equal(kg.data.load_arrays("mnist-negative", "test")[0], test["b"])
+    np.testing.assert_array_equal(kg.data.load_arrays("mnist-32", "test")[0],
+                                  kg.data.mnistm.translation_arrays("mnist-m", "test")["a"])
+    assert kg.data.domain_dataset(("photos/", "paintings/")) is None      # folders and TFDS sets: none in memory
+    assert kg.data.domain_dataset("cycle_gan/horse2zebra") is None
+    with pytest.raises(KeyError, match="Unknown two-domain dataset"):
+        kg.data.domain_dataset("horse2zebra")
+    with pytest.raises(ValueError, match="domain must be 'a' or 'b'"):
+        kg.data.domain_dataset("mnist2negative-unpaired", "c")
+
+
 def test_tfds_cycle_gan_path_with_mock_data():
     import tensorflow_datasets as tfds
 

@@ -300,6 +300,35 @@ def test_fid_callback_every_n_epochs(tiny_gan, small_ds):
         kg.callbacks.FIDCallback("mnist-5k", every=0)
 
 
+def test_fid_callback_passes_generate_kwargs_to_score_one_domain_of_a_cogan():
+    keras.utils.set_random_seed(0)
+    gan = kg.models.CoGAN(image_shape=(28, 28, 1), latent_dim=8, filters=4, seed=0)
+    gan.compile()
+    real = M.reference_images("mnist-5k", "test")[:100]
+    cb = kg.callbacks.FIDCallback(real, n_samples=50, verbose=0, generate_kwargs={"domain": "a"})
+    ds = kg.data.load_pair("mnist2negative-unpaired", batch_size=8).take(2)
+    history = gan.fit(ds, epochs=1, verbose=0, callbacks=[cb], shuffle=False)
+    (fid,) = history.history["fid"]
+    assert np.isfinite(fid) and fid > 0 and cb.protocol["generate_kwargs"] == {"domain": "a"}
+    # the 28x28 digits G_A(z) of the callback's z, not the 28x56 pairs of generate's default
+    expected = M.evaluate_images(real, gan.generate(50, seed=0, domain="a"), metrics=("fid",))["fid"]
+    assert cb.evaluate()["fid"] == pytest.approx(expected, rel=1e-4) == pytest.approx(fid, rel=1e-4)
+    assert "generate_kwargs" not in kg.callbacks.FIDCallback(real).protocol
+
+    typo = kg.callbacks.FIDCallback(real, n_samples=50, verbose=0, generate_kwargs={"domian": "a"})
+    with pytest.raises(ValueError, match=r"generate_kwargs \['domian'\] are not arguments of CoGAN.generate "
+                                         r"\(it takes n, seed, z, .*domain\)"):
+        gan.fit(ds, epochs=1, verbose=0, callbacks=[typo], shuffle=False)
+    bad = kg.callbacks.FIDCallback(real, n_samples=50, verbose=0, generate_kwargs={"domain": "c"})
+    bad.set_model(gan)
+    with pytest.raises(ValueError, match="domain must be one of"):   # the model's own check
+        bad.evaluate()
+    with pytest.raises(ValueError, match="generate_kwargs may not set n, seed"):
+        kg.callbacks.FIDCallback(real, generate_kwargs={"seed": 1, "n": 2})
+    with pytest.raises(ValueError, match="generate_kwargs must be a dict"):
+        kg.callbacks.FIDCallback(real, generate_kwargs=["domain", "a"])
+
+
 # ------------------------------------------------------------------ CLI
 def test_cli_eval(tiny_gan, tmp_path, capsys):
     from keras_gans.cli import main

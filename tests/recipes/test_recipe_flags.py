@@ -38,7 +38,7 @@ OWN_FLAGS = {
 }
 COMMON = ["dataset", "epochs", "batch_size", "steps_per_epoch", "seed", "precision"]
 #: The recipes whose model draws images from noise: they also take --fid-every (after the common flags).
-FID_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "progan", "sagan", "biggan", "stylegan2", "acgan",
+FID_RECIPES = ["gan", "dcgan", "wgan", "wgan_gp", "cgan", "progan", "cogan", "sagan", "biggan", "stylegan2", "acgan",
                "infogan"]
 #: The recipes that take --d-lr and --g-lr (after those): the ImageModelRecipe ones, less SGAN (a decay schedule)
 #: and StyleGAN2 (D's Adam settings follow its lazy R1 interval), and CoGAN.
