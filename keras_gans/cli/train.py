@@ -18,11 +18,15 @@ with --fid-every N (recipes that draw images from noise), the quick FID of every
 
 Recipes whose schedule depends on --epochs (learning-rate decay to 0 at the end, ProGAN's phases)
 continue an extended run with the schedule of the new --epochs.
+
+--precision auto is resolved before anything is recorded (:func:`_resolve_precision`): command.json holds
+float32 or bfloat16, never auto, and a run continued with auto keeps the precision it recorded.
 """
 import argparse
 import inspect
 import json
 import os
+import sys
 
 from keras_gans.recipes.base import positive_int
 
@@ -92,7 +96,9 @@ def _add_run_arguments(p):
     g = p.add_argument_group("output and devices")
     g.add_argument("--out", required=True, help="output folder: samples, losses, backups, model.keras")
     g.add_argument("--every", type=positive_int, default=1, help="write a sample grid every N epochs (default: 1)")
-    g.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity (default: 1)")
+    g.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2],
+                   help="Keras fit verbosity; 0 also leaves out the line that says what --precision auto picked "
+                        "(default: 1)")
     g.add_argument("--save-freq", type=_save_freq, default="epoch",
                    help="back up the training state every N steps, or 'epoch' (default); rerunning resumes exactly")
     g.add_argument("--deterministic", action="store_true",
@@ -222,8 +228,47 @@ def _strategy(name):
     return strategy.scope(), task.get("type", "worker") in ("chief", "worker") and int(task.get("index", 0)) == 0
 
 
+def _resolve_precision(args):
+    """Resolves --precision auto in `args` (bfloat16 where it is native here, else float32), once, before the run
+    records its arguments: command.json names the arithmetic that ran, so continuing or reproducing the run on
+    another machine uses the same. A run this command continues (its --out holds the run's command.json, and no
+    --overwrite) keeps the precision it recorded. Says what auto picked on stdout (not with --verbose 0); warns on
+    stderr when --precision bfloat16 is asked for where bfloat16 is emulated (it still runs)."""
+    from keras_gans.training import precision
+
+    asked = getattr(args, "precision", None)
+    if asked == "auto":
+        recorded = None if getattr(args, "overwrite", False) else _recorded_precision(args.out)
+        if recorded is not None:
+            args.precision = recorded
+            why = f"as {os.path.join(args.out, 'command.json')} records for the run this continues"
+            if recorded == "bfloat16" and not precision.native_bfloat16():
+                why += "; emulated here, several times slower than float32"
+        else:
+            args.precision, why = precision.resolve_precision(asked)
+        if getattr(args, "verbose", 1):
+            print(f"--precision auto: {args.precision} ({why})", flush=True)
+    elif asked == "bfloat16":
+        warning = precision.emulation_warning(asked)
+        if warning is not None:
+            print(f"keras-gans train: warning: {warning}", file=sys.stderr, flush=True)
+
+
+def _recorded_precision(out):
+    """The precision (not auto) that the command.json of a run in `out` records, or None."""
+    from keras_gans.training.precision import PRECISIONS
+
+    try:
+        with open(os.path.join(out, "command.json")) as f:
+            recorded = json.load(f).get("precision")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return recorded if recorded in PRECISIONS else None
+
+
 def run(args):
     _check_out(args.out, args)  # missing parent folders are created (and removed if the run fails)
+    _resolve_precision(args)  # before command.json records it
     import keras
 
     import keras_gans as kg

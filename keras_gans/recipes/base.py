@@ -99,9 +99,11 @@ BATCH_SIZE = Flag("batch_size", 64, "images per batch", type=positive_int)
 STEPS_PER_EPOCH = Flag("steps_per_epoch", None, "cap the steps per epoch (default: a whole pass over the data)",
                        type=positive_int)
 SEED = Flag("seed", 0, "random seed", type=non_negative_int)
-PRECISION = Flag("precision", "float32", "arithmetic of the networks: bfloat16 (fast on CPUs with AVX-512 BF16, "
-                 "TPUs and recent GPUs) or float16 (GPUs; loss scaling is added); weights, losses and images "
-                 "stay float32", choices=("float32", "bfloat16", "float16"))
+PRECISION = Flag("precision", "float32", "arithmetic of the networks: float32; bfloat16 (native on GPUs, TPUs and "
+                 "CPUs with AVX-512 BF16 or AMX; emulated elsewhere: about 7x slower than float32 on an AVX2 CPU); "
+                 "float16 (GPUs; loss scaling is added); or auto (bfloat16 where it is native, else float32; "
+                 "command.json records the choice). Weights, losses and images stay float32",
+                 choices=("float32", "bfloat16", "float16", "auto"))  # keras_gans.training.precision.PRECISION_CHOICES
 COMMON_FLAGS = (DATASET, EPOCHS, BATCH_SIZE, STEPS_PER_EPOCH, SEED, PRECISION)
 
 #: Generated images per --fid-every evaluation: the quick FID. The zoo cards' FID (`keras-gans zoo publish --eval`)
@@ -200,7 +202,9 @@ class Recipe:
         recipe needs besides the generic ones of `keras-gans train` (often none).
 
         Runs :meth:`make` in the precision of `--precision`: every model and network it makes takes
-        that `keras.mixed_precision` policy (see :mod:`keras_gans.training.precision`).
+        that `keras.mixed_precision` policy (see :mod:`keras_gans.training.precision`). `--precision auto`
+        is resolved first (bfloat16 where it is native here, else float32) and `args.precision` set to the
+        result, so that what records `args` afterwards records the arithmetic that ran.
 
         With --fid-every N (recipes that draw images from noise), the callbacks end with the
         :class:`~keras_gans.callbacks.FIDCallback` of :meth:`fid_callback`.
@@ -208,7 +212,10 @@ class Recipe:
         from keras_gans.training import precision
 
         fid = self.fid_callback(args) if getattr(args, "fid_every", None) else None  # a bad --dataset fails first
-        with precision.global_policy(precision.precision_policy(getattr(args, "precision", "float32"))):
+        chosen = getattr(args, "precision", "float32")
+        if chosen == "auto":
+            chosen = args.precision = precision.resolve_precision(chosen)[0]
+        with precision.global_policy(precision.precision_policy(chosen)):
             model, ds, callbacks = self.make(args)
         return model, ds, list(callbacks) + ([fid] if fid is not None else [])
 

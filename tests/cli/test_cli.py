@@ -113,6 +113,79 @@ def test_cli_train_resume_sample_export(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "sm" / "saved_model.pb").exists()
 
 
+def test_cli_train_precision_auto_records_what_it_picked_never_auto(tmp_path, capsys):
+    from keras_gans.training import precision
+
+    out = tmp_path / "run"
+    args = ["train", "dcgan", "--dataset", "mnist-5k", "--epochs", "1", "--batch-size", "16", "--steps-per-epoch", "1",
+            "--out", str(out), "--verbose", "2", "--latent-dim", "8", "--every", "100", "--precision", "auto"]
+    assert cli.main(args) == 0
+    picked, why = precision.resolve_precision("auto")              # this machine's answer: float32 on an AVX2 CPU
+    captured = capsys.readouterr()
+    assert f"--precision auto: {picked} ({why})\n" in captured.out
+    assert "warning" not in captured.err
+    command = json.load(open(out / "command.json"))
+    assert command["precision"] == picked and picked in ("float32", "bfloat16")
+    model = keras.saving.load_model(out / "model.keras")
+    assert model.dtype_policy.name == precision.PRECISIONS[picked]
+
+
+def _train_args(*argv):
+    return cli.build_parser().parse_args(["train", "dcgan", *argv])
+
+
+@pytest.mark.parametrize("asked", ["bfloat16", "float32", "auto"])
+def test_cli_train_warns_before_building_when_bfloat16_is_asked_for_where_it_is_emulated(asked, tmp_path, capsys,
+                                                                                           monkeypatch):
+    from keras_gans.training import precision
+
+    monkeypatch.setattr(precision, "native_bfloat16", lambda cpuinfo=precision.CPUINFO: False)
+    argv = ["train", "dcgan", "--dataset", "mnist-6k", "--out", str(tmp_path / "x"), "--precision", asked]
+    assert cli.main(argv) == 2                                     # the unknown dataset fails in build: nothing trains
+    err = capsys.readouterr().err
+    warning = [line for line in err.splitlines() if "warning" in line]
+    if asked == "bfloat16":                                        # warned once, first, and not refused
+        assert len(warning) == 1 and err.index("warning") < err.index("Unknown dataset"), err
+        assert warning[0].startswith("keras-gans train: warning: bfloat16 is emulated here")
+        assert all(s in warning[0] for s in ("7x slower than float32", "2026-12-06", "--precision auto"))
+    else:
+        assert not warning, err
+    monkeypatch.setattr(precision, "native_bfloat16", lambda cpuinfo=precision.CPUINFO: True)
+    assert cli.main(argv) == 2
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_auto_says_what_it_picked_unless_verbose_0_and_a_continued_run_keeps_its_recorded_precision(
+        tmp_path, capsys, monkeypatch):
+    from keras_gans.cli.train import _resolve_precision
+    from keras_gans.training import precision
+
+    monkeypatch.setattr(precision, "native_bfloat16", lambda cpuinfo=precision.CPUINFO: False)
+    out = tmp_path / "run"
+    args = _train_args("--out", str(out), "--precision", "auto")
+    _resolve_precision(args)
+    assert args.precision == "float32"
+    assert capsys.readouterr().out == f"--precision auto: float32 ({precision.resolve_precision('auto')[1]})\n"
+    args = _train_args("--out", str(out), "--precision", "auto", "--verbose", "0")
+    _resolve_precision(args)
+    assert args.precision == "float32" and capsys.readouterr().out == ""
+    out.mkdir()
+    (out / "command.json").write_text(json.dumps({"model": "dcgan", "precision": "bfloat16"}))
+    args = _train_args("--out", str(out), "--precision", "auto", "--epochs", "40")   # continuing it: as recorded
+    _resolve_precision(args)
+    assert args.precision == "bfloat16"
+    said = capsys.readouterr()
+    assert "--precision auto: bfloat16 (as " in said.out and "command.json records" in said.out
+    assert "emulated here" in said.out and said.err == ""
+    args = _train_args("--out", str(out), "--precision", "auto", "--overwrite")       # starting over: this machine's
+    _resolve_precision(args)
+    assert args.precision == "float32"
+    (out / "command.json").write_text(json.dumps({"model": "dcgan"}))                 # recorded nothing: this machine's
+    args = _train_args("--out", str(out), "--precision", "auto")
+    _resolve_precision(args)
+    assert args.precision == "float32"
+
+
 def _noise_folder(folder, n):
     """`n` seeded 8×8 noise PNGs: a dataset as small as the ProGAN tests' phases need (digits at batch 64-128
     spend most of their time on the convolutions of steps that only the backup bookkeeping needs)."""

@@ -373,3 +373,90 @@ def test_a_preset_trained_in_bfloat16_loads_in_float32_by_default_or_in_the_prec
     model = kg.models.DCGAN.from_preset(folder)
     assert model.dtype_policy.name == "float32" and model.generate(2, seed=0).dtype == np.float32
     assert kg.models.DCGAN.from_preset(folder, dtype_policy="mixed_bfloat16").dtype_policy.name == "mixed_bfloat16"
+
+
+# --------------------------------------------------------------- native bfloat16 and --precision auto
+def _cpuinfo(tmp_path, flags):
+    """A fake /proc/cpuinfo of two processors with `flags` (None: no flags line, as on ARM's "Features")."""
+    lines = "".join(f"processor\t: {i}\nvendor_id\t: Fake\nmodel name\t: Fake CPU\n"
+                    + (f"flags\t\t: {flags}\n" if flags is not None else "Features\t: fp asimd bf16\n")
+                    + "vmx flags\t: vnmi amx_bf16 avx512_bf16\n\n" for i in range(2))  # another key that ends in flags
+    path = tmp_path / "cpuinfo"
+    path.write_text(lines)
+    return str(path)
+
+
+@pytest.fixture
+def no_accelerator(monkeypatch):
+    """No GPU or TPU (one would decide before the CPU's flags), and no answer cached from another file."""
+    monkeypatch.setattr(precision, "_accelerator", lambda: None)
+    precision.bfloat16_support.cache_clear()
+    yield
+    precision.bfloat16_support.cache_clear()
+
+
+@pytest.mark.parametrize("flags, native, why", [
+    ("fpu sse4_2 avx avx2 fma avx512f avx512bw avx512_bf16 avx512_vnni", True, "AVX-512 BF16"),
+    ("fpu sse4_2 avx avx2 fma avx512f amx_bf16 amx_tile amx_int8", True, "AMX"),
+    ("fpu sse4_2 avx avx2 fma", False, "no AVX-512 BF16 or AMX"),   # the AMD EPYC (Zen 3) of 2026-12-06
+    (None, False, "cannot be read"),                               # no flags line (ARM, other kernels)
+])
+def test_native_bfloat16_reads_the_cpus_flags(flags, native, why, tmp_path, no_accelerator):
+    cpuinfo = _cpuinfo(tmp_path, flags)
+    assert precision.native_bfloat16(cpuinfo) is native
+    assert why in precision.bfloat16_support(cpuinfo)[1]
+    assert precision.resolve_precision("auto", cpuinfo)[0] == ("bfloat16" if native else "float32")
+
+
+def test_native_bfloat16_is_false_where_the_flags_cannot_be_read_and_true_with_a_gpu(tmp_path, no_accelerator,
+                                                                                        monkeypatch):
+    missing = str(tmp_path / "no-such-cpuinfo")                      # not Linux: no /proc/cpuinfo
+    assert precision.cpu_flags(missing) is None and precision.native_bfloat16(missing) is False
+    assert precision.resolve_precision("auto", missing) == (
+        "float32", f"no GPU is visible and this CPU's flags cannot be read from {missing}; bfloat16 would be emulated")
+    assert precision.emulation_warning("bfloat16", missing).startswith("bfloat16 is probably emulated here (")
+    assert precision.cpu_flags(_cpuinfo(tmp_path, "fpu avx2")) == {"fpu", "avx2"}
+    monkeypatch.setattr(precision, "_accelerator", lambda: "GPU")
+    precision.bfloat16_support.cache_clear()
+    avx2 = _cpuinfo(tmp_path, "fpu avx avx2")
+    assert precision.bfloat16_support(avx2) == (True, "a GPU is visible")
+    assert precision.resolve_precision("auto", avx2) == ("bfloat16", "a GPU is visible")
+
+
+def test_native_bfloat16_is_cached():
+    precision.native_bfloat16()
+    hits = precision.bfloat16_support.cache_info().hits
+    assert precision.native_bfloat16() in (True, False)
+    assert precision.bfloat16_support.cache_info().hits == hits + 1
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_auto_resolves_to_bfloat16_where_it_is_native_else_float32(native, monkeypatch):
+    monkeypatch.setattr(precision, "native_bfloat16", lambda cpuinfo=precision.CPUINFO: native)
+    chosen, why = precision.resolve_precision("auto")
+    assert chosen == ("bfloat16" if native else "float32") and why
+    assert precision.precision_policy("auto") == ("mixed_bfloat16" if native else "float32")
+    for name in ("float32", "bfloat16", "float16"):                 # an explicit name is kept as it is
+        assert precision.resolve_precision(name) == (name, None)
+    with pytest.raises(ValueError, match="precision must be one of"):
+        precision.resolve_precision("mixed_bfloat16")
+    from keras_gans import recipes                                  # Recipe.build resolves it into args too
+
+    recipe = recipes.get("dcgan")
+    args = recipe.args(precision="auto", latent_dim=4, batch_size=8)
+    model, _, _ = recipe.build(args)
+    assert args.precision == chosen and model.dtype_policy.name == precision.PRECISIONS[chosen]
+
+
+def test_the_flag_offers_auto_and_the_emulation_warning_names_the_measurement(monkeypatch):
+    from keras_gans.recipes.base import PRECISION
+
+    assert PRECISION.choices == precision.PRECISION_CHOICES and PRECISION.default == "float32"
+    assert "auto" in PRECISION.help and "7x" in PRECISION.help
+    monkeypatch.setattr(precision, "native_bfloat16", lambda cpuinfo=precision.CPUINFO: False)
+    warning = precision.emulation_warning("bfloat16")
+    assert "emulated" in warning and "7x slower than float32" in warning and "2026-12-06" in warning
+    assert "--precision auto" in warning and "--precision float32" in warning and "\n" not in warning
+    assert precision.emulation_warning("float32") is None and precision.emulation_warning("float16") is None
+    monkeypatch.setattr(precision, "native_bfloat16", lambda cpuinfo=precision.CPUINFO: True)
+    assert precision.emulation_warning("bfloat16") is None
