@@ -3,6 +3,12 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_GANS_OFFLINE", "1")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `make test` runs one xdist worker per core; TensorFlow's default of one intra-op thread per core in each
+    # worker oversubscribes the cores (two workers x two threads on two cores). One intra-op thread per worker;
+    # inter-op threads stay at the default, which the two-device tf.distribute tests need.
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 

@@ -149,6 +149,7 @@ def test_exact_backup_resumes_mid_epoch_like_an_uninterrupted_run(tmp_path):
     assert _max_diff(keras_resumed, reference) > 1e-4
 
 
+@pytest.mark.slow   # 10 s alone, 40 s in the parallel suite where bfloat16 is emulated (AVX2 CPUs); float32 above
 def test_exact_backup_resumes_a_bfloat16_run_exactly(tmp_path):
     from keras_gans.callbacks import ExactBackupAndRestore
 

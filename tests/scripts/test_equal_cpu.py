@@ -20,6 +20,7 @@ def equal_cpu():
     return load_script("benchmarks/equal_cpu.py", "equal_cpu_bench")  # imports only: training starts in main()
 
 
+@pytest.mark.slow   # 30-43 s in the parallel fast suite (tracing, quick FIDs, emulated bfloat16 on AVX2 CPUs)
 def test_a_tiny_run_writes_the_table_json_and_the_goal_line(equal_cpu, tmp_path, capsys):
     out = tmp_path / "bench"
     assert equal_cpu.main(["--configs", "dcgan,sagan", *TINY, "--out", str(out)]) == 0

@@ -364,6 +364,9 @@ def _serving_inputs(meta, n=3):
     return arrays
 
 
+# About 50 s of the fast suite on a 2-core CPU; every model's own export test (tests/models, tests/export) serves its
+# SavedModel in a TensorFlow-only process in the fast suite, and this one runs with `make test-slow`.
+@pytest.mark.slow
 def test_every_preset_exports_and_serves_in_a_tensorflow_only_process(tmp_path):
     """`keras-gans export NAME DIR` for every shipped preset; one fresh process with only TensorFlow loads
     them all and runs serving_default and __call__; outputs equal the Keras models'."""
