@@ -241,6 +241,7 @@ def test_cli_train_progan_grows_and_resumes_after_a_grow(tmp_path, monkeypatch):
     assert meta["stage"] == {"index": 2, "resolution": 8, "phase": "stable"}
 
 
+@pytest.mark.slow   # 12-27 s in the fast suite on 2 cores; continuing a finished run: tests/utils/test_safe_writes.py
 @pytest.mark.usefixtures("eager_progan")
 def test_cli_train_progan_with_save_freq_continues_a_finished_run_with_more_epochs(tmp_path, capsys):
     """--save-freq N: the last step of the last phase need not fall on a backup; the run still ends with a backup of
