@@ -148,7 +148,7 @@ MODELS.update({f"{name}_ema": functools.partial(MODELS[name], ema_decay=0.9) for
 #: bfloat16 is emulated, and several times slower, on CPUs without AVX-512 BF16 or AMX, so the fast suite runs this
 #: test for one model of each kind: noise -> image (dcgan), conditional (cgan), progressive (progan), translation with
 #: an EMA generator (pix2pix), a pair (cogan). The models of issue 24 each fit two steps in bfloat16 in their own fast
-#: test (tests/models/test_NAME.py). All of them run under `slow`.
+#: test (tests/models/test_NAME.py). The other models run here under `slow`.
 FAST_BFLOAT16 = {"dcgan", "cgan", "progan", "pix2pix", "cogan"}
 
 
